@@ -1,0 +1,14 @@
+/**
+ * Every command of the CLI, one module each. A command module exports `register(program)` which
+ * adds its subcommand; the action receives parsed options and returns nothing (it sets
+ * process.exitCode for non-zero results) or throws a FleetError.
+ */
+import type { Command } from 'commander';
+
+type Register = (program: Command) => void;
+
+const COMMANDS: Register[] = [];
+
+export function registerCommands(program: Command): void {
+  for (const register of COMMANDS) register(program);
+}

@@ -1,0 +1,50 @@
+/**
+ * The one registry of stable codes: CLI and configuration errors, OVHcloud API error codes,
+ * validation diagnostics and plan reasons. Each area keeps its codes in its own file beside this
+ * one; docs/errors.md lists every code and a test keeps the two in agreement.
+ */
+import { API_CODES } from './api-codes.js';
+import { CLI_CODES } from './cli-codes.js';
+import { DIAGNOSTIC_CODES } from './diagnostic-codes.js';
+import { PLAN_CODES } from './plan-codes.js';
+
+/** What the registry says about one code. */
+export interface CodeInfo {
+  /** One line: what happened. Shown in docs/errors.md. */
+  readonly summary: string;
+  /** What the operator should do next. */
+  readonly action: string;
+  /** Exit code of the CLI when an error with this code ends a command. */
+  readonly exitCode: number;
+}
+
+export type CodeTable = Readonly<Record<string, CodeInfo>>;
+
+export const CODE_AREAS = {
+  cli: CLI_CODES,
+  api: API_CODES,
+  diagnostic: DIAGNOSTIC_CODES,
+  plan: PLAN_CODES,
+} as const;
+
+export type ErrorCode =
+  keyof typeof CLI_CODES | keyof typeof API_CODES | keyof typeof DIAGNOSTIC_CODES | keyof typeof PLAN_CODES;
+
+const ALL: Record<string, CodeInfo> = Object.assign({}, ...Object.values(CODE_AREAS)) as Record<
+  string,
+  CodeInfo
+>;
+
+export function describeCode(code: ErrorCode): CodeInfo {
+  const info = ALL[code];
+  if (!info) throw new Error(`unregistered code ${code}`);
+  return info;
+}
+
+export function isRegisteredCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ALL, code);
+}
+
+export function allCodes(): string[] {
+  return Object.keys(ALL).sort();
+}

@@ -1,0 +1,52 @@
+/**
+ * The port through which everything in ovh-fleet reaches the OVHcloud API: the calls of the
+ * reinstall flow and nothing else. One implementation talks to OVHcloud through the official
+ * client (ovh-client-adapter.ts); every failure is an {@link OvhApiError}.
+ */
+import type {
+  CompatibleTemplates,
+  DedicatedServer,
+  HardwareSpecifications,
+  InstallProgress,
+  ReinstallBody,
+  ServerTask,
+  TaskResponse,
+  TaskStatus,
+  Template,
+  TemplateInfo,
+} from './types.js';
+
+/**
+ * Who is asking, so that a shared request budget serves the urgent first: `write` (reinstall
+ * posts and their preflight), `follow` (running tasks), `plan` (observing servers for a plan),
+ * `background` (catalog, drift refresh). Lower in this list waits longer.
+ */
+export type RequestPriority = 'write' | 'follow' | 'plan' | 'background';
+
+export interface CallOptions {
+  priority?: RequestPriority;
+  signal?: AbortSignal;
+}
+
+export interface TaskFilter {
+  function?: string;
+  status?: TaskStatus;
+}
+
+export interface OvhApi {
+  listServers(options?: CallOptions): Promise<string[]>;
+  getServer(serviceName: string, options?: CallOptions): Promise<DedicatedServer>;
+  getCompatibleTemplates(serviceName: string, options?: CallOptions): Promise<CompatibleTemplates>;
+  getHardware(serviceName: string, options?: CallOptions): Promise<HardwareSpecifications>;
+  listTemplateInfos(options?: CallOptions): Promise<TemplateInfo[]>;
+  getTemplate(templateName: string, options?: CallOptions): Promise<Template>;
+  /**
+   * Posts a reinstall. Never retried: after an ambiguous failure (error.ambiguous) the caller
+   * must look at `listTasks` before deciding anything.
+   */
+  reinstall(serviceName: string, body: ReinstallBody, options?: CallOptions): Promise<TaskResponse>;
+  listTasks(serviceName: string, filter?: TaskFilter, options?: CallOptions): Promise<number[]>;
+  getTask(serviceName: string, taskId: number, options?: CallOptions): Promise<ServerTask>;
+  /** `null` when the server is not being installed (OVHcloud answers 404 then). */
+  getInstallProgress(serviceName: string, options?: CallOptions): Promise<InstallProgress | null>;
+}
