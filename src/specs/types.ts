@@ -1,0 +1,112 @@
+/**
+ * What reading the fleet repository produces: typed specs with their source positions and the
+ * fleet policy with defaults applied. The planner consumes these; it never sees YAML.
+ */
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { StorageEntry } from '../ovh/types.js';
+
+/** A position in a repository file (1-based). */
+export interface SourcePos {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * A customization value as written in the spec: a literal, a reference to a repository file
+ * (`{file: PATH}`, content read at load time), or a secret from the daemon's environment
+ * (`{env: NAME}`, resolved only at apply time, never stored, logged or planned).
+ */
+export type CustomizationValue =
+  | { kind: 'literal'; value: string | number | boolean | Record<string, string | FileRef | EnvRef> }
+  | FileRef
+  | EnvRef;
+
+export interface FileRef {
+  kind: 'file';
+  /** Repository-relative path, as written. */
+  path: string;
+  /** The file's content (UTF-8 text). */
+  content: string;
+  /** sha256 hex of the content: what the digest and the plan show instead of the content. */
+  sha256: string;
+}
+
+export interface EnvRef {
+  kind: 'env';
+  /** Environment variable name; only the name takes part in the digest. */
+  name: string;
+}
+
+/** One `servers/**\/*.yaml` file, valid as far as reading and the schema can tell. */
+export interface ServerSpec {
+  /** Repository-relative path of the spec file. */
+  file: string;
+  serviceName: string;
+  labels: Record<string, string>;
+  operatingSystem: string;
+  /** Keyed by input name, in file order. */
+  customizations: Record<string, CustomizationValue>;
+  storage: StorageEntry[] | undefined;
+  reinstall: { generation: number; protect: boolean };
+  /** Positions of fields, keyed by JSON pointer (e.g. `/operatingSystem`), for diagnostics. */
+  positions: Record<string, SourcePos>;
+}
+
+/** A spec file that could not be turned into a ServerSpec: its problems are in the diagnostics. */
+export interface InvalidSpec {
+  file: string;
+  /** When the file got far enough to name its server. */
+  serviceName: string | undefined;
+}
+
+export interface MaintenanceWindow {
+  /** node-cron expression (5 or 6 fields) of the window's start. */
+  cron: string;
+  /** Milliseconds the window stays open after each start. */
+  durationMs: number;
+  /** IANA time zone in which the cron expression is read. */
+  timezone: string;
+}
+
+/** `fleet.yaml` with every default applied (DESIGN.md section 1.2). */
+export interface FleetPolicy {
+  rollout: {
+    maxConcurrent: number;
+    maxConcurrentPerLabel: Record<string, number>;
+    maxPerHour: number;
+    maxFailures: number;
+    maxFleetFraction: number;
+    /** Empty: reinstalls may start at any time. */
+    windows: MaintenanceWindow[];
+  };
+  drift: 'report' | 'reinstall';
+  suspend: { reason: string; until: string | null };
+  api: { requestsPerMinute: number };
+  /** Plan hashes an operator acknowledged past the mass-reinstall guard (`acknowledge.massReinstall`). */
+  acknowledgedPlanHashes: string[];
+}
+
+export const DEFAULT_POLICY: FleetPolicy = {
+  rollout: {
+    maxConcurrent: 2,
+    maxConcurrentPerLabel: {},
+    maxPerHour: 10,
+    maxFailures: 2,
+    maxFleetFraction: 0.25,
+    windows: [],
+  },
+  drift: 'report',
+  suspend: { reason: '', until: null },
+  api: { requestsPerMinute: 60 },
+  acknowledgedPlanHashes: [],
+};
+
+/** The whole repository as read: what the validator reports and the planner consumes. */
+export interface FleetRepository {
+  root: string;
+  policy: FleetPolicy;
+  specs: ServerSpec[];
+  invalid: InvalidSpec[];
+  diagnostics: Diagnostic[];
+}
