@@ -110,3 +110,24 @@ export interface FleetRepository {
   invalid: InvalidSpec[];
   diagnostics: Diagnostic[];
 }
+
+/**
+ * One YAML file of the repository after parsing, before schema validation. `data` is the plain
+ * JavaScript value (undefined when the file could not be parsed: its diagnostics say why).
+ * `positionOf` maps a JSON pointer into the data back to the file: the value's position, or with
+ * `which: 'key'` the position of the key that holds it; for a pointer that does not exist it
+ * returns the position of the deepest existing parent. Positions may be computed lazily: most
+ * files are valid and never need them.
+ */
+export interface ParsedFile {
+  file: string;
+  kind: 'server' | 'fleet';
+  data: unknown;
+  /** sha256 hex of the raw bytes: the cache key of everything derived from this file. */
+  contentHash: string;
+  diagnostics: Diagnostic[];
+  positionOf(pointer: string, which?: 'key' | 'value'): SourcePos;
+}
+
+/** Checks one parsed file (schema, catalog) and returns its problems; supplied by src/validate. */
+export type FileValidator = (parsed: ParsedFile) => Diagnostic[];
