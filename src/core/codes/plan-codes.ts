@@ -1,4 +1,133 @@
 import type { CodeTable } from './registry.js';
 
-/** Reason codes of plan entries (DESIGN.md section 2). Filled by the plan stage. */
-export const PLAN_CODES = {} as const satisfies CodeTable;
+/**
+ * Reason codes of plan entries (DESIGN.md section 2), the policy reasons that defer a reinstall,
+ * the daemon's refusals, and the problems the planner reports about status records and windows.
+ * A plan reason is not an error by itself: `exitCode` applies only when a command ends on it.
+ */
+export const PLAN_CODES = {
+  'invalid-spec': {
+    summary:
+      'The spec file is not valid (schema, incompatible OS, template past endOfInstall, missing file or secret).',
+    action:
+      'Fix the problems `ovh-fleet validate` lists for this file; nothing is done to the server meanwhile.',
+    exitCode: 1,
+  },
+  'unknown-server': {
+    summary: 'The serviceName of the spec is not a server of this OVHcloud account.',
+    action: "Correct serviceName (see `ovh-fleet import` for the account's servers) or remove the file.",
+    exitCode: 1,
+  },
+  protected: {
+    summary: 'The spec sets reinstall.protect: true; the server is never reinstalled.',
+    action: 'Set reinstall.protect: false to let ovh-fleet reinstall it.',
+    exitCode: 0,
+  },
+  'task-in-progress': {
+    summary: 'A reinstall task runs on the server (started by ovh-fleet or not); it is followed to its end.',
+    action: 'Wait for the task to finish; `ovh-fleet status SERVICE` shows its progress.',
+    exitCode: 0,
+  },
+  adopted: {
+    summary:
+      'No status record yet and the server already runs the declared OS: recorded as applied, no reinstall.',
+    action: 'Nothing to do.',
+    exitCode: 0,
+  },
+  'spec-changed': {
+    summary:
+      'The spec digest differs from the last applied one (or, on first sight, the installed OS differs): the server is reinstalled.',
+    action: 'Review the changes and the disks that will be erased before applying.',
+    exitCode: 0,
+  },
+  drift: {
+    summary: 'The applied spec is unchanged but OVHcloud shows another OS.',
+    action:
+      'Find who reinstalled the server; set `drift: reinstall` in fleet.yaml to restore the declared OS automatically.',
+    exitCode: 0,
+  },
+  'last-attempt-failed': {
+    summary: 'The last reinstall at this digest failed; it is not retried until the spec changes.',
+    action: 'Read the failure in status/SERVICE.yaml, fix the spec or bump reinstall.generation to retry.',
+    exitCode: 1,
+  },
+  'window-closed': {
+    summary:
+      'A reinstall is wanted but no maintenance window is open; it waits for the next opening (notBefore).',
+    action: 'Wait for the window, or change rollout.windows in fleet.yaml.',
+    exitCode: 0,
+  },
+  'budget-exhausted': {
+    summary: 'rollout.maxPerHour reinstalls already started in the last hour.',
+    action: 'Wait; the reinstall starts when the rolling hour allows it (notBefore).',
+    exitCode: 0,
+  },
+  'concurrency-limit': {
+    summary:
+      'rollout.maxConcurrent (fleet-wide) or rollout.maxConcurrentPerLabel reinstalls are already in flight.',
+    action: 'Wait for running reinstalls to finish; the server falls in a later batch.',
+    exitCode: 0,
+  },
+  'circuit-open': {
+    summary:
+      'rollout.maxFailures failed reinstalls whose spec has not changed since: no new reinstall starts.',
+    action:
+      "Fix or revert the failed servers' specs (or bump their generation); the breaker closes when fewer failures remain.",
+    exitCode: 0,
+  },
+  suspended: {
+    summary: 'fleet.yaml suspends new reinstalls (suspend.reason set, until not reached).',
+    action: 'Clear suspend.reason in fleet.yaml (or wait for suspend.until) to resume.',
+    exitCode: 0,
+  },
+  'mass-reinstall-guard': {
+    summary:
+      'The plan would reinstall more than rollout.maxFleetFraction of the managed servers; it reinstalls none.',
+    action:
+      'Check the change is intended, then add the plan hash shown to acknowledge.massReinstall in fleet.yaml.',
+    exitCode: 1,
+  },
+  unmanaged: {
+    summary:
+      'A status record exists but no spec any more: the server is no longer managed (never reinstalled).',
+    action: 'Nothing to do; delete status/SERVICE.yaml to forget the server entirely.',
+    exitCode: 0,
+  },
+  'os-unknown': {
+    summary:
+      "OVHcloud's `os` answer is empty or not a catalog template name: it is never taken as evidence of a difference.",
+    action: 'Check the server in the OVHcloud control panel; bump reinstall.generation to force a reinstall.',
+    exitCode: 0,
+  },
+  'in-sync': {
+    summary: 'The server runs the applied spec: nothing to do.',
+    action: 'Nothing to do.',
+    exitCode: 0,
+  },
+  'history-rewritten': {
+    summary: 'The last applied revision is no longer an ancestor of the branch head: nothing is applied.',
+    action: 'Check the force-push was intended, then run `ovh-fleet ack-rewrite REVISION`.',
+    exitCode: 1,
+  },
+  'signature-invalid': {
+    summary: 'The head commit is not signed by an allowed signer: nothing is applied.',
+    action: 'Sign the commit with a key listed in verify.allowedSignersFile.',
+    exitCode: 1,
+  },
+  'status-record-invalid': {
+    summary: 'A status/SERVICE.yaml file cannot be read; the planner treats the server as having no record.',
+    action: 'Restore the file from git history or delete it; the next cycle rewrites it.',
+    exitCode: 1,
+  },
+  'window-invalid': {
+    summary: "A maintenance window's cron expression or time zone cannot be evaluated; it never opens.",
+    action: 'Correct rollout.windows in fleet.yaml (node-cron syntax, IANA time zone).',
+    exitCode: 64,
+  },
+} as const satisfies CodeTable;
+
+/** A reason code of a plan entry: one per server, DESIGN.md section 2. */
+export type PlanReason = Exclude<
+  keyof typeof PLAN_CODES,
+  'history-rewritten' | 'signature-invalid' | 'status-record-invalid' | 'window-invalid'
+>;

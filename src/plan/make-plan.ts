@@ -1,0 +1,235 @@
+/**
+ * makePlan: the pure heart of ovh-fleet. From the specs, the status records, what the API shows
+ * and the policy, it gives every server exactly one action and one reason (DESIGN.md section 2),
+ * then applies the rollout policy and the mass-reinstall guard. No I/O, no clock, no logging:
+ * equal inputs give equal plans.
+ */
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { StatusRecord } from '../status/types.js';
+import { decideServer } from './decide.js';
+import { canonicalJson, sha256Tag } from './digest.js';
+import { admitReinstalls, fleetHold, type Candidate, type RolloutState } from './policy/rollout.js';
+import { evaluateWindows } from './policy/windows.js';
+import { PLAN_ACTIONS, type Plan, type PlanInput, type PlanServer, type PlanSummary } from './types.js';
+
+const HOUR_MS = 3_600_000;
+const UNKNOWN: { presence: 'unknown' } = { presence: 'unknown' };
+
+/** Computes the plan. See docs/plan.md for the rules in prose. */
+export function makePlan(input: PlanInput): Plan {
+  const catalog = input.catalog ? new Set(input.catalog) : undefined;
+  const invalidNames = new Set(input.invalid.flatMap((i) => (i.serviceName ? [i.serviceName] : [])));
+  const decided: PlanServer[] = [];
+
+  for (const entry of input.invalid)
+    decided.push(invalidEntry(entry.file, entry.serviceName ?? null, entry.diagnostics));
+  const managed = new Set<string>();
+  for (const spec of input.specs) {
+    managed.add(spec.serviceName);
+    if (invalidNames.has(spec.serviceName)) {
+      decided.push(
+        invalidEntry(spec.file, spec.serviceName, [], 'another spec file declares the same serviceName'),
+      );
+      continue;
+    }
+    decided.push(
+      decideServer(spec, {
+        observation: input.observed.get(spec.serviceName) ?? UNKNOWN,
+        record: input.applied.get(spec.serviceName),
+        policy: input.policy,
+        catalog,
+      }),
+    );
+  }
+  for (const [serviceName, record] of input.applied) {
+    if (!managed.has(serviceName) && !invalidNames.has(serviceName))
+      decided.push(unmanagedEntry(serviceName, record, input));
+  }
+  decided.sort(compareEntries);
+
+  const windows = evaluateWindows(input.policy.rollout.windows, input.now);
+  const diagnostics: Diagnostic[] = [...input.diagnostics, ...windows.problems.map(windowDiagnostic)];
+  const state = rolloutState(input, decided, windows);
+  const candidates: Candidate[] = decided
+    .filter((s) => s.action === 'reinstall' && s.serviceName !== null)
+    .map((s) => ({ serviceName: s.serviceName as string, labels: s.labels }));
+  const hold = fleetHold(input.policy, state, input.now);
+
+  const lifted = finish(
+    decided,
+    admitReinstalls(candidates, input.policy, state, input.now, hold),
+    input,
+    diagnostics,
+  );
+  const validSpecs = input.specs.filter((s) => !invalidNames.has(s.serviceName)).length;
+  const fraction = validSpecs === 0 ? 0 : candidates.length / validSpecs;
+  const guarded =
+    candidates.length > 1 &&
+    fraction > input.policy.rollout.maxFleetFraction &&
+    !input.policy.acknowledgedPlanHashes.includes(lifted.planHash);
+  if (!guarded) return lifted;
+  const message = `would reinstall ${candidates.length} of ${validSpecs} managed servers (more than ${input.policy.rollout.maxFleetFraction * 100}%); acknowledge plan ${lifted.planHash} to proceed`;
+  const guard = { reason: 'mass-reinstall-guard' as const, notBefore: null };
+  const plan = finish(
+    decided,
+    admitReinstalls(candidates, input.policy, state, input.now, guard),
+    input,
+    diagnostics,
+  );
+  return {
+    ...plan,
+    servers: plan.servers.map((s) => (s.reason === 'mass-reinstall-guard' ? { ...s, message } : s)),
+  };
+}
+
+function finish(
+  decided: readonly PlanServer[],
+  verdicts: ReturnType<typeof admitReinstalls>,
+  input: PlanInput,
+  diagnostics: Diagnostic[],
+): Plan {
+  const servers = decided.map((s): PlanServer => {
+    const verdict =
+      s.serviceName === null || s.action !== 'reinstall' ? undefined : verdicts.get(s.serviceName);
+    if (!verdict) return s;
+    if (verdict.admitted) return { ...s, batch: verdict.batch };
+    return {
+      ...s,
+      action: 'deferred',
+      reason: verdict.reason,
+      message: `${s.message}; held back: ${verdict.reason}`,
+      notBefore: verdict.notBefore === null ? null : new Date(verdict.notBefore).toISOString(),
+      batch: verdict.batch,
+    };
+  });
+  return {
+    formatVersion: 1,
+    planHash: planHashOf(servers),
+    revision: input.revision,
+    generatedAt: new Date(input.now).toISOString(),
+    summary: summarize(servers),
+    servers,
+    diagnostics,
+  };
+}
+
+/** sha256 over the decisions only: serviceName, file, action, reason, digest, batch. */
+export function planHashOf(servers: readonly PlanServer[]): string {
+  return sha256Tag(
+    canonicalJson(servers.map((s) => [s.serviceName, s.file, s.action, s.reason, s.digest, s.batch])),
+  );
+}
+
+function summarize(servers: readonly PlanServer[]): PlanSummary {
+  const summary = Object.fromEntries(PLAN_ACTIONS.map((a) => [a, 0])) as PlanSummary;
+  for (const s of servers) summary[s.action]++;
+  return summary;
+}
+
+function compareEntries(a: PlanServer, b: PlanServer): number {
+  return cmp(a.serviceName ?? '', b.serviceName ?? '') || cmp(a.file ?? '', b.file ?? '');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function invalidEntry(
+  file: string,
+  serviceName: string | null,
+  diagnostics: Diagnostic[],
+  why?: string,
+): PlanServer {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const first = errors[0] ?? diagnostics[0];
+  const message =
+    why ??
+    (first
+      ? `${first.code}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`
+      : 'the spec is not valid');
+  return {
+    serviceName,
+    file,
+    action: 'invalid',
+    reason: 'invalid-spec',
+    message,
+    digest: null,
+    from: null,
+    to: null,
+    changes: [],
+    erases: [],
+    notBefore: null,
+    batch: null,
+    labels: {},
+  };
+}
+
+function unmanagedEntry(serviceName: string, record: StatusRecord, input: PlanInput): PlanServer {
+  const observation = input.observed.get(serviceName);
+  const task = observation?.runningTask;
+  const base: PlanServer = {
+    serviceName,
+    file: null,
+    action: 'none',
+    reason: 'unmanaged',
+    message: 'the spec was removed: no longer managed, never reinstalled',
+    digest: null,
+    from: { operatingSystem: observation?.os || record.observedOs || null },
+    to: null,
+    changes: [],
+    erases: [],
+    notBefore: null,
+    batch: null,
+    labels: {},
+  };
+  if (!task) return base;
+  return {
+    ...base,
+    action: 'follow',
+    reason: 'task-in-progress',
+    message: `the spec was removed while reinstall task ${task.taskId} runs: following it to its end, then unmanaged`,
+  };
+}
+
+/** In-flight tasks, recent starts and counted failures, from observations and records. */
+function rolloutState(
+  input: PlanInput,
+  decided: readonly PlanServer[],
+  windows: RolloutState['windows'],
+): RolloutState {
+  const labelsByName = new Map<string, Record<string, string>>();
+  const digestByName = new Map<string, string>();
+  for (const s of decided) {
+    if (s.serviceName !== null) labelsByName.set(s.serviceName, s.labels);
+    if (s.serviceName !== null && s.digest !== null) digestByName.set(s.serviceName, s.digest);
+  }
+  const names = new Set<string>([...input.observed.keys(), ...input.applied.keys()]);
+  const inFlightLabels: Record<string, string>[] = [];
+  let inFlight = 0;
+  for (const name of [...names].sort()) {
+    const task = input.observed.get(name)?.runningTask;
+    const attempt = input.applied.get(name)?.lastAttempt;
+    // Not observed (offline) but our record says it runs: count it, to stay on the safe side.
+    if (task || (task === undefined && attempt?.result === 'running')) {
+      inFlight++;
+      inFlightLabels.push(labelsByName.get(name) ?? {});
+    }
+  }
+  const recentStarts: number[] = [];
+  let failures = 0;
+  for (const [name, record] of input.applied) {
+    const starts = new Set(record.attempts);
+    if (record.lastAttempt) starts.add(record.lastAttempt.startedAt);
+    for (const iso of starts) {
+      const t = Date.parse(iso);
+      if (!Number.isNaN(t) && t > input.now - HOUR_MS && t <= input.now) recentStarts.push(t);
+    }
+    const attempt = record.lastAttempt;
+    if (attempt?.result === 'failed' && attempt.digest === digestByName.get(name)) failures++;
+  }
+  return { inFlight, inFlightLabels, recentStarts, failures, windows };
+}
+
+function windowDiagnostic(message: string): Diagnostic {
+  return { file: 'fleet.yaml', line: 1, column: 1, severity: 'error', code: 'window-invalid', message };
+}

@@ -1,0 +1,225 @@
+/**
+ * Reading and writing `status/<serviceName>.yaml` (format in docs/status-format.md). Both are
+ * pure: the daemon does the file I/O. A corrupted record is reported as a diagnostic and yields no
+ * record; the planner then treats the server as having none, with a warning.
+ */
+import { Document, parseDocument } from 'yaml';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type {
+  AppliedRecord,
+  AttemptRecord,
+  CanonicalSpec,
+  ErrorRecord,
+  StatusPhase,
+  StatusRecord,
+  TaskProgress,
+} from './types.js';
+import { Fields, RecordShapeError } from './fields.js';
+
+/** `apiVersion` and `kind` every record starts with. */
+export const STATUS_API_VERSION = 'ovh-fleet/v1';
+export const STATUS_KIND = 'ServerStatus';
+
+const PHASES: readonly StatusPhase[] = [
+  'pending',
+  'reinstalling',
+  'ready',
+  'failed',
+  'drifted',
+  'invalid',
+  'unmanaged',
+  'unknown',
+];
+
+/** The result of {@link parseStatusRecord}: a record, or the diagnostics that explain why not. */
+export interface ParsedStatusRecord {
+  record?: StatusRecord;
+  diagnostics: Diagnostic[];
+}
+
+/** Parses the text of one status file; never throws. `file` is repository-relative. */
+export function parseStatusRecord(text: string, file: string): ParsedStatusRecord {
+  const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) {
+    return { diagnostics: [invalid(file, `not valid YAML: ${first.message.split('\n')[0] ?? ''}`)] };
+  }
+  try {
+    const data: unknown = doc.toJS({ maxAliasCount: 0 });
+    return { record: readRecord(new Fields(data, '')), diagnostics: [] };
+  } catch (error) {
+    const message = error instanceof RecordShapeError ? error.message : String(error);
+    return { diagnostics: [invalid(file, message)] };
+  }
+}
+
+function invalid(file: string, why: string): Diagnostic {
+  return {
+    file,
+    line: 1,
+    column: 1,
+    severity: 'warning',
+    code: 'status-record-invalid',
+    message: `status record ignored (treated as absent): ${why}`,
+  };
+}
+
+function readRecord(f: Fields): StatusRecord {
+  if (f.str('apiVersion') !== STATUS_API_VERSION)
+    throw new RecordShapeError(`apiVersion must be ${STATUS_API_VERSION}`);
+  if (f.str('kind') !== STATUS_KIND) throw new RecordShapeError(`kind must be ${STATUS_KIND}`);
+  const phase = f.str('phase');
+  if (!(PHASES as readonly string[]).includes(phase))
+    throw new RecordShapeError(`/phase: unknown phase "${phase}"`);
+  const spec = f.optObj('spec');
+  return {
+    serviceName: f.str('serviceName'),
+    phase: phase as StatusPhase,
+    reason: f.str('reason'),
+    message: f.str('message'),
+    since: f.str('since'),
+    spec: spec ? { file: spec.str('file'), commit: spec.str('commit') } : null,
+    desiredDigest: f.optStr('desiredDigest'),
+    observedOs: f.optStr('observedOs'),
+    task: mapOpt(f.optObj('task'), readTask),
+    lastApplied: mapOpt(f.optObj('lastApplied'), readApplied),
+    lastAttempt: mapOpt(f.optObj('lastAttempt'), readAttempt),
+    attempts: f.strList('attempts'),
+    lastError: mapOpt(f.optObj('lastError'), readError),
+  };
+}
+
+function mapOpt<T>(f: Fields | null, read: (f: Fields) => T): T | null {
+  return f ? read(f) : null;
+}
+
+function readTask(f: Fields): TaskProgress {
+  return {
+    id: f.num('id'),
+    status: f.str('status'),
+    step: f.optNum('step'),
+    steps: f.optNum('steps'),
+    currentStep: f.optStr('currentStep'),
+    elapsedSeconds: f.optNum('elapsedSeconds'),
+    startedAt: f.str('startedAt'),
+  };
+}
+
+function readApplied(f: Fields): AppliedRecord {
+  const result = f.oneOf('result', ['done', 'adopted'] as const);
+  return {
+    digest: f.str('digest'),
+    operatingSystem: f.str('operatingSystem'),
+    planHash: f.str('planHash'),
+    specCommit: f.str('specCommit'),
+    taskId: f.optNum('taskId'),
+    startedAt: f.str('startedAt'),
+    finishedAt: f.str('finishedAt'),
+    result,
+    spec: readCanonical(f.obj('spec')),
+  };
+}
+
+function readCanonical(f: Fields): CanonicalSpec {
+  const reinstall = f.obj('reinstall');
+  return {
+    operatingSystem: f.str('operatingSystem'),
+    customizations: f.json('customizations', 'object') as CanonicalSpec['customizations'],
+    storage: f.json('storage', 'array-or-null') as CanonicalSpec['storage'],
+    reinstall: { generation: reinstall.num('generation') },
+  };
+}
+
+function readAttempt(f: Fields): AttemptRecord {
+  return {
+    digest: f.str('digest'),
+    result: f.oneOf('result', ['done', 'failed', 'running'] as const),
+    startedAt: f.str('startedAt'),
+    finishedAt: f.optStr('finishedAt'),
+    taskId: f.optNum('taskId'),
+    message: f.optStr('message'),
+  };
+}
+
+function readError(f: Fields): ErrorRecord {
+  return { code: f.str('code'), message: f.str('message'), at: f.str('at') };
+}
+
+/**
+ * Writes a record as YAML with a fixed key order, no line folding and sorted keys inside the
+ * canonical spec, so that equal records give equal bytes and an unchanged server makes no diff.
+ */
+export function serializeStatusRecord(record: StatusRecord): string {
+  const ordered = {
+    apiVersion: STATUS_API_VERSION,
+    kind: STATUS_KIND,
+    serviceName: record.serviceName,
+    phase: record.phase,
+    reason: record.reason,
+    message: record.message,
+    since: record.since,
+    spec: record.spec ? { file: record.spec.file, commit: record.spec.commit } : null,
+    desiredDigest: record.desiredDigest,
+    observedOs: record.observedOs,
+    task: record.task
+      ? {
+          id: record.task.id,
+          status: record.task.status,
+          step: record.task.step,
+          steps: record.task.steps,
+          currentStep: record.task.currentStep,
+          elapsedSeconds: record.task.elapsedSeconds,
+          startedAt: record.task.startedAt,
+        }
+      : null,
+    lastApplied: record.lastApplied ? orderApplied(record.lastApplied) : null,
+    lastAttempt: record.lastAttempt
+      ? {
+          digest: record.lastAttempt.digest,
+          result: record.lastAttempt.result,
+          startedAt: record.lastAttempt.startedAt,
+          finishedAt: record.lastAttempt.finishedAt,
+          taskId: record.lastAttempt.taskId,
+          message: record.lastAttempt.message,
+        }
+      : null,
+    attempts: [...record.attempts],
+    lastError: record.lastError
+      ? { code: record.lastError.code, message: record.lastError.message, at: record.lastError.at }
+      : null,
+  };
+  const doc = new Document(ordered);
+  doc.commentBefore = ' Written by ovh-fleet; do not edit. Format: docs/status-format.md';
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false, indentSeq: true });
+}
+
+function orderApplied(a: AppliedRecord): Record<string, unknown> {
+  return {
+    digest: a.digest,
+    operatingSystem: a.operatingSystem,
+    planHash: a.planHash,
+    specCommit: a.specCommit,
+    taskId: a.taskId,
+    startedAt: a.startedAt,
+    finishedAt: a.finishedAt,
+    result: a.result,
+    spec: {
+      operatingSystem: a.spec.operatingSystem,
+      customizations: sortKeysDeep(a.spec.customizations),
+      storage: sortKeysDeep(a.spec.storage),
+      reinstall: { generation: a.spec.reinstall.generation },
+    },
+  };
+}
+
+/** A copy with object keys sorted at every depth (arrays keep their order). */
+export function sortKeysDeep<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => sortKeysDeep(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort())
+      out[key] = sortKeysDeep((value as Record<string, unknown>)[key]);
+    return out as T;
+  }
+  return value;
+}
