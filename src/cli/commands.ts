@@ -4,10 +4,11 @@
  * process.exitCode for non-zero results) or throws a FleetError.
  */
 import type { Command } from 'commander';
+import { register as registerSim } from './sim-command.js';
 
 type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [];
+const COMMANDS: Register[] = [registerSim];
 
 export function registerCommands(program: Command): void {
   for (const register of COMMANDS) register(program);
