@@ -1,0 +1,42 @@
+/**
+ * The benchmark runner (`npm run bench` = build, then `node dist/bench/main.js`): runs each bench
+ * of BENCHES in order; each prints its figures as plain lines. Add a bench by appending a module
+ * to the list. `node dist/bench/main.js NAME...` runs only the named ones.
+ */
+import { adapterBench } from './adapter-bench.js';
+import { planBench } from './plan-bench.js';
+
+/** One benchmark: a name and a run that prints its figures. */
+export interface Bench {
+  name: string;
+  run(): Promise<void>;
+}
+
+export const BENCHES: Bench[] = [adapterBench, planBench];
+
+async function main(argv: string[]): Promise<number> {
+  const selected = argv.length === 0 ? BENCHES : BENCHES.filter((b) => argv.includes(b.name));
+  let failed = 0;
+  for (const bench of selected) {
+    process.stdout.write(`== ${bench.name}\n`);
+    try {
+      await bench.run();
+    } catch (error) {
+      failed++;
+      process.stdout.write(
+        `${bench.name}: FAILED: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+    }
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
