@@ -1,0 +1,55 @@
+/**
+ * What a long-running process keeps between two reads of the same repository, so that unchanged
+ * files cost one `stat` each: the ParsedFile, the validator's diagnostics and the built spec of
+ * every file, keyed by path and checked against the file's stat signature and content hash, and
+ * against the stat signatures of the files its `{file}` references named.
+ */
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { FileValidator, ParsedFile } from './types.js';
+import type { BuildResult } from './build-spec.js';
+
+/** mtime, ctime, size and inode of a file: when all are equal the file is taken as unchanged. */
+export type StatSignature = string;
+
+/** Everything derived from one file (see {@link ReadCache}). */
+export interface CacheEntry {
+  stat: StatSignature;
+  parsed: ParsedFile;
+  /** The validator's diagnostics, valid only for that validator function. */
+  validated?: { validator: FileValidator; diagnostics: Diagnostic[] };
+  /** The built spec and the signatures of the referenced files it was built from. */
+  built?: { result: BuildResult; references: ReadonlyMap<string, StatSignature> };
+}
+
+/** Per-repository cache for {@link readFleet}; one instance per repository root. */
+export class ReadCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private root: string | undefined;
+
+  /** Counters of the last read, for tests and metrics. */
+  stats = { statHits: 0, hashHits: 0, misses: 0 };
+
+  /** Forgets everything when the cache is used for another root than before. */
+  useRoot(root: string): void {
+    if (this.root !== undefined && this.root !== root) this.entries.clear();
+    this.root = root;
+    this.stats = { statHits: 0, hashHits: 0, misses: 0 };
+  }
+
+  get(file: string): CacheEntry | undefined {
+    return this.entries.get(file);
+  }
+
+  set(file: string, entry: CacheEntry): void {
+    this.entries.set(file, entry);
+  }
+
+  /** Drops the entries of files that no longer exist. */
+  retain(files: ReadonlySet<string>): void {
+    for (const file of this.entries.keys()) if (!files.has(file)) this.entries.delete(file);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
