@@ -6,6 +6,7 @@
 import { API_CODES } from './api-codes.js';
 import { CLI_CODES } from './cli-codes.js';
 import { DIAGNOSTIC_CODES } from './diagnostic-codes.js';
+import { GIT_CODES } from './git-codes.js';
 import { PLAN_CODES } from './plan-codes.js';
 
 /** What the registry says about one code. */
@@ -25,10 +26,12 @@ export const CODE_AREAS = {
   api: API_CODES,
   diagnostic: DIAGNOSTIC_CODES,
   plan: PLAN_CODES,
+  git: GIT_CODES,
 } as const;
 
-export type ErrorCode =
-  keyof typeof CLI_CODES | keyof typeof API_CODES | keyof typeof DIAGNOSTIC_CODES | keyof typeof PLAN_CODES;
+export type ErrorCode = {
+  [Area in keyof typeof CODE_AREAS]: keyof (typeof CODE_AREAS)[Area] & string;
+}[keyof typeof CODE_AREAS];
 
 const ALL: Record<string, CodeInfo> = Object.assign({}, ...Object.values(CODE_AREAS)) as Record<
   string,
