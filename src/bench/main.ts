@@ -5,6 +5,8 @@
  */
 import { adapterBench } from './adapter-bench.js';
 import { planBench } from './plan-bench.js';
+import { planObserveBench } from './plan-observe-bench.js';
+import { validateBench } from './validate-bench.js';
 
 /** One benchmark: a name and a run that prints its figures. */
 export interface Bench {
@@ -12,7 +14,7 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-export const BENCHES: Bench[] = [adapterBench, planBench];
+export const BENCHES: Bench[] = [adapterBench, validateBench, planBench, planObserveBench];
 
 async function main(argv: string[]): Promise<number> {
   const selected = argv.length === 0 ? BENCHES : BENCHES.filter((b) => argv.includes(b.name));

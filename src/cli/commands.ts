@@ -4,11 +4,22 @@
  * process.exitCode for non-zero results) or throws a FleetError.
  */
 import type { Command } from 'commander';
+import { register as registerPlan } from './plan-command.js';
+import { register as registerSchemas } from './schemas-command.js';
 import { register as registerSim } from './sim-command.js';
+import { register as registerTemplates } from './templates-command.js';
+import { register as registerValidate } from './validate-command.js';
 
 type Register = (program: Command) => void;
 
-const COMMANDS: Register[] = [registerSim];
+/** In the order `ovh-fleet --help` lists them. */
+const COMMANDS: Register[] = [
+  registerValidate,
+  registerPlan,
+  registerTemplates,
+  registerSchemas,
+  registerSim,
+];
 
 export function registerCommands(program: Command): void {
   for (const register of COMMANDS) register(program);

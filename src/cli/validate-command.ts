@@ -1,0 +1,94 @@
+/**
+ * `ovh-fleet validate [--repo DIR] [--format text|json] [--offline]`: checks every spec and
+ * fleet.yaml. Text: one line per problem on stdout, `FILE:LINE:COL severity CODE message`,
+ * sorted, and a summary on stderr. JSON: `{"diagnostics": [...], "offline", "summary"}`.
+ * Exit 0 without errors (warnings allowed), 1 with errors, 64 on bad usage.
+ */
+import type { Command } from 'commander';
+import { systemClock } from '../core/clock.js';
+import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import { configError, EXIT_FAILURE, EXIT_OK } from '../core/errors.js';
+import type { OvhApi } from '../ovh/ovh-api.js';
+import { readFleet } from '../specs/read-fleet.js';
+import type { FileValidator } from '../specs/types.js';
+import { createCatalogFactsReader } from '../validate/catalog-facts.js';
+import { createFileValidator } from '../validate/file-validator.js';
+import { loadSchemas } from '../validate/schema-files.js';
+import { openApi } from './context.js';
+
+/** Options of one validate run. */
+export interface ValidateRunOptions {
+  repo: string;
+  format: 'text' | 'json';
+  /** Without an api the run is offline: schema and storage rules only. */
+  api?: OvhApi;
+  now?: number;
+  out?: (s: string) => void;
+  err?: (s: string) => void;
+}
+
+/** Runs validation and prints the result; returns the exit code. */
+export async function runValidate(options: ValidateRunOptions): Promise<number> {
+  const out = options.out ?? ((s: string) => process.stdout.write(s));
+  const err = options.err ?? ((s: string) => process.stderr.write(s));
+  const { schemas } = loadSchemas(options.repo);
+  let validate: FileValidator = createFileValidator(schemas);
+  if (options.api) {
+    // First pass: learn which servers the specs name, to ask the API about those only.
+    const names = new Set<string>();
+    await readFleet(options.repo, {
+      validate: (parsed) => {
+        const name = (parsed.data as { serviceName?: unknown } | undefined)?.serviceName;
+        if (typeof name === 'string') names.add(name);
+        return [];
+      },
+    });
+    const now = options.now ?? systemClock.now();
+    const facts = await createCatalogFactsReader(options.api, systemClock).read([...names]);
+    validate = createFileValidator(schemas, facts, { now });
+  }
+  const fleet = await readFleet(options.repo, { validate });
+  const diagnostics = sortDiagnostics(fleet.diagnostics);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  const files = fleet.specs.length + fleet.invalid.length;
+  const offline = options.api === undefined;
+  if (options.format === 'json') {
+    out(
+      `${JSON.stringify({ diagnostics: diagnostics.map(jsonDiagnostic), offline, summary: { errors, warnings, files } }, null, 2)}\n`,
+    );
+  } else {
+    for (const d of diagnostics) out(`${formatDiagnostic(d)}\n`);
+  }
+  const skipped = offline ? '; offline: catalog, compatibility and account checks were skipped' : '';
+  err(`ovh-fleet validate: ${files} spec files, ${errors} errors, ${warnings} warnings${skipped}\n`);
+  return errors > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+function jsonDiagnostic(d: Diagnostic): Diagnostic {
+  return {
+    file: d.file,
+    line: d.line,
+    column: d.column,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+  };
+}
+
+/** Adds the `validate` command. */
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check every server spec and fleet.yaml against the catalog-derived schemas')
+    .option('--repo <dir>', 'fleet repository', '.')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--offline', 'skip the API checks (catalog dates, compatibility, account, hardware)')
+    .action(async (opts: { repo: string; format: string; offline?: boolean }) => {
+      if (opts.format !== 'text' && opts.format !== 'json') {
+        throw configError('usage', `--format must be text or json, got "${opts.format}"`);
+      }
+      const api = opts.offline ? undefined : await openApi();
+      process.exitCode = await runValidate({ repo: opts.repo, format: opts.format, ...(api ? { api } : {}) });
+    });
+}

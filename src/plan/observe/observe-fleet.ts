@@ -1,0 +1,174 @@
+/**
+ * observeFleet: what the OVHcloud API shows about the servers a plan concerns, in exactly the
+ * planner's input shapes (Observation per server, the catalog's template names) plus the facts
+ * validation checks specs against. Reads through the OvhApi port at one priority, keeps answers
+ * in an ObservationCache, counts its calls. docs/plan.md, "Observation and caching", is the
+ * contract in prose.
+ */
+import type { Clock } from '../../core/clock.js';
+import type { OvhApiError } from '../../ovh/errors.js';
+import type { OvhApi, RequestPriority } from '../../ovh/ovh-api.js';
+import type { CatalogFacts, ServerFacts } from '../../validate/catalog-facts.js';
+import type { Observation } from '../types.js';
+import type { ObservationCache } from './cache.js';
+import {
+  DEFAULT_LIFETIMES,
+  KEYS,
+  isEndOfInstallMap,
+  isStringList,
+  readFresh,
+  type ObserveLifetimes,
+} from './cached-values.js';
+import { countingApi, emptyCallCounts, totalCalls, type CallCounts } from './counting-api.js';
+import { observeServer, type ActionOf, type ServerContext } from './observe-server.js';
+
+/** Options of {@link observeFleet}. */
+export interface ObserveOptions {
+  cache: ObservationCache;
+  clock: Clock;
+  /** Nothing is called: every server is `unknown`, no catalog, no facts. */
+  offline?: boolean;
+  /** Priority of every call in the shared request budget; default `plan`. */
+  priority?: RequestPriority;
+  /**
+   * Per serviceName: a fingerprint of what the decision depends on besides the API (the spec's
+   * digest and the status record). A cached observation is reused only under the same
+   * fingerprint; a server without one is always observed fresh.
+   */
+  fingerprints?: ReadonlyMap<string, string>;
+  /**
+   * What the plan would do with the server given an observation (before the rollout policy).
+   * A cached observation is reused only when this says `none`; hardware and compatible templates
+   * are read only when it says `reinstall`. Default: `reinstall` for every server (always fresh,
+   * always with hardware): the safe assumption when the caller cannot tell.
+   */
+  actionOf?: ActionOf;
+  lifetimes?: Partial<ObserveLifetimes>;
+  /** Servers observed at once (the request budget paces the calls anyway); default 8. */
+  concurrency?: number;
+}
+
+/** A call that failed while observing (a 404 on getServer is not one: it means `absent`). */
+export interface ObserveError {
+  /** null for a fleet-wide call. */
+  serviceName: string | null;
+  error: OvhApiError;
+}
+
+/** What the observation cost. */
+export interface ObserveStats {
+  /** Distinct servers asked about. */
+  servers: number;
+  /** Servers whose cached observation was reused (no call at all for them, unless hardware). */
+  reused: number;
+  /** Servers of the account observed fresh (getServer, then the task list). */
+  fresh: number;
+  calls: CallCounts;
+  totalCalls: number;
+  /** totalCalls / servers (0 without servers). */
+  callsPerServer: number;
+}
+
+/** The result of {@link observeFleet}. */
+export interface ObserveResult {
+  /** Per serviceName; a server left out (offline, or its calls failed) is `unknown` to the planner. */
+  observed: Map<string, Observation>;
+  /** Template names of the catalog; undefined offline. */
+  catalog: string[] | undefined;
+  /**
+   * The facts for validation: catalog dates, the account's servers, and compatibility and disk
+   * groups of the servers that may be reinstalled (the others' specs are not checked against
+   * their hardware: nothing would be sent). Undefined offline.
+   */
+  facts: CatalogFacts | undefined;
+  errors: ObserveError[];
+  stats: ObserveStats;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+
+/** Observes the named servers (see {@link ObserveOptions} for what is reused and what is read). */
+export async function observeFleet(
+  api: OvhApi,
+  serviceNames: readonly string[],
+  options: ObserveOptions,
+): Promise<ObserveResult> {
+  const names = [...new Set(serviceNames)].sort();
+  const calls = emptyCallCounts();
+  const observed = new Map<string, Observation>();
+  if (options.offline) {
+    return { observed, catalog: undefined, facts: undefined, errors: [], stats: stats(names, 0, 0, calls) };
+  }
+  const lifetimes = { ...DEFAULT_LIFETIMES, ...options.lifetimes };
+  const priority = options.priority ?? 'plan';
+  const port = countingApi(api, calls);
+  const { cache, clock } = options;
+  const now = clock.now();
+
+  let endOfInstall = readFresh(cache, KEYS.catalog, now, lifetimes.catalog, isEndOfInstallMap);
+  if (!endOfInstall) {
+    const infos = await port.listTemplateInfos({ priority });
+    endOfInstall = Object.fromEntries(infos.map((i) => [i.templateName, i.endOfInstall]));
+    cache.set(KEYS.catalog, endOfInstall, now);
+  }
+  const catalog = Object.keys(endOfInstall).sort();
+
+  let account = readFresh(cache, KEYS.account, now, lifetimes.account, isStringList);
+  // A cached list that lacks a named server is refreshed: it may be new in the account.
+  if (!account || names.some((n) => !account!.includes(n))) {
+    account = await port.listServers({ priority });
+    cache.set(KEYS.account, account, clock.now());
+  }
+  const inAccount = new Set(account);
+
+  const ctx: ServerContext = {
+    api: port,
+    cache,
+    clock,
+    priority,
+    lifetimes,
+    catalogNames: new Set(catalog),
+    actionOf: options.actionOf ?? (() => 'reinstall'),
+    fingerprints: options.fingerprints ?? new Map(),
+  };
+  const errors: ObserveError[] = [];
+  const servers: Record<string, ServerFacts> = {};
+  let reused = 0;
+  let fresh = 0;
+  await pool(names, options.concurrency ?? DEFAULT_CONCURRENCY, async (name) => {
+    if (!inAccount.has(name)) {
+      observed.set(name, { presence: 'absent' });
+      return;
+    }
+    const outcome = await observeServer(ctx, name);
+    if (outcome.observation) observed.set(name, outcome.observation);
+    if (outcome.facts) servers[name] = outcome.facts;
+    if (outcome.reused) reused++;
+    else fresh++;
+    errors.push(...outcome.errors.map((error) => ({ serviceName: name, error })));
+  });
+  errors.sort((a, b) => (a.serviceName ?? '').localeCompare(b.serviceName ?? ''));
+  const facts: CatalogFacts = { fetchedAt: now, endOfInstall, accountServers: [...account].sort(), servers };
+  return { observed, catalog, facts, errors, stats: stats(names, reused, fresh, calls) };
+}
+
+function stats(names: readonly string[], reused: number, fresh: number, calls: CallCounts): ObserveStats {
+  const total = totalCalls(calls);
+  return {
+    servers: names.length,
+    reused,
+    fresh,
+    calls,
+    totalCalls: total,
+    callsPerServer: names.length === 0 ? 0 : total / names.length,
+  };
+}
+
+/** Runs `work` over `items` with at most `limit` at once; the first non-API error rejects. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}

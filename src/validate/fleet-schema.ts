@@ -1,0 +1,66 @@
+/** The schema of `fleet.yaml` (DESIGN.md §1.2), independent of the catalog. */
+import type { JsonSchema } from './input-schemas.js';
+
+const positiveInt = { type: 'integer', minimum: 1 };
+
+/** `fleet.schema.json` without its `$id`/`$comment` (added by generateSchemas). */
+export function fleetSchemaBody(): JsonSchema {
+  return {
+    type: 'object',
+    title: 'ovh-fleet fleet policy (fleet.yaml)',
+    required: ['apiVersion', 'kind'],
+    additionalProperties: false,
+    properties: {
+      apiVersion: { const: 'ovh-fleet/v1' },
+      kind: { const: 'Fleet' },
+      rollout: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          maxConcurrent: positiveInt,
+          maxConcurrentPerLabel: { type: 'object', additionalProperties: positiveInt },
+          maxPerHour: positiveInt,
+          maxFailures: { type: 'integer', minimum: 0 },
+          maxFleetFraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+          windows: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['cron', 'duration'],
+              additionalProperties: false,
+              properties: {
+                cron: { type: 'string', pattern: '^\\S+(?:\\s+\\S+){4,5}$' },
+                duration: { type: 'string', pattern: '^(?=[0-9])(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?$' },
+                timezone: { type: 'string', minLength: 1 },
+              },
+            },
+          },
+        },
+      },
+      drift: { enum: ['reinstall', 'report'] },
+      suspend: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          reason: { type: 'string' },
+          until: { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] },
+        },
+      },
+      api: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { requestsPerMinute: positiveInt },
+      },
+      acknowledge: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          massReinstall: {
+            type: 'array',
+            items: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+          },
+        },
+      },
+    },
+  };
+}
