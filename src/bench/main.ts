@@ -4,6 +4,7 @@
  * to the list. `node dist/bench/main.js NAME...` runs only the named ones.
  */
 import { adapterBench } from './adapter-bench.js';
+import { applyBench } from './apply-bench.js';
 import { planBench } from './plan-bench.js';
 import { planObserveBench } from './plan-observe-bench.js';
 import { validateBench } from './validate-bench.js';
@@ -14,7 +15,7 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-export const BENCHES: Bench[] = [adapterBench, validateBench, planBench, planObserveBench];
+export const BENCHES: Bench[] = [adapterBench, validateBench, planBench, planObserveBench, applyBench];
 
 async function main(argv: string[]): Promise<number> {
   const selected = argv.length === 0 ? BENCHES : BENCHES.filter((b) => argv.includes(b.name));

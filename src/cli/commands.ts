@@ -4,6 +4,7 @@
  * process.exitCode for non-zero results) or throws a FleetError.
  */
 import type { Command } from 'commander';
+import { register as registerApply } from './apply-command.js';
 import { register as registerPlan } from './plan-command.js';
 import { register as registerSchemas } from './schemas-command.js';
 import { register as registerSim } from './sim-command.js';
@@ -16,6 +17,7 @@ type Register = (program: Command) => void;
 const COMMANDS: Register[] = [
   registerValidate,
   registerPlan,
+  registerApply,
   registerTemplates,
   registerSchemas,
   registerSim,

@@ -9,6 +9,7 @@ const AREA_TITLES: Record<keyof typeof CODE_AREAS, string> = {
   api: 'OVHcloud API errors',
   diagnostic: 'Validation diagnostics (`ovh-fleet validate`)',
   plan: 'Plan reasons (`ovh-fleet plan`)',
+  apply: 'Apply outcomes (`ovh-fleet apply`)',
   git: 'Git repository errors (clone, status commits, signatures)',
 };
 

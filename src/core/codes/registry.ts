@@ -4,6 +4,7 @@
  * one; docs/errors.md lists every code and a test keeps the two in agreement.
  */
 import { API_CODES } from './api-codes.js';
+import { APPLY_CODES } from './apply-codes.js';
 import { CLI_CODES } from './cli-codes.js';
 import { DIAGNOSTIC_CODES } from './diagnostic-codes.js';
 import { GIT_CODES } from './git-codes.js';
@@ -26,6 +27,7 @@ export const CODE_AREAS = {
   api: API_CODES,
   diagnostic: DIAGNOSTIC_CODES,
   plan: PLAN_CODES,
+  apply: APPLY_CODES,
   git: GIT_CODES,
 } as const;
 

@@ -1,0 +1,114 @@
+/**
+ * The executor's inputs and outputs: what applyPlan needs (deps, options), the events it emits
+ * while it works, and the outcome of each server it touched. Outcomes are what the status step
+ * records; they never hold a secret.
+ */
+import type { ErrorCode } from '../core/codes/registry.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { OvhApi } from '../ovh/ovh-api.js';
+import type { TemplateInfo } from '../ovh/types.js';
+import type { FleetPolicy, ServerSpec } from '../specs/types.js';
+import type { FollowProgress, StepTiming } from './follow-types.js';
+import type { IntentJournal, JournalProblem } from './intent-journal.js';
+import type { SecretEnv } from './reinstall-body.js';
+import type { FollowerOptions } from './task-follower.js';
+import type { PostOptions } from './post-reinstall.js';
+
+/**
+ * How a server's apply ended:
+ * - `done`: the reinstall (or the followed task) ended and the server shows the requested OS;
+ * - `failed`: task failed, inconsistent result, timeout, or OVHcloud refused the POST;
+ * - `running`: started or adopted and not followed to its end (no --wait, or interrupted);
+ * - `not-started`: nothing posted: held by a limit, a preflight check, a missing secret.
+ */
+export type ApplyResult = 'done' | 'failed' | 'running' | 'not-started';
+
+/** The record of one server's apply. */
+export interface ApplyOutcome {
+  serviceName: string;
+  /** Digest of the spec being installed; null for a followed task whose spec is unknown. */
+  digest: string | null;
+  taskId: number | null;
+  /** Spec commit (plan revision). */
+  revision: string;
+  planHash: string;
+  result: ApplyResult;
+  /** Why: an apply code, a plan reason (limits) or an API error code. */
+  code: ErrorCode;
+  message: string;
+  /** True when this run posted the reinstall (false: adopted, followed or not started). */
+  posted: boolean;
+  /** True when the followed task was not created by this plan's POST (adopted). */
+  adopted: boolean;
+  /** ISO times; null when nothing started. */
+  startedAt: string | null;
+  endedAt: string | null;
+  /** `os` read back from the server at the end, when read. */
+  observedOs: string | null;
+  steps: StepTiming[];
+  /** True if the task was reported stuck at some point. */
+  stuck: boolean;
+}
+
+/** What applyPlan reports as it goes (for live progress and logs). */
+export type ApplyEvent =
+  | { type: 'started'; serviceName: string; taskId: number; posted: boolean }
+  | { type: 'progress'; progress: FollowProgress }
+  | { type: 'outcome'; outcome: ApplyOutcome }
+  | { type: 'circuit-open'; failures: number; maxFailures: number }
+  | { type: 'journal-problem'; problem: JournalProblem };
+
+/** Past reinstalls the plan's status records know of (the journal adds this state dir's own). */
+export interface RolloutHistory {
+  /** Start times (ms) of reinstalls per server, from the status records. */
+  starts: ReadonlyMap<string, readonly number[]>;
+  /** Failed attempts that count for the circuit breaker, per the planner's rule. */
+  failures: number;
+}
+
+/** What applyPlan needs; the CLI and the daemon build it. */
+export interface ApplyDeps {
+  api: OvhApi;
+  clock: Clock;
+  journal: IntentJournal;
+  /** Valid specs by serviceName: the bodies are built from them at apply time. */
+  specs: ReadonlyMap<string, ServerSpec>;
+  /** Environment the `{env}` secrets are read from, now. */
+  env: SecretEnv;
+  policy: FleetPolicy;
+  history?: RolloutHistory;
+  /** True when the branch was rewritten and not acknowledged: nothing new starts. */
+  historyRewritten?: boolean;
+  /** The catalog; fetched once (priority write) when not given. */
+  catalog?: readonly TemplateInfo[];
+  logger?: Logger;
+  onEvent?: (event: ApplyEvent) => void;
+  /** Aborting stops following (tasks go on at OVHcloud) and starts nothing new. */
+  signal?: AbortSignal;
+}
+
+/** Options of one applyPlan run. */
+export interface ApplyOptions {
+  /** Refuse the plan unless its hash equals this one. */
+  planHash?: string;
+  /** Follow every started or adopted task to its end, and start held reinstalls as limits free. */
+  wait: boolean;
+  follower?: Partial<FollowerOptions>;
+  post?: Partial<PostOptions>;
+  /** Share of the request budget the followers may use together (default 0.5). */
+  followShare?: number;
+  /** API calls one poll makes (getTask + install/status), for the interval floor (default 2). */
+  callsPerPoll?: number;
+}
+
+/** What applyPlan returns. */
+export interface ApplyReport {
+  planHash: string;
+  outcomes: ApplyOutcome[];
+  journalProblems: JournalProblem[];
+  /** True when the circuit breaker stopped new reinstalls during (or before) this run. */
+  circuitOpen: boolean;
+  /** Failures counted for the circuit breaker at the end (history + this run). */
+  failures: number;
+}

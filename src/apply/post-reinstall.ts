@@ -1,0 +1,147 @@
+/**
+ * One reinstall start: preflight on fresh data, the intent recorded durably, the POST, and the
+ * resolution of whatever the POST's answer leaves unclear. The POST is sent again only once the
+ * task list has shown that the previous one created nothing; TaskAlreadyExists adopts the
+ * running task. Holds the secret-bearing body only for the POST itself.
+ */
+import type { ErrorCode } from '../core/codes/registry.js';
+import type { Clock } from '../core/clock.js';
+import { OvhApiError } from '../ovh/errors.js';
+import type { OvhApi } from '../ovh/ovh-api.js';
+import type { ReinstallBody, TemplateInfo } from '../ovh/types.js';
+import type { IntentEntry, IntentJournal } from './intent-journal.js';
+import { resolveAmbiguous } from './our-task.js';
+import { findRunningReinstall, preflight, type FinishedTasks } from './preflight.js';
+
+/** Knobs of the POST and of the resolution of ambiguous answers. */
+export interface PostOptions {
+  /** POSTs tried for one server in one run (only after the task list showed nothing came of the last). */
+  maxPostAttempts: number;
+  /** Looks at the task list after an ambiguous failure. */
+  ambiguityChecks: number;
+  /** Milliseconds between those looks, and before a POST is tried again. */
+  ambiguityDelayMs: number;
+  /** See our-task.ts. */
+  skewMs: number;
+}
+
+/** What one start gave. */
+export type StartResult =
+  | { kind: 'posted'; taskId: number; startDate: string; intent: IntentEntry }
+  | { kind: 'adopted'; taskId: number; startDate: string; intent: IntentEntry | null }
+  | { kind: 'blocked'; code: ErrorCode; message: string }
+  | { kind: 'rejected'; code: ErrorCode; message: string; intent: IntentEntry }
+  | { kind: 'unconfirmed'; message: string; intent: IntentEntry };
+
+/** The reinstall to start. */
+export interface StartRequest {
+  serviceName: string;
+  digest: string;
+  planHash: string;
+  revision: string;
+  body: ReinstallBody;
+}
+
+/** What a start needs. */
+export interface StartDeps {
+  api: OvhApi;
+  clock: Clock;
+  journal: IntentJournal;
+  catalog: ReadonlyMap<string, TemplateInfo>;
+  finished: FinishedTasks;
+  options: PostOptions;
+}
+
+/** Starts one reinstall (or adopts the one that runs). Never posts twice for one created task. */
+export async function startReinstall(request: StartRequest, deps: StartDeps): Promise<StartResult> {
+  const { api, clock, journal, options } = deps;
+  const { serviceName, body } = request;
+  let last: StartResult | null = null;
+  for (let attempt = 1; attempt <= options.maxPostAttempts; attempt++) {
+    if (attempt > 1) await clock.sleep(options.ambiguityDelayMs);
+    let check;
+    try {
+      check = await preflight(
+        api,
+        serviceName,
+        body.operatingSystem,
+        deps.catalog,
+        deps.finished,
+        clock.now(),
+      );
+    } catch (error) {
+      // Reads failed after the adapter's own retries (5xx, network, 429): nothing was posted; try again.
+      const retryable =
+        error instanceof OvhApiError &&
+        (error.disposition === 'transient' || error.disposition === 'waiting');
+      if (!retryable || attempt === options.maxPostAttempts) throw error;
+      continue;
+    }
+    if (check.kind === 'blocked') return check;
+    if (check.kind === 'running') {
+      return { kind: 'adopted', taskId: check.task.taskId, startDate: check.task.startDate, intent: null };
+    }
+    let intent = await journal.create({
+      serviceName,
+      digest: request.digest,
+      planHash: request.planHash,
+      revision: request.revision,
+      operatingSystem: body.operatingSystem,
+      priorTaskIds: check.priorTaskIds,
+    });
+    try {
+      const answer = await api.reinstall(serviceName, body, { priority: 'write' });
+      intent = await journal.update(intent, { state: 'posted', taskId: answer.taskId });
+      return { kind: 'posted', taskId: answer.taskId, startDate: answer.startDate, intent };
+    } catch (error) {
+      const apiError = error instanceof OvhApiError ? error : undefined;
+      if (apiError?.disposition === 'busy') {
+        intent = await journal.update(intent, { state: 'not-posted' });
+        const { running } = await findRunningReinstall(api, serviceName, deps.finished);
+        if (running)
+          return { kind: 'adopted', taskId: running.taskId, startDate: running.startDate, intent: null };
+        // Locked without a visible task (DisturbAlreadyExists): nothing to adopt, nothing posted.
+        return { kind: 'blocked', code: apiError.code, message: apiError.message };
+      }
+      const ambiguous = apiError === undefined || apiError.ambiguous;
+      if (!ambiguous && apiError.disposition !== 'waiting' && apiError.disposition !== 'transient') {
+        intent = await journal.update(intent, { state: 'not-posted' });
+        return { kind: 'rejected', code: apiError.code, message: apiError.message, intent };
+      }
+      if (!ambiguous) {
+        // Refused before it took effect (429, or a failure before sending): safe to try again.
+        intent = await journal.update(intent, { state: 'not-posted' });
+        if (apiError.retryAfterMs) await clock.sleep(apiError.retryAfterMs);
+        last = { kind: 'unconfirmed', message: apiError.message, intent };
+        continue;
+      }
+      intent = await journal.update(intent, { state: 'ambiguous' });
+      let task;
+      try {
+        task = await resolveAmbiguous(api, clock, intent, {
+          checks: options.ambiguityChecks,
+          delayMs: options.ambiguityDelayMs,
+          skewMs: options.skewMs,
+        });
+      } catch {
+        // The task list could not be read: the intent stays ambiguous for the next run to resolve.
+        return {
+          kind: 'unconfirmed',
+          message: 'the task list could not be read after an ambiguous POST',
+          intent,
+        };
+      }
+      if (task) {
+        intent = await journal.update(intent, { state: 'posted', taskId: task.taskId });
+        return { kind: 'posted', taskId: task.taskId, startDate: task.startDate, intent };
+      }
+      intent = await journal.update(intent, { state: 'not-posted' });
+      last = {
+        kind: 'unconfirmed',
+        message: `POST failed ambiguously (${error instanceof Error ? error.message : String(error)}) and no task came of it`,
+        intent,
+      };
+    }
+  }
+  return last ?? { kind: 'blocked', code: 'reinstall-unconfirmed', message: 'no attempt made' };
+}

@@ -1,0 +1,137 @@
+/**
+ * The limits, re-checked at the moment each reinstall starts (not when the plan was made): the
+ * fleet-wide holds (history rewritten, suspend, circuit breaker, maintenance windows) and the
+ * limits (hourly budget, concurrency fleet-wide and per label), through the planner's own policy
+ * functions. Tracks what is in flight, the recent starts and the failures while the run goes on.
+ */
+import type { PlanReason } from '../core/codes/plan-codes.js';
+import type { Clock } from '../core/clock.js';
+import { admitReinstalls, fleetHold, type Candidate, type RolloutState } from '../plan/policy/rollout.js';
+import { evaluateWindows } from '../plan/policy/windows.js';
+import type { FleetPolicy } from '../specs/types.js';
+import type { RolloutHistory } from './apply-types.js';
+import type { IntentEntry } from './intent-journal.js';
+
+/** The gate's verdict for one candidate. */
+export type GateVerdict =
+  | { ok: true }
+  | {
+      ok: false;
+      reason: PlanReason | 'history-rewritten';
+      notBefore: number | null;
+      /** True for limits that free up as tasks end or time passes (budget, concurrency). */
+      waitable: boolean;
+    };
+
+const HOUR_MS = 3_600_000;
+/** A journal start within this distance of a status-record start of the same server is the same start. */
+const SAME_START_MS = 5 * 60_000;
+
+/** Live rollout state of one applyPlan run. */
+export class RolloutGate {
+  private readonly inFlight = new Map<string, Readonly<Record<string, string>>>();
+  private starts: number[] = [];
+  private waiters: (() => void)[] = [];
+  failures: number;
+
+  constructor(
+    private readonly policy: FleetPolicy,
+    private readonly clock: Clock,
+    history: RolloutHistory | undefined,
+    journal: readonly IntentEntry[],
+    private readonly historyRewritten: boolean,
+  ) {
+    this.failures = history?.failures ?? 0;
+    const recorded = history?.starts ?? new Map<string, readonly number[]>();
+    for (const times of recorded.values()) this.starts.push(...times);
+    for (const entry of journal) {
+      if (entry.adopted || entry.state === 'not-posted') continue;
+      const known = recorded.get(entry.serviceName) ?? [];
+      if (!known.some((t) => Math.abs(t - entry.createdAtMs) < SAME_START_MS))
+        this.starts.push(entry.createdAtMs);
+    }
+  }
+
+  /** Whether `candidate` may start now. */
+  check(candidate: Candidate): GateVerdict {
+    const now = this.clock.now();
+    if (this.historyRewritten)
+      return { ok: false, reason: 'history-rewritten', notBefore: null, waitable: false };
+    const state = this.state(now);
+    const hold = fleetHold(this.policy, state, now);
+    if (hold) return { ok: false, reason: hold.reason, notBefore: hold.notBefore, waitable: false };
+    const verdict = admitReinstalls([candidate], this.policy, state, now, null).get(candidate.serviceName);
+    if (!verdict || verdict.admitted) return { ok: true };
+    return { ok: false, reason: verdict.reason, notBefore: verdict.notBefore, waitable: true };
+  }
+
+  /** Counts a server in flight (a start, an adopted or followed task). */
+  reserve(serviceName: string, labels: Readonly<Record<string, string>>): void {
+    this.inFlight.set(serviceName, labels);
+  }
+
+  /** A server's task ended (or never started): its slot is free. */
+  release(serviceName: string): void {
+    if (this.inFlight.delete(serviceName)) this.wake();
+  }
+
+  /** Records a reinstall start for the hourly budget; returns a function that takes it back. */
+  recordStart(): () => void {
+    const at = this.clock.now();
+    this.starts.push(at);
+    return () => {
+      const index = this.starts.lastIndexOf(at);
+      if (index >= 0) this.starts.splice(index, 1);
+      this.wake();
+    };
+  }
+
+  /** Counts a failed reinstall for the circuit breaker. */
+  recordFailure(): void {
+    this.failures++;
+    this.wake();
+  }
+
+  /** Whether the breaker is open now. */
+  get circuitOpen(): boolean {
+    return this.policy.rollout.maxFailures > 0 && this.failures >= this.policy.rollout.maxFailures;
+  }
+
+  /** Resolves when a slot frees, a start is taken back, `until` passes (if given), or `signal` aborts. */
+  async waitForChange(until: number | null, signal?: AbortSignal): Promise<void> {
+    const controller = new AbortController();
+    const changed = new Promise<void>((resolve) => this.waiters.push(resolve));
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timers: Promise<void>[] = [changed];
+    if (until !== null) {
+      timers.push(
+        this.clock.sleep(Math.max(1, until - this.clock.now()), controller.signal).catch(() => undefined),
+      );
+    }
+    if (signal)
+      timers.push(
+        new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve())),
+      );
+    await Promise.race(timers);
+    controller.abort();
+    signal?.removeEventListener('abort', onAbort);
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private state(now: number): RolloutState {
+    this.starts = this.starts.filter((t) => t > now - HOUR_MS);
+    return {
+      inFlight: this.inFlight.size,
+      inFlightLabels: [...this.inFlight.values()],
+      recentStarts: this.starts,
+      failures: this.failures,
+      windows: evaluateWindows(this.policy.rollout.windows, now),
+    };
+  }
+}

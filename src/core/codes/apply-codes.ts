@@ -1,0 +1,125 @@
+import type { CodeTable } from './registry.js';
+
+/**
+ * Codes of the executor (`ovh-fleet apply`, the daemon's apply step): why a reinstall was not
+ * posted, how a posted one ended, and the refusals of the command itself. An outcome code is not
+ * an error by itself: `exitCode` applies only when a command ends on it.
+ */
+export const APPLY_CODES = {
+  'apply-confirmation-required': {
+    summary:
+      '`ovh-fleet apply` was run without --yes while the plan would reinstall servers: nothing was posted.',
+    action:
+      'Review the plan it printed, then run again with --yes (and --plan-hash to pin the reviewed plan).',
+    exitCode: 64,
+  },
+  'plan-hash-mismatch': {
+    summary: 'The plan computed now differs from the one reviewed (--plan-hash): nothing was posted.',
+    action: 'Run `ovh-fleet plan` again, review the new plan and apply with its hash.',
+    exitCode: 1,
+  },
+  'secret-missing': {
+    summary:
+      'A customization refers to an environment variable ({env: NAME}) that is not set: that server is not reinstalled.',
+    action:
+      'Set the variable in the environment of ovh-fleet (or its credentials directory) and apply again.',
+    exitCode: 1,
+  },
+  'spec-missing': {
+    summary: 'The plan asks to reinstall a server whose spec was not given to the executor.',
+    action: 'This is a bug in the caller of applyPlan; report it.',
+    exitCode: 1,
+  },
+  'preflight-server-missing': {
+    summary: 'Right before posting, OVHcloud no longer knows the server: nothing was posted.',
+    action: 'Check the serviceName and the account; remove the spec if the server was returned.',
+    exitCode: 1,
+  },
+  'preflight-server-state': {
+    summary:
+      'Right before posting, the server is not in state `ok` (error, hacked, hackedBlocked): nothing was posted.',
+    action: "Resolve the server's state with OVHcloud support; the next run retries.",
+    exitCode: 1,
+  },
+  'preflight-os-incompatible': {
+    summary:
+      "Right before posting, the requested OS is no longer in the server's compatible templates: nothing was posted.",
+    action: 'Choose an OS that `ovh-fleet templates --server SERVICE` lists.',
+    exitCode: 1,
+  },
+  'preflight-template-ended': {
+    summary:
+      'Right before posting, the requested template is past its endOfInstall date (or gone from the catalog): nothing was posted.',
+    action: 'Move the spec to a newer template.',
+    exitCode: 1,
+  },
+  'reinstall-rejected': {
+    summary: 'OVHcloud refused the reinstall request (the API error code says why): nothing runs.',
+    action: 'Fix the spec as the API message says; the same digest is not posted again until it changes.',
+    exitCode: 1,
+  },
+  'reinstall-unconfirmed': {
+    summary:
+      'A reinstall request failed ambiguously and the task list did not show a task for it after several looks: not posted again in this run.',
+    action: 'Nothing; the next run looks at the task list again before deciding.',
+    exitCode: 1,
+  },
+  'task-adopted': {
+    summary:
+      'A reinstall task already ran on the server (TaskAlreadyExists, a crash, or a foreign task): it was adopted and followed instead of posting.',
+    action: 'Nothing; the next plan decides whether the server still needs its own reinstall.',
+    exitCode: 0,
+  },
+  'reinstall-started': {
+    summary:
+      'The reinstall was posted and its task runs; it was not followed to its end (apply without --wait).',
+    action: 'Run `ovh-fleet apply --wait` or the daemon to follow it; `ovh-fleet status SERVICE` shows it.',
+    exitCode: 0,
+  },
+  'reinstall-done': {
+    summary: 'The reinstall task ended `done` and the server shows the requested OS.',
+    action: 'Nothing to do.',
+    exitCode: 0,
+  },
+  'reinstall-failed': {
+    summary:
+      "The reinstall task ended in customerError, ovhError or cancelled; OVHcloud's comment and the failed step say why. Counts for the circuit breaker.",
+    action:
+      'Read the message, fix the spec (storage, image, customizations) or bump reinstall.generation to retry.',
+    exitCode: 1,
+  },
+  'inconsistent-result': {
+    summary:
+      'The task ended `done` but the server shows another OS than the one requested (Terraform\'s "inconsistent result after apply"). Counts as a failure.',
+    action: 'Check the server in the OVHcloud control panel; bump reinstall.generation to retry.',
+    exitCode: 1,
+  },
+  'task-stuck': {
+    summary:
+      'The reinstall task showed no progress for longer than the configured time; it is still followed, not abandoned.',
+    action: 'Look at the task in the OVHcloud control panel; open a ticket if it does not move.',
+    exitCode: 1,
+  },
+  'task-timeout': {
+    summary:
+      'The reinstall task did not end within the overall timeout (default 2 hours): recorded as failed.',
+    action: 'Look at the task in the OVHcloud control panel; the next run adopts it if it still runs.',
+    exitCode: 1,
+  },
+  'follow-interrupted': {
+    summary:
+      'Following stopped (Ctrl-C or shutdown) while the task still ran; OVHcloud goes on and a later run adopts it.',
+    action: 'Run `ovh-fleet apply --wait` again or let the daemon follow it.',
+    exitCode: 0,
+  },
+  'journal-entry-corrupt': {
+    summary:
+      'An entry of the intent journal in the state directory cannot be read; its server is reconciled with the task list before anything is posted.',
+    action:
+      "Nothing usually; delete the file named in the message once the server's task is known to be finished.",
+    exitCode: 1,
+  },
+} as const satisfies CodeTable;
+
+/** A code of the executor's outcomes and refusals. */
+export type ApplyCode = keyof typeof APPLY_CODES;

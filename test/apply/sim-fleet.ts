@@ -1,0 +1,44 @@
+/** A fleet of reinstalls against the simulator, through the real adapter: shared by the faults test and the bench. */
+import { parseEndpoint, type OvhEndpoint } from '../../src/config/endpoints.js';
+import { systemClock } from '../../src/core/clock.js';
+import { createOvhApi } from '../../src/ovh/create-ovh-api.js';
+import type { OvhApi } from '../../src/ovh/ovh-api.js';
+import { RequestBudgetRegistry } from '../../src/ovh/request-budget.js';
+import type { RunningSimulator } from '../../src/sim/index.js';
+import type { ServerSpec } from '../../src/specs/types.js';
+import { entry, makeSpec, planOf } from './helpers.js';
+
+const TARGETS = /^(debian12_64|ubuntu2404-server_64|alma9_64|rocky9_64|debian13_64)$/;
+
+export function simApi(sim: RunningSimulator, requestsPerMinute: number): OvhApi {
+  return createOvhApi(
+    {
+      endpoint: parseEndpoint(sim.url) as OvhEndpoint,
+      auth: {
+        kind: 'application',
+        applicationKey: sim.credentials.appKey,
+        applicationSecret: sim.credentials.appSecret,
+        consumerKey: sim.credentials.consumerKey,
+      },
+      caFile: sim.certPath,
+      caPem: sim.caCert,
+      budgetKey: `apply-test-${requestsPerMinute}-${Math.random()}`,
+    },
+    { requestsPerMinute, budgets: new RequestBudgetRegistry(systemClock) },
+  );
+}
+
+/** One reinstall per server of the account, to a compatible OS other than the installed one. */
+export function reinstallEverything(sim: RunningSimulator) {
+  const specs: ServerSpec[] = [];
+  for (const s of sim.control.account()) {
+    const os = s.compatibleTemplates.ovh.find((t) => TARGETS.test(t) && t !== s.server.os);
+    if (os) specs.push(makeSpec(s.server.name, os));
+  }
+  const plan = planOf(
+    specs.map((s) =>
+      entry(s.serviceName, 'reinstall', 'spec-changed', { to: { operatingSystem: s.operatingSystem } }),
+    ),
+  );
+  return { specs, plan };
+}
