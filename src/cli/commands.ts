@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { register as registerApply } from './apply-command.js';
+import { register as registerImport } from './import-command.js';
 import { register as registerPlan } from './plan-command.js';
 import { register as registerSchemas } from './schemas-command.js';
 import { register as registerSim } from './sim-command.js';
@@ -20,6 +21,7 @@ const COMMANDS: Register[] = [
   registerApply,
   registerTemplates,
   registerSchemas,
+  registerImport,
   registerSim,
 ];
 
