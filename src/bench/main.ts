@@ -5,6 +5,7 @@
  */
 import { adapterBench } from './adapter-bench.js';
 import { applyBench } from './apply-bench.js';
+import { daemonBench } from './daemon-bench.js';
 import { planBench } from './plan-bench.js';
 import { planObserveBench } from './plan-observe-bench.js';
 import { validateBench } from './validate-bench.js';
@@ -15,7 +16,14 @@ export interface Bench {
   run(): Promise<void>;
 }
 
-export const BENCHES: Bench[] = [adapterBench, validateBench, planBench, planObserveBench, applyBench];
+export const BENCHES: Bench[] = [
+  adapterBench,
+  validateBench,
+  planBench,
+  planObserveBench,
+  applyBench,
+  daemonBench,
+];
 
 async function main(argv: string[]): Promise<number> {
   const selected = argv.length === 0 ? BENCHES : BENCHES.filter((b) => argv.includes(b.name));

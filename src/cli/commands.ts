@@ -4,11 +4,15 @@
  * process.exitCode for non-zero results) or throws a FleetError.
  */
 import type { Command } from 'commander';
+import { register as registerAckRewrite } from './ack-rewrite-command.js';
 import { register as registerApply } from './apply-command.js';
+import { register as registerDaemon } from './daemon-command.js';
+import { register as registerHistory } from './history-command.js';
 import { register as registerImport } from './import-command.js';
 import { register as registerPlan } from './plan-command.js';
 import { register as registerSchemas } from './schemas-command.js';
 import { register as registerSim } from './sim-command.js';
+import { register as registerStatus } from './status-command.js';
 import { register as registerTemplates } from './templates-command.js';
 import { register as registerValidate } from './validate-command.js';
 
@@ -19,6 +23,10 @@ const COMMANDS: Register[] = [
   registerValidate,
   registerPlan,
   registerApply,
+  registerDaemon,
+  registerStatus,
+  registerHistory,
+  registerAckRewrite,
   registerTemplates,
   registerSchemas,
   registerImport,

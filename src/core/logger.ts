@@ -30,6 +30,8 @@ export const REDACTED_PATHS = [
   'headers["x-hub-signature-256"]',
   'headers["x-gitlab-token"]',
   'body.customizations.httpHeaders',
+  // Any customization may come from an {env} secret (sshKey, hostname...): never log their values.
+  'body.customizations',
   '*.customizations.httpHeaders',
 ];
 

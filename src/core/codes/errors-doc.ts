@@ -11,6 +11,7 @@ const AREA_TITLES: Record<keyof typeof CODE_AREAS, string> = {
   plan: 'Plan reasons (`ovh-fleet plan`)',
   apply: 'Apply outcomes (`ovh-fleet apply`)',
   git: 'Git repository errors (clone, status commits, signatures)',
+  daemon: 'Daemon errors (configuration, cycles, ack-rewrite)',
 };
 
 export function renderErrorsDoc(): string {

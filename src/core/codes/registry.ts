@@ -6,6 +6,7 @@
 import { API_CODES } from './api-codes.js';
 import { APPLY_CODES } from './apply-codes.js';
 import { CLI_CODES } from './cli-codes.js';
+import { DAEMON_CODES } from './daemon-codes.js';
 import { DIAGNOSTIC_CODES } from './diagnostic-codes.js';
 import { GIT_CODES } from './git-codes.js';
 import { PLAN_CODES } from './plan-codes.js';
@@ -29,6 +30,7 @@ export const CODE_AREAS = {
   plan: PLAN_CODES,
   apply: APPLY_CODES,
   git: GIT_CODES,
+  daemon: DAEMON_CODES,
 } as const;
 
 export type ErrorCode = {

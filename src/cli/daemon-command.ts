@@ -1,0 +1,56 @@
+/**
+ * `ovh-fleet daemon [--config FILE]`: the long-running reconciler (DESIGN.md §5). Reads the
+ * configuration (file + OVH_FLEET_* variables + $CREDENTIALS_DIRECTORY; exit 64 on any mistake),
+ * builds the OVHcloud adapter, starts the daemon and runs until SIGTERM or SIGINT, then stops in
+ * order and exits 0.
+ */
+import type { Command } from 'commander';
+import { loadCredentials } from '../config/credentials.js';
+import { readDaemonConfig } from '../config/daemon-config.js';
+import { createLogger } from '../core/logger.js';
+import { startDaemon } from '../daemon/daemon.js';
+import { createOvhApi, processBudgets } from '../ovh/create-ovh-api.js';
+
+interface DaemonFlags {
+  config?: string;
+}
+
+/** Adds the `daemon` command. */
+export function register(program: Command): void {
+  program
+    .command('daemon')
+    .description(
+      'run the reconciler: pull, plan, apply and record status in git, on a schedule and on webhooks',
+    )
+    .option('--config <file>', 'daemon configuration (YAML); every key can be set by an OVH_FLEET_* variable')
+    .action(async (flags: DaemonFlags) => {
+      await runDaemon(flags.config);
+    });
+}
+
+async function runDaemon(file: string | undefined): Promise<void> {
+  const { config, secrets } = await readDaemonConfig(file, process.env);
+  const logger = createLogger({ level: config.logLevel, name: 'ovh-fleet' });
+  const credentials = await loadCredentials(process.env);
+  const api = createOvhApi(credentials, { logger: logger.child({ component: 'ovh' }) });
+  const daemon = await startDaemon(config, {
+    api,
+    logger,
+    secrets,
+    env: process.env,
+    budgetRemaining: () => {
+      const stats = processBudgets.stats();
+      return stats.length === 0 ? null : Math.min(...stats.map((s) => s.stats.remaining));
+    },
+  });
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      logger.info({ signal }, 'signal received');
+      process.removeListener('SIGTERM', onSignal);
+      process.removeListener('SIGINT', onSignal);
+      void daemon.stop().then(resolve);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}

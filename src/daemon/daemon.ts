@@ -1,0 +1,238 @@
+/**
+ * startDaemon: the long-running reconciler (DESIGN.md §5), startable in-process (tests, demo) or
+ * by `ovh-fleet daemon`. It wires the clone, the journal, the caches, the triggers (cron, webhook,
+ * watcher), the task watch and the HTTP listener around runCycle, and stops in order: no new cycle
+ * or reinstall, the cycle in progress finishes its commit, then cron, watcher, HTTP and logs.
+ */
+import path from 'node:path';
+import type { FSWatcher } from 'chokidar';
+import type { ScheduledTask } from 'node-cron';
+import { IntentJournal } from '../apply/intent-journal.js';
+import type { DaemonConfig } from '../config/daemon-config.js';
+import { systemClock } from '../core/clock.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import { SimpleGitRepo } from '../git/simple-git-repo.js';
+import { MemoryObservationCache } from '../plan/observe.js';
+import { ReadCache } from '../specs/read-cache.js';
+import { runCycle } from './cycle.js';
+import { readDaemonState } from './daemon-state.js';
+import { startHttpServer, type HttpListener } from './http-server.js';
+import { meteredApi } from './metered-api.js';
+import { createDaemonMetrics } from './metrics.js';
+import { SpecCommits } from './spec-commits.js';
+import { TaskWatch, type WatchedTask } from './task-watch.js';
+import {
+  CycleRunner,
+  localRepositoryDir,
+  scheduleIntervalMs,
+  startSchedule,
+  startWatcher,
+} from './triggers.js';
+import type {
+  CycleRuntime,
+  CycleSummary,
+  DaemonDeps,
+  DaemonMemory,
+  DaemonStatus,
+  TriggerKind,
+} from './types.js';
+
+/** A running daemon. */
+export interface RunningDaemon {
+  /** Asks for a cycle; resolves with the summary of the cycle that served it (null after stop). */
+  trigger(kind?: TriggerKind): Promise<CycleSummary | null>;
+  /** Stops in order (see the module comment); resolves when everything is closed. */
+  stop(): Promise<void>;
+  /** What /api/status answers. */
+  status(): DaemonStatus;
+  /** The HTTP address, when listening. */
+  address: { host: string; port: number } | null;
+  logger: Logger;
+}
+
+/** Starts the daemon: clones, listens, schedules, and runs a first cycle in the background. */
+export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<RunningDaemon> {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'ovh-fleet' });
+  const log = logger.child({ component: 'daemon' });
+  const metrics = createDaemonMetrics(deps.budgetRemaining);
+  const api = meteredApi(deps.api, (statusClass) => metrics.apiRequests.inc({ status_class: statusClass }));
+  const stop = new AbortController();
+  const cloneDir = path.join(config.stateDir, 'repo');
+  const fleetPath = config.repository.path;
+  const prefix = fleetPath === '.' ? '' : `${fleetPath}/`;
+  const git =
+    deps.git ??
+    new SimpleGitRepo({
+      url: config.repository.url,
+      branch: config.repository.branch,
+      dir: cloneDir,
+      ...(config.status.branch ? { statusBranch: config.status.branch } : {}),
+      statusDir: `${prefix}status`,
+      auth: authOf(config),
+      committer: config.commit,
+      clock,
+    });
+  const state = await readDaemonState(config.stateDir);
+  const memory: DaemonMemory = {
+    lastHead: null,
+    lastApplied: state?.lastApplied ?? null,
+    lastVerified: null,
+    records: new Map(),
+    canonical: new Map(),
+    progress: new Map(),
+    lastPlan: null,
+    requestsPerMinute: 60,
+    block: null,
+    lastGoodCycleAt: null,
+    lastCycle: null,
+  };
+  await git.ensureClone();
+  memory.lastHead = null; // the first cycle always runs in full
+  const rt: CycleRuntime = {
+    config,
+    api,
+    git,
+    clock,
+    env: deps.env ?? process.env,
+    journal: new IntentJournal(config.stateDir, clock),
+    cache: new MemoryObservationCache(),
+    readCache: new ReadCache(),
+    specCommits: new SpecCommits(),
+    metrics,
+    memory,
+    root: path.join(cloneDir, fleetPath),
+    prefix,
+    cloneDir,
+    stateDir: config.stateDir,
+    ...(deps.follower ? { follower: deps.follower } : {}),
+    ...(deps.post ? { post: deps.post } : {}),
+    stopSignal: stop.signal,
+  };
+
+  const watch = new TaskWatch({
+    api,
+    clock,
+    log,
+    ...(deps.follower ? { options: deps.follower } : {}),
+    requestsPerMinute: () => memory.requestsPerMinute,
+    onProgress: (p) => memory.progress.set(p.serviceName, p),
+    onEnd: () => void runner.trigger('task-ended'),
+  });
+  const runner: CycleRunner = new CycleRunner(async (kind) => {
+    const summary = await runCycle(rt, kind, logger);
+    if (!stop.signal.aborted) watch.update(runningTasks(memory, clock.now()));
+    metrics.tasksInFlight.set(watch.size);
+    return summary;
+  });
+
+  const intervalMs = scheduleIntervalMs(config.schedule);
+  const ready = (): boolean =>
+    memory.lastGoodCycleAt !== null && clock.now() - memory.lastGoodCycleAt <= 3 * intervalMs;
+  const status = (): DaemonStatus => ({
+    ready: ready(),
+    head: memory.lastHead,
+    block: memory.block,
+    lastCycle: memory.lastCycle,
+    lastGoodCycleAt: memory.lastGoodCycleAt === null ? null : new Date(memory.lastGoodCycleAt).toISOString(),
+    tasksInFlight: watch.size,
+    servers: liveRecords(memory),
+  });
+
+  const triggers = deps.triggers ?? {};
+  let http: HttpListener | null = null;
+  if (triggers.http !== false) {
+    http = await startHttpServer(config.listen.host, config.listen.port, {
+      ready,
+      status,
+      onWebhook: () => void runner.trigger('webhook'),
+      webhookSecret: deps.secrets?.webhookSecret ?? null,
+      metrics,
+      log,
+    });
+    log.info({ host: http.host, port: http.port }, 'listening');
+  }
+  let task: ScheduledTask | null = null;
+  if (triggers.schedule !== false)
+    task = startSchedule(config.schedule, () => void runner.trigger('schedule'), log);
+  let watcher: FSWatcher | null = null;
+  const localDir = localRepositoryDir(config.repository.url);
+  if (triggers.watch !== false && localDir !== null) {
+    watcher = startWatcher(
+      localDir,
+      Math.max(deps.watchDebounceMs ?? 1000, 50),
+      () => void runner.trigger('watch'),
+      log,
+    );
+  }
+  void runner.trigger('start');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    trigger: (kind = 'manual') => runner.trigger(kind),
+    status,
+    address: http ? { host: http.host, port: http.port } : null,
+    logger,
+    stop: () =>
+      (stopping ??= (async () => {
+        log.info('stopping: no new cycle or reinstall');
+        stop.abort(new Error('shutting down'));
+        if (task) await task.destroy();
+        if (watcher) await watcher.close();
+        await runner.stop();
+        await watch.stop();
+        if (http) await http.close();
+        log.info('stopped');
+        await new Promise<void>((resolve) => logger.flush(() => resolve()));
+      })()),
+  };
+}
+
+function authOf(config: DaemonConfig): NonNullable<ConstructorParameters<typeof SimpleGitRepo>[0]['auth']> {
+  const r = config.repository;
+  return {
+    ...(r.sshKeyFile ? { sshKeyFile: r.sshKeyFile } : {}),
+    ...(r.knownHostsFile ? { knownHostsFile: r.knownHostsFile } : {}),
+    ...(r.httpsTokenFile ? { httpsTokenFile: r.httpsTokenFile } : {}),
+    ...(r.httpsUser ? { httpsUser: r.httpsUser } : {}),
+  };
+}
+
+/** Tasks the records say run now, with the OS our intent installs when known. */
+function runningTasks(memory: DaemonMemory, now: number): WatchedTask[] {
+  const out: WatchedTask[] = [];
+  for (const record of memory.records.values()) {
+    if (record.phase !== 'reinstalling' || !record.task) continue;
+    const attempt = record.lastAttempt;
+    const ours =
+      attempt && attempt.taskId === record.task.id ? memory.canonical.get(attempt.digest) : undefined;
+    out.push({
+      serviceName: record.serviceName,
+      taskId: record.task.id,
+      expectedOs: ours?.operatingSystem ?? null,
+      startedAt: Date.parse(record.task.startedAt) || now,
+    });
+  }
+  return out;
+}
+
+/** The records with the follower's latest progress laid over their task. */
+function liveRecords(memory: DaemonMemory) {
+  return [...memory.records.values()]
+    .map((r) => {
+      const p = memory.progress.get(r.serviceName);
+      if (!r.task || !p || p.taskId !== r.task.id) return r;
+      return {
+        ...r,
+        task: {
+          ...r.task,
+          status: p.taskStatus,
+          step: p.step,
+          steps: p.steps,
+          currentStep: p.currentStep,
+          elapsedSeconds: Math.round(p.elapsedMs / 1000),
+        },
+      };
+    })
+    .sort((a, b) => a.serviceName.localeCompare(b.serviceName));
+}

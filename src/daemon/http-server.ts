@@ -1,0 +1,170 @@
+/**
+ * The daemon's HTTP listener (node:http): /healthz (alive, cheap), /readyz (a cycle succeeded
+ * within 3 schedule intervals), /metrics (Prometheus), /api/status (JSON) and POST /hooks/git
+ * (answers 202 at once and triggers a cycle afterwards). Bodies are capped; nothing here calls
+ * git or the API.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { configError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { DaemonMetrics } from './metrics.js';
+import type { DaemonStatus } from './types.js';
+import { DeliveryMemory, verifyWebhook } from './webhook.js';
+
+/** Largest webhook body accepted (GitHub push payloads are far smaller in practice). */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+/** What the listener asks of the daemon. */
+export interface HttpHandlers {
+  ready(): boolean;
+  status(): DaemonStatus;
+  /** A verified delivery arrived: run a cycle (after the answer is sent). */
+  onWebhook(source: 'github' | 'gitlab'): void;
+  webhookSecret: string | null;
+  metrics: DaemonMetrics;
+  log: Logger;
+}
+
+/** A listening server and its address. */
+export interface HttpListener {
+  server: Server;
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on host:port (0: any free port). Throws FleetError daemon-listen-failed. */
+export async function startHttpServer(host: string, port: number, h: HttpHandlers): Promise<HttpListener> {
+  const deliveries = new DeliveryMemory(1000);
+  const server = createServer((req, res) => {
+    handle(req, res, h, deliveries).catch((error: unknown) => {
+      h.log.error({ err: error, url: req.url }, 'http handler failed');
+      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        configError(
+          'daemon-listen-failed',
+          `cannot listen on ${host}:${port}: ${error.code ?? error.message}`,
+        ),
+      ),
+    );
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    server,
+    host,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  h: HttpHandlers,
+  deliveries: DeliveryMemory,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  switch (url.pathname) {
+    case '/healthz':
+      return send(res, 200, { status: 'ok' });
+    case '/readyz':
+      return h.ready() ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'not ready' });
+    case '/metrics': {
+      const text = await h.metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': h.metrics.registry.contentType });
+      res.end(text);
+      return;
+    }
+    case '/api/status':
+      return send(res, 200, h.status());
+    case '/hooks/git':
+      if (method !== 'POST') return send(res, 405, { error: 'POST only' }, { allow: 'POST' });
+      return hook(req, res, h, deliveries);
+    default:
+      return send(res, 404, { error: 'not found' });
+  }
+}
+
+async function hook(
+  req: IncomingMessage,
+  res: ServerResponse,
+  h: HttpHandlers,
+  deliveries: DeliveryMemory,
+): Promise<void> {
+  const count = (source: string, result: string): void => h.metrics.webhookDeliveries.inc({ source, result });
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    count('unknown', 'rejected');
+    req.resume();
+    return send(res, 415, { error: 'Content-Type must be application/json' });
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_WEBHOOK_BYTES) {
+    count('unknown', 'rejected');
+    return send(res, 413, { error: `body larger than ${MAX_WEBHOOK_BYTES} bytes` }, { connection: 'close' });
+  }
+  const body = await readBody(req);
+  if (body === null) {
+    count('unknown', 'rejected');
+    return send(res, 413, { error: `body larger than ${MAX_WEBHOOK_BYTES} bytes` }, { connection: 'close' });
+  }
+  const verdict = verifyWebhook(req.headers, body, h.webhookSecret);
+  if (!verdict.ok) {
+    count(verdict.source, 'unauthorized');
+    h.log.warn({ source: verdict.source, why: verdict.why }, 'webhook refused');
+    return send(res, 401, { error: 'unauthorized' });
+  }
+  const delivery = req.headers['x-github-delivery'];
+  if (typeof delivery === 'string' && delivery !== '' && deliveries.seenBefore(delivery)) {
+    count(verdict.source, 'duplicate');
+    return send(res, 200, { status: 'duplicate delivery ignored' });
+  }
+  if (req.headers['x-github-event'] === 'ping') {
+    count(verdict.source, 'accepted');
+    return send(res, 200, { status: 'pong' });
+  }
+  count(verdict.source, 'accepted');
+  send(res, 202, { status: 'accepted: a cycle will run' });
+  // After the answer: GitHub counts slow answers as failures and does not retry.
+  setImmediate(() => h.onWebhook(verdict.source));
+}
+
+/** The raw body, or null when it exceeds the limit (the rest is discarded). */
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_WEBHOOK_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = `${JSON.stringify(body)}\n`;
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  res.end(text);
+}

@@ -1,0 +1,84 @@
+/**
+ * The daemon's Prometheus metrics (ECOSYSTEM-NOTES §1.9, §4.4): its own Registry with the default
+ * process metrics (no prefix), cycle durations, reinstalls, API requests by status class, request
+ * budget, tasks in flight and the last good cycle. Names follow Prometheus conventions.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The metric objects of one daemon. */
+export interface DaemonMetrics {
+  registry: Registry;
+  cycleDuration: Histogram<'result'>;
+  cycles: Counter<'result'>;
+  reinstalls: Counter<'result'>;
+  apiRequests: Counter<'status_class'>;
+  budgetRemaining: Gauge;
+  tasksInFlight: Gauge;
+  lastGoodCycle: Gauge;
+  webhookDeliveries: Counter<'source' | 'result'>;
+  statusCommits: Counter;
+}
+
+/** Creates the registry and its metrics; `budget` is read at each scrape. */
+export function createDaemonMetrics(budget: () => number | null = () => null): DaemonMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    cycleDuration: new Histogram({
+      name: 'ovh_fleet_cycle_duration_seconds',
+      help: 'Duration of reconcile cycles.',
+      labelNames: ['result'] as const,
+      buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
+      registers,
+    }),
+    cycles: new Counter({
+      name: 'ovh_fleet_cycles_total',
+      help: 'Reconcile cycles by result (success, skipped, error).',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    reinstalls: new Counter({
+      name: 'ovh_fleet_reinstalls_total',
+      help: 'Reinstalls by result: started (POST answered), done, failed.',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    apiRequests: new Counter({
+      name: 'ovh_fleet_ovh_api_requests_total',
+      help: 'OVHcloud API calls by status class (2xx, 4xx, 5xx, network) as the adapter returned them.',
+      labelNames: ['status_class'] as const,
+      registers,
+    }),
+    budgetRemaining: new Gauge({
+      name: 'ovh_fleet_api_budget_remaining',
+      help: 'Requests left in the current minute of the OVHcloud API budget (-1: unknown).',
+      registers,
+      collect() {
+        this.set(budget() ?? -1);
+      },
+    }),
+    tasksInFlight: new Gauge({
+      name: 'ovh_fleet_tasks_in_flight',
+      help: 'Reinstall tasks being followed.',
+      registers,
+    }),
+    lastGoodCycle: new Gauge({
+      name: 'ovh_fleet_last_successful_cycle_timestamp_seconds',
+      help: 'When the last successful cycle ended (UNIX seconds).',
+      registers,
+    }),
+    webhookDeliveries: new Counter({
+      name: 'ovh_fleet_webhook_deliveries_total',
+      help: 'Webhook deliveries by source (github, gitlab, unknown) and result (accepted, duplicate, unauthorized, rejected).',
+      labelNames: ['source', 'result'] as const,
+      registers,
+    }),
+    statusCommits: new Counter({
+      name: 'ovh_fleet_status_commits_total',
+      help: 'Status commits pushed.',
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The planning steps of a cycle: put the status records the planner must see into the working
+ * tree (from the status branch, or from the daemon's memory when a file is corrupted), read +
+ * validate + observe + plan through the shared readPlanInput/makePlan, then apply with the intent
+ * journal. They fill the cycle state; none writes status.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { historyFromRecords } from '../apply/apply-inputs.js';
+import { applyPlan } from '../apply/apply-plan.js';
+import type { ApplyEvent } from '../apply/apply-types.js';
+import { canonicalizeSpec, specDigest } from '../plan/digest.js';
+import { makePlan } from '../plan/make-plan.js';
+import { readPlanInput } from '../plan/observe.js';
+import { readFleet } from '../specs/read-fleet.js';
+import { parseStatusRecord, serializeStatusRecord } from '../status/status-record.js';
+import type { CycleContext, CycleStep } from './types.js';
+
+/**
+ * Makes `status/` of the working tree hold the records the planner must see: with a separate
+ * status branch, the files of that branch; and any record that is missing or corrupted while the
+ * daemon knows it is restored from memory (the status step then commits the repaired file).
+ */
+export const restoreRecords: CycleStep = async (ctx) => {
+  const { rt } = ctx;
+  const statusDir = path.join(rt.root, 'status');
+  const separate =
+    rt.config.status.branch !== null && rt.config.status.branch !== rt.config.repository.branch;
+  const statusRev = separate ? await rt.git.statusHead() : null;
+  const names = new Set(rt.memory.records.keys());
+  if (statusRev !== null && names.size === 0) {
+    // First cycle with a separate status branch: the servers the specs name.
+    const fleet = await readFleet(rt.root);
+    for (const spec of fleet.specs) names.add(spec.serviceName);
+    for (const invalid of fleet.invalid) if (invalid.serviceName) names.add(invalid.serviceName);
+  }
+  let restored = 0;
+  for (const name of names) {
+    const file = path.join(statusDir, `${name}.yaml`);
+    let text = await readFile(file, 'utf8').catch(() => null);
+    if (statusRev !== null) {
+      const fromBranch = await rt.git.readFileAt(statusRev, `${rt.prefix}status/${name}.yaml`);
+      if (fromBranch !== null) text = fromBranch;
+    }
+    const usable = text !== null && parseStatusRecord(text, `status/${name}.yaml`).record !== undefined;
+    const known = rt.memory.records.get(name);
+    if (!usable && known) {
+      text = serializeStatusRecord(known);
+      ctx.log.warn(
+        { serviceName: name, code: 'status-record-invalid' },
+        'status record missing or corrupted: restored',
+      );
+    }
+    if (text === null) continue;
+    await mkdir(statusDir, { recursive: true });
+    await writeFile(file, text);
+    restored++;
+  }
+  if (statusRev !== null) ctx.log.debug({ restored }, 'status records taken from the status branch');
+  return 'continue';
+};
+
+/** Reads, validates, observes and plans (the same function as `ovh-fleet plan`). */
+export const planChanges: CycleStep = async (ctx) => {
+  const { rt, state } = ctx;
+  const gathered = await readPlanInput({
+    repo: rt.root,
+    api: rt.api,
+    cache: rt.cache,
+    clock: rt.clock,
+    revision: state.head as string,
+    readCache: rt.readCache,
+  });
+  state.gathered = gathered;
+  state.plan = makePlan(gathered.input);
+  rt.memory.requestsPerMinute = gathered.input.policy.api.requestsPerMinute;
+  for (const spec of gathered.input.specs) {
+    state.specs.set(spec.serviceName, spec);
+    const digest = specDigest(spec);
+    if (!rt.memory.canonical.has(digest)) rt.memory.canonical.set(digest, canonicalizeSpec(spec));
+  }
+  const { summary, planHash } = state.plan;
+  ctx.log.info({ planHash, summary, apiErrors: gathered.apiErrors }, 'plan made');
+  for (const d of gathered.input.diagnostics.filter((x) => x.severity === 'error').slice(0, 50)) {
+    ctx.log.warn({ code: d.code, file: d.file, line: d.line }, 'spec problem');
+  }
+  return 'continue';
+};
+
+/**
+ * Applies the plan without waiting (running tasks are followed between cycles): posts what the
+ * limits allow, resolves the journal's open intents, adopts running tasks. A blocked cycle
+ * (history rewritten, bad signature) starts nothing new but still follows.
+ */
+export const applyChanges: CycleStep = async (ctx) => {
+  const { rt, state } = ctx;
+  const plan = state.plan;
+  const gathered = state.gathered;
+  if (!plan || !gathered) return 'continue';
+  const open = (await rt.journal.read()).entries.some((e) =>
+    ['intended', 'posted', 'ambiguous'].includes(e.state),
+  );
+  if (plan.summary.reinstall === 0 && plan.summary.follow === 0 && !open) return 'continue';
+  if (rt.stopSignal.aborted) return 'continue';
+  state.report = await applyPlan(
+    plan,
+    {
+      api: rt.api,
+      clock: rt.clock,
+      journal: rt.journal,
+      specs: state.specs,
+      env: rt.env,
+      policy: gathered.input.policy,
+      history: historyFromRecords(gathered.input.applied, plan),
+      historyRewritten: state.block !== null,
+      logger: ctx.log,
+      onEvent: (event) => onApplyEvent(ctx, event),
+      signal: rt.stopSignal,
+    },
+    {
+      wait: false,
+      ...(rt.follower ? { follower: rt.follower } : {}),
+      ...(rt.post ? { post: rt.post } : {}),
+    },
+  );
+  return 'continue';
+};
+
+function onApplyEvent(ctx: CycleContext, event: ApplyEvent): void {
+  const { metrics, memory } = ctx.rt;
+  switch (event.type) {
+    case 'started':
+      ctx.log.info(
+        { serviceName: event.serviceName, taskId: event.taskId, posted: event.posted },
+        'reinstall task tracked',
+      );
+      if (event.posted) metrics.reinstalls.inc({ result: 'started' });
+      break;
+    case 'progress':
+      memory.progress.set(event.progress.serviceName, event.progress);
+      break;
+    case 'outcome': {
+      const o = event.outcome;
+      const log = ctx.log.child({ serviceName: o.serviceName });
+      if (o.result === 'done' || o.result === 'failed') {
+        if (o.digest !== null && !o.adopted) metrics.reinstalls.inc({ result: o.result });
+        memory.progress.delete(o.serviceName);
+      }
+      const level = o.result === 'failed' ? 'error' : 'info';
+      log[level]({ code: o.code, result: o.result, taskId: o.taskId }, 'apply outcome');
+      break;
+    }
+    case 'circuit-open':
+      ctx.log.warn({ failures: event.failures, maxFailures: event.maxFailures }, 'circuit breaker open');
+      break;
+    case 'journal-problem':
+      ctx.log.error(
+        { file: event.problem.file, serviceName: event.problem.serviceName },
+        'intent journal entry unreadable',
+      );
+      break;
+  }
+}

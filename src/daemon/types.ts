@@ -1,0 +1,148 @@
+/**
+ * The daemon's shapes: what startDaemon receives (deps), what one cycle carries from step to step
+ * (CycleContext, CycleState), and what the daemon reports (/api/status, trigger results).
+ */
+import type { ApplyReport } from '../apply/apply-types.js';
+import type { FollowProgress } from '../apply/follow-types.js';
+import type { IntentJournal } from '../apply/intent-journal.js';
+import type { PostOptions } from '../apply/post-reinstall.js';
+import type { SecretEnv } from '../apply/reinstall-body.js';
+import type { FollowerOptions } from '../apply/task-follower.js';
+import type { DaemonConfig, DaemonSecrets } from '../config/daemon-config.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { GitRepo } from '../git/git-repo.js';
+import type { OvhApi } from '../ovh/ovh-api.js';
+import type { GatheredPlanInput, ObservationCache } from '../plan/observe.js';
+import type { Plan } from '../plan/types.js';
+import type { ReadCache } from '../specs/read-cache.js';
+import type { ServerSpec } from '../specs/types.js';
+import type { CycleBlock } from '../status/build-records.js';
+import type { CanonicalSpec, StatusRecord } from '../status/types.js';
+import type { DaemonMetrics } from './metrics.js';
+import type { SpecCommits } from './spec-commits.js';
+
+/**
+ * What started a cycle. `schedule`, `start`, `manual` and `task-ended` always run a full cycle;
+ * `webhook` and `watch` stop after the fetch when only status/ changed since the last cycle.
+ */
+export type TriggerKind = 'start' | 'schedule' | 'webhook' | 'watch' | 'task-ended' | 'manual';
+
+/** What startDaemon needs besides the configuration. Only composition roots build these. */
+export interface DaemonDeps {
+  api: OvhApi;
+  clock?: Clock;
+  logger?: Logger;
+  /** Where `{env}` secrets are read from at apply time (default process.env). */
+  env?: SecretEnv;
+  secrets?: DaemonSecrets;
+  /** The clone; default a SimpleGitRepo in `<stateDir>/repo` built from the configuration. */
+  git?: GitRepo;
+  /** Remaining requests of the API budget, for /metrics; null when unknown. */
+  budgetRemaining?: () => number | null;
+  /** Follower timings (tests and the demo shorten them). */
+  follower?: Partial<FollowerOptions>;
+  post?: Partial<PostOptions>;
+  /** Which triggers run (default all): the cron schedule, the watcher, the HTTP listener. */
+  triggers?: { schedule?: boolean; watch?: boolean; http?: boolean };
+  /** Debounce of the local-directory watcher in ms (default 1000; never below 1000 in production). */
+  watchDebounceMs?: number;
+}
+
+/** The daemon's memory between cycles (rebuilt from git and the state dir after a restart). */
+export interface DaemonMemory {
+  /** Spec branch head of the last cycle that fetched. */
+  lastHead: string | null;
+  /** Head of the last cycle whose plan was applied (history-rewritten detection). */
+  lastApplied: string | null;
+  /** Head whose signatures were last verified good. */
+  lastVerified: string | null;
+  /** The records last written (or read), per server. */
+  records: Map<string, StatusRecord>;
+  /** Canonical specs by digest, for lastApplied.spec. */
+  canonical: Map<string, CanonicalSpec>;
+  /** The follower's latest progress per server. */
+  progress: Map<string, FollowProgress>;
+  lastPlan: Plan | null;
+  /** fleet.yaml api.requestsPerMinute of the last plan (the followers' share is computed from it). */
+  requestsPerMinute: number;
+  block: CycleBlock | null;
+  lastGoodCycleAt: number | null;
+  lastCycle: CycleSummary | null;
+}
+
+/** Long-lived parts a cycle uses. */
+export interface CycleRuntime {
+  config: DaemonConfig;
+  api: OvhApi;
+  git: GitRepo;
+  clock: Clock;
+  env: SecretEnv;
+  journal: IntentJournal;
+  cache: ObservationCache;
+  readCache: ReadCache;
+  specCommits: SpecCommits;
+  metrics: DaemonMetrics;
+  memory: DaemonMemory;
+  /** Absolute path of the fleet root inside the clone (clone + repository.path). */
+  root: string;
+  /** Repository-relative prefix of the fleet root ('' or 'sub/'). */
+  prefix: string;
+  /** Absolute path of the clone. */
+  cloneDir: string;
+  stateDir: string;
+  follower?: Partial<FollowerOptions>;
+  post?: Partial<PostOptions>;
+  /** Aborted on shutdown: no new reinstall starts, following stops. */
+  stopSignal: AbortSignal;
+}
+
+/** What the steps of one cycle fill in, in order. */
+export interface CycleState {
+  trigger: TriggerKind;
+  head: string | null;
+  /** True when the cycle stopped after the fetch (only status/ changed). */
+  skipped: boolean;
+  block: CycleBlock | null;
+  gathered: GatheredPlanInput | null;
+  plan: Plan | null;
+  specs: Map<string, ServerSpec>;
+  report: ApplyReport | null;
+}
+
+/** One cycle: its id, logger, runtime and state. */
+export interface CycleContext {
+  id: string;
+  log: Logger;
+  rt: CycleRuntime;
+  state: CycleState;
+}
+
+/** One named step of a cycle; `stop` ends the cycle early (not an error). */
+export type CycleStep = (ctx: CycleContext) => Promise<'continue' | 'stop'>;
+
+/** How a cycle ended. */
+export interface CycleSummary {
+  id: string;
+  trigger: TriggerKind;
+  result: 'success' | 'skipped' | 'error';
+  startedAt: string;
+  endedAt: string;
+  head: string | null;
+  planHash: string | null;
+  /** Status commit pushed by the cycle, if any. */
+  statusCommit: string | null;
+  block: CycleBlock | null;
+  error: { code: string; message: string } | null;
+}
+
+/** The body of /api/status. */
+export interface DaemonStatus {
+  ready: boolean;
+  head: string | null;
+  block: CycleBlock | null;
+  lastCycle: CycleSummary | null;
+  lastGoodCycleAt: string | null;
+  tasksInFlight: number;
+  servers: StatusRecord[];
+}
