@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { register as registerAckRewrite } from './ack-rewrite-command.js';
 import { register as registerApply } from './apply-command.js';
+import { register as registerDemo } from './demo-command.js';
 import { register as registerDaemon } from './daemon-command.js';
 import { register as registerHistory } from './history-command.js';
 import { register as registerImport } from './import-command.js';
@@ -31,6 +32,7 @@ const COMMANDS: Register[] = [
   registerSchemas,
   registerImport,
   registerSim,
+  registerDemo,
 ];
 
 export function registerCommands(program: Command): void {

@@ -1,0 +1,28 @@
+/**
+ * `ovh-fleet demo [--speed X] [--keep-running]`: the whole loop on the embedded defaults (see
+ * src/demo/run-demo.ts). Needs no OVHcloud account and no network: the simulator runs on loopback.
+ */
+import type { Command } from 'commander';
+import { configError } from '../core/errors.js';
+import { runDemo } from '../demo/run-demo.js';
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'run the whole loop on the embedded defaults: simulator, example fleet, daemon, a merged pull request',
+    )
+    .option('--speed <x>', 'simulator time scale (60: a reinstall takes about 11 s)', '60')
+    .option('--keep-running', 'leave the simulator and the daemon running at the end, to try your own change')
+    .action(async (opts: { speed: string; keepRunning?: boolean }) => {
+      const speed = Number(opts.speed);
+      if (!Number.isFinite(speed) || speed < 1 || speed > 10_000) {
+        throw configError('usage', `--speed must be a number from 1 to 10000, not ${opts.speed}`);
+      }
+      await runDemo({
+        speed,
+        keepRunning: opts.keepRunning ?? false,
+        print: (line) => process.stdout.write(`${line}\n`),
+      });
+    });
+}

@@ -1,0 +1,251 @@
+/**
+ * `ovh-fleet demo`: the whole loop on the embedded defaults. Starts the simulator, makes a git
+ * remote from the example fleet, starts the daemon on it, then plays a merged pull request that
+ * moves one server to another OS, and shows as it happens: the plan, the webhook, the reinstall's
+ * progress, the status commit with its trailers, and the server's history from git.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { parseDaemonConfig } from '../config/daemon-config.js';
+import { loadCredentials } from '../config/credentials.js';
+import { createLogger } from '../core/logger.js';
+import { startDaemon, type RunningDaemon } from '../daemon/daemon.js';
+import { createOvhApi } from '../ovh/create-ovh-api.js';
+import { startSimulator, type RunningSimulator } from '../sim/index.js';
+import type { StatusRecord } from '../status/types.js';
+import { runPlan } from '../cli/plan-command.js';
+import { historyText } from '../cli/history-command.js';
+import { DemoRepo, type Person } from './demo-repo.js';
+
+/** Options of the demo. */
+export interface DemoOptions {
+  /** Simulator time scale: at 60 a reinstall takes about 11 s instead of 11 min. */
+  speed: number;
+  /** Leave everything running at the end and print how to try one's own change. */
+  keepRunning: boolean;
+  print: (line: string) => void;
+}
+
+const ALICE: Person = { name: 'Alice Martin', email: 'alice@example.com' };
+const BOB: Person = { name: 'Bob Durand', email: 'bob@example.com' };
+/** The pull request the demo merges: web-2 moves from Ubuntu 24.04 to Debian 12. */
+const CHANGE = {
+  file: 'servers/web/web-2.yaml',
+  serviceName: 'ns5354477.ip-137-74-2.eu',
+  from: 'operatingSystem: ubuntu2404-server_64',
+  to: 'operatingSystem: debian12_64',
+  subject: 'web-2: move to Debian 12 (#42)',
+};
+const WEBHOOK_SECRET = 'demo-webhook-secret';
+const TIMEOUT_MS = 5 * 60_000;
+
+/** Runs the demo; resolves when it is over (or, with keepRunning, when interrupted). */
+export async function runDemo(options: DemoOptions): Promise<void> {
+  const { print } = options;
+  const started = Date.now();
+  const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
+  const say = (line: string): void => print(`[${elapsed()}] ${line}`);
+
+  say(`1/6 Starting the OVHcloud API simulator (12 servers, seed 1, ${options.speed}x speed)`);
+  const sim = await startSimulator({ servers: 12, seed: 1, speed: options.speed });
+  say(`    ${sim.url} (self-signed certificate ${sim.certPath})`);
+
+  say('2/6 Making a git remote from the example fleet/ (12 servers, one YAML file each)');
+  const repo = await DemoRepo.create(ALICE);
+  say(`    origin ${repo.origin}, operator's clone ${repo.clone}`);
+
+  say('3/6 Starting the daemon on it; its first cycle adopts the servers that already run their spec');
+  const logFile = join(repo.root, 'daemon.log');
+  const logger = createLogger({ level: 'info' }, createWriteStream(logFile));
+  const env = {
+    OVH_ENDPOINT: sim.url,
+    OVH_APPLICATION_KEY: sim.credentials.appKey,
+    OVH_APPLICATION_SECRET: sim.credentials.appSecret,
+    OVH_CONSUMER_KEY: sim.credentials.consumerKey,
+    OVH_CA_FILE: sim.certPath,
+  };
+  // The simulator runs faster than real time, so the demo scales the request budget likewise.
+  const api = createOvhApi(await loadCredentials(env), { logger, requestsPerMinute: 60 * options.speed });
+  const daemon = await startDaemon(
+    parseDaemonConfig('', {
+      OVH_FLEET_REPOSITORY_URL: repo.origin,
+      OVH_FLEET_STATE_DIR: join(repo.root, 'state'),
+      OVH_FLEET_LISTEN: '127.0.0.1:0',
+      OVH_FLEET_LOG_LEVEL: 'info',
+    }),
+    {
+      api,
+      logger,
+      env: { IMAGE_TOKEN: 'demo-image-token' },
+      secrets: { webhookSecret: WEBHOOK_SECRET },
+      triggers: { schedule: true, watch: false, http: true },
+      follower: { slowIntervalMs: 1000, intervalMs: 1000, minIntervalMs: 500 },
+    },
+  );
+  const first = await daemon.trigger('manual');
+  const phases = countPhases(daemon.status().servers);
+  say(
+    `    first cycle ${first?.result ?? 'did not run'}: ${phases}; status commit ${short(first?.statusCommit)}`,
+  );
+  say(`    daemon on http://${daemon.address?.host}:${daemon.address?.port} (logs: ${logFile})`);
+
+  say(`4/6 A pull request is merged: ${CHANGE.subject}`);
+  await repo.pull();
+  await repo.edit(CHANGE.file, CHANGE.from, CHANGE.to);
+  say(
+    `    ${CHANGE.file}: "${CHANGE.from}" -> "${CHANGE.to}"; the plan a reviewer sees on the pull request:`,
+  );
+  await runPlan({
+    repo: repo.clone,
+    format: 'text',
+    api,
+    revision: 'pull request #42',
+    print: (s) =>
+      s
+        .split('\n')
+        .filter((l) => /^(\s*-\/\+|\s+\||Plan:|.*erase)/i.test(l))
+        .forEach((l) => print(`        ${l}`)),
+    printErr: () => {},
+  });
+  const commit = await repo.commitAll(BOB, CHANGE.subject);
+  const hook = await sendWebhook(daemon, commit);
+  say(`    merged as ${short(commit)} by ${BOB.name}; GitHub-style webhook answered ${hook}`);
+
+  say('5/6 The daemon plans, posts the reinstall, and follows the task:');
+  const record = await followReinstall(daemon, CHANGE.serviceName, say);
+  say(`    ${CHANGE.serviceName} is ${record.phase} (${record.reason}): ${record.message}`);
+
+  await waitForStatusCommit(repo, CHANGE.serviceName, record.lastAttempt?.taskId ?? null);
+  say('6/6 What git now says');
+  await repo.pull();
+  const log = await repo.inOrigin(['log', '-3', '--format=%h %s (%an)%n%(trailers:only,unfold)']);
+  for (const line of log.split('\n').filter((l) => l !== '')) print(`        ${line}`);
+  print('');
+  print(`    ovh-fleet history ${CHANGE.serviceName}:`);
+  for (const line of (await historyText(CHANGE.serviceName, repo.clone)).split('\n'))
+    print(`        ${line}`);
+  const posts = sim.control
+    .requests()
+    .filter((r) => r.method === 'POST' && r.path.endsWith('/reinstall') && r.status === 200).length;
+  say(
+    `Demo finished: one merged pull request; the simulator received ${posts} reinstall request(s); status is in git.`,
+  );
+
+  if (options.keepRunning) {
+    printTryIt(print, repo, sim, daemon, env);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  }
+  await shutdown(daemon, sim, repo, options.keepRunning);
+}
+
+/** Waits until the origin's status file of the server records the finished task. */
+async function waitForStatusCommit(
+  repo: DemoRepo,
+  serviceName: string,
+  taskId: number | null,
+): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const text = await repo.inOrigin(['show', `main:status/${serviceName}.yaml`]).catch(() => '');
+    const record = (parse(text) ?? {}) as { lastApplied?: { taskId?: number } | null };
+    if (taskId !== null && record.lastApplied?.taskId === taskId) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no status commit recorded the reinstall of ${serviceName} within a minute`);
+}
+
+function countPhases(records: readonly StatusRecord[]): string {
+  const counts = new Map<string, number>();
+  for (const r of records)
+    counts.set(`${r.phase}/${r.reason}`, (counts.get(`${r.phase}/${r.reason}`) ?? 0) + 1);
+  return [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
+}
+
+function short(commit: string | null | undefined): string {
+  return commit ? commit.slice(0, 7) : 'none';
+}
+
+/** Sends the webhook GitHub would send for a push, signed with the shared secret. */
+async function sendWebhook(daemon: RunningDaemon, after: string): Promise<string> {
+  const body = JSON.stringify({ ref: 'refs/heads/main', after });
+  const signature = createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex');
+  const response = await fetch(`http://${daemon.address?.host}:${daemon.address?.port}/hooks/git`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': `sha256=${signature}`,
+    },
+    body,
+  });
+  return `${response.status} ${response.statusText}`;
+}
+
+/** Prints each change of the server's status until its reinstall ended; returns the last record. */
+async function followReinstall(
+  daemon: RunningDaemon,
+  serviceName: string,
+  say: (line: string) => void,
+): Promise<StatusRecord> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  let last = '';
+  let sawTask = false;
+  for (;;) {
+    const record = daemon.status().servers.find((r) => r.serviceName === serviceName);
+    if (record) {
+      const t = record.task;
+      const line = t
+        ? `task ${t.id} ${t.status}${t.step ? `, step ${t.step}/${t.steps ?? '?'} "${t.currentStep ?? ''}"` : ''}`
+        : `${record.phase} (${record.reason})`;
+      if (line !== last) say(`    ${serviceName}: ${line}`);
+      last = line;
+      sawTask ||= t !== null || record.lastAttempt?.result === 'running';
+      const done =
+        record.lastAttempt !== null && record.lastAttempt.result !== 'running' && record.task === null;
+      if (sawTask && done) return record;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`the reinstall of ${serviceName} did not end within 5 minutes`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function printTryIt(
+  print: (line: string) => void,
+  repo: DemoRepo,
+  sim: RunningSimulator,
+  daemon: RunningDaemon,
+  env: Record<string, string>,
+): void {
+  print('');
+  print('Everything keeps running. Try your own change:');
+  print(`  cd ${repo.clone}`);
+  print('  $EDITOR servers/...yaml && git commit -am "my change" && git push origin HEAD:main');
+  print(`  the daemon picks it up within 2 minutes (schedule), or at once through the webhook of`);
+  print(`  http://${daemon.address?.host}:${daemon.address?.port}/hooks/git (secret "${WEBHOOK_SECRET}")`);
+  print('  Use the CLI against the simulator with:');
+  for (const [k, v] of Object.entries(env)) print(`  export ${k}=${v}`);
+  print(`  ovh-fleet plan --repo ${repo.clone}    ovh-fleet status --repo ${repo.clone}`);
+  print(
+    `  simulator: ${sim.url}; daemon status: http://${daemon.address?.host}:${daemon.address?.port}/api/status`,
+  );
+  print('Press Ctrl-C to stop.');
+}
+
+async function shutdown(
+  daemon: RunningDaemon,
+  sim: RunningSimulator,
+  repo: DemoRepo,
+  keep: boolean,
+): Promise<void> {
+  await daemon.stop();
+  await sim.close();
+  if (!keep) await rm(repo.root, { recursive: true, force: true });
+}
