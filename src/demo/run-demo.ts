@@ -18,6 +18,7 @@ import { startSimulator, type RunningSimulator } from '../sim/index.js';
 import type { StatusRecord } from '../status/types.js';
 import { runPlan } from '../cli/plan-command.js';
 import { historyText } from '../cli/history-command.js';
+import { statusText } from '../cli/status-command.js';
 import { DemoRepo, type Person } from './demo-repo.js';
 
 /** Options of the demo. */
@@ -125,8 +126,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   for (const line of log.split('\n').filter((l) => l !== '')) print(`        ${line}`);
   print('');
   print(`    ovh-fleet history ${CHANGE.serviceName}:`);
-  for (const line of (await historyText(CHANGE.serviceName, repo.clone)).split('\n'))
-    print(`        ${line}`);
+  const history = await historyText(CHANGE.serviceName, repo.clone);
+  for (const line of history.trimEnd().split('\n')) print(`        ${line}`);
+  print(`    ovh-fleet status ${CHANGE.serviceName}:`);
+  const status = await statusText(repo.clone, CHANGE.serviceName, 'text', api);
+  for (const line of status.text.trimEnd().split('\n')) print(`        ${line}`);
   const posts = sim.control
     .requests()
     .filter((r) => r.method === 'POST' && r.path.endsWith('/reinstall') && r.status === 200).length;

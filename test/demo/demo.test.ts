@@ -17,6 +17,9 @@ describe('ovh-fleet demo (the README main job)', () => {
     );
     expect(out).toMatch(/Fleet-Task: ns5354477\.ip-137-74-2\.eu \d+/);
     expect(out).toMatch(/operatingSystem ubuntu2404-server_64 -> debian12_64 {2}by Bob Durand/);
+    expect(out).toMatch(/Source: status\/ in .* and the OVHcloud API/);
+    expect(out).toMatch(/phase: +ready \(in-sync\)/);
+    expect(out).toMatch(/API now: +os debian12_64, state ok/);
     expect(out).toContain('the simulator received 1 reinstall request(s)');
   }, 120_000);
 });
