@@ -1,9 +1,10 @@
 /**
- * `ovh-fleet validate [--repo DIR] [--format text|json] [--offline]`: checks every spec and
+ * `ovh-fleet validate [--repo DIR] [--format text|json] [--offline] [--state-dir DIR]`: checks every spec and
  * fleet.yaml. Text: one line per problem on stdout, `FILE:LINE:COL severity CODE message`,
  * sorted, and a summary on stderr. JSON: `{"diagnostics": [...], "offline", "summary"}`.
  * Exit 0 without errors (warnings allowed), 1 with errors, 64 on bad usage.
  */
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../core/clock.js';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
@@ -14,6 +15,7 @@ import type { FileValidator } from '../specs/types.js';
 import { createCatalogFactsReader } from '../validate/catalog-facts.js';
 import { createFileValidator } from '../validate/file-validator.js';
 import { loadSchemas } from '../validate/schema-files.js';
+import { stateDirOf } from './apply-command.js';
 import { openApi } from './context.js';
 
 /** Options of one validate run. */
@@ -23,6 +25,8 @@ export interface ValidateRunOptions {
   /** Without an api the run is offline: schema and storage rules only. */
   api?: OvhApi;
   now?: number;
+  /** Keeps the compiled schemas between runs (`<state dir>/schema-cache`); none: compile each run. */
+  compiledCacheDir?: string;
   out?: (s: string) => void;
   err?: (s: string) => void;
 }
@@ -32,7 +36,8 @@ export async function runValidate(options: ValidateRunOptions): Promise<number> 
   const out = options.out ?? ((s: string) => process.stdout.write(s));
   const err = options.err ?? ((s: string) => process.stderr.write(s));
   const { schemas } = loadSchemas(options.repo);
-  let validate: FileValidator = createFileValidator(schemas);
+  const compileOptions = options.compiledCacheDir ? { compiledCacheDir: options.compiledCacheDir } : {};
+  let validate: FileValidator = createFileValidator(schemas, undefined, compileOptions);
   if (options.api) {
     // First pass: learn which servers the specs name, to ask the API about those only.
     const names = new Set<string>();
@@ -45,7 +50,7 @@ export async function runValidate(options: ValidateRunOptions): Promise<number> 
     });
     const now = options.now ?? systemClock.now();
     const facts = await createCatalogFactsReader(options.api, systemClock).read([...names]);
-    validate = createFileValidator(schemas, facts, { now });
+    validate = createFileValidator(schemas, facts, { now, ...compileOptions });
   }
   const fleet = await readFleet(options.repo, { validate });
   const diagnostics = sortDiagnostics(fleet.diagnostics);
@@ -84,11 +89,20 @@ export function register(program: Command): void {
     .option('--repo <dir>', 'fleet repository', '.')
     .option('--format <format>', 'text or json', 'text')
     .option('--offline', 'skip the API checks (catalog dates, compatibility, account, hardware)')
-    .action(async (opts: { repo: string; format: string; offline?: boolean }) => {
+    .option(
+      '--state-dir <dir>',
+      'state directory (keeps compiled schemas); default $OVH_FLEET_STATE_DIR or $XDG_STATE_HOME/ovh-fleet',
+    )
+    .action(async (opts: { repo: string; format: string; offline?: boolean; stateDir?: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {
         throw configError('usage', `--format must be text or json, got "${opts.format}"`);
       }
       const api = opts.offline ? undefined : await openApi();
-      process.exitCode = await runValidate({ repo: opts.repo, format: opts.format, ...(api ? { api } : {}) });
+      process.exitCode = await runValidate({
+        repo: opts.repo,
+        format: opts.format,
+        compiledCacheDir: join(stateDirOf(opts.stateDir, process.env), 'schema-cache'),
+        ...(api ? { api } : {}),
+      });
     });
 }

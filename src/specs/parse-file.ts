@@ -76,6 +76,35 @@ export function parseFleetFile(file: string, bytes: Uint8Array): ParsedFile {
   return parseFull(file, kind, contentHash, text);
 }
 
+/**
+ * A ParsedFile rebuilt from what a worker thread sent back (its data and diagnostics, plain
+ * data): positions come from parsing `text` again, lazily, only if a diagnostic needs one.
+ */
+export function restoreParsedFile(
+  file: string,
+  contentHash: string,
+  text: string,
+  data: unknown,
+  diagnostics: Diagnostic[],
+): ParsedFile {
+  let source: { doc: Document; lineCounter: LineCounter } | undefined;
+  let parsed = false;
+  return makeParsed(file, kindOfPath(file), contentHash, data, diagnostics, () => {
+    if (!parsed) {
+      parsed = true;
+      const lineCounter = new LineCounter();
+      const doc = parseAllDocuments(text, { lineCounter })[0];
+      source = doc ? { doc, lineCounter } : undefined;
+    }
+    return source;
+  });
+}
+
+/** The text of a file's bytes as parseFleetFile reads it (BOM dropped; invalid bytes replaced). */
+export function decodeText(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes);
+}
+
 function parseFull(file: string, kind: ParsedFile['kind'], contentHash: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];

@@ -5,7 +5,7 @@
  * against the stat signatures of the files its `{file}` references named.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
-import type { FileValidator, ParsedFile } from './types.js';
+import type { FileValidator, FleetRepository, ParsedFile } from './types.js';
 import type { BuildResult } from './build-spec.js';
 
 /** mtime, ctime, size and inode of a file: when all are equal the file is taken as unchanged. */
@@ -21,19 +21,39 @@ export interface CacheEntry {
   built?: { result: BuildResult; references: ReadonlyMap<string, StatSignature> };
 }
 
+/**
+ * The previous whole read and what it depended on: when the same validator finds the same files
+ * with the same cache entries (every stat unchanged) and every referenced file unchanged, the
+ * result is the same, and readFleet returns it without going through the files again.
+ */
+export interface LastRead {
+  validator: FileValidator | undefined;
+  /** fleet.yaml's entry (or undefined), then every server file's entry, in listing order. */
+  files: readonly string[];
+  entries: readonly (CacheEntry | undefined)[];
+  references: ReadonlyMap<string, StatSignature>;
+  result: FleetRepository;
+}
+
 /** Per-repository cache for {@link readFleet}; one instance per repository root. */
 export class ReadCache {
   private readonly entries = new Map<string, CacheEntry>();
   private root: string | undefined;
 
-  /** Counters of the last read, for tests and metrics. */
-  stats = { statHits: 0, hashHits: 0, misses: 0 };
+  /** The previous whole read (see {@link LastRead}). */
+  last: LastRead | undefined;
+
+  /** Counters of the last read, for tests and metrics (`inWorkers`: files parsed in worker threads). */
+  stats = { statHits: 0, hashHits: 0, misses: 0, inWorkers: 0 };
 
   /** Forgets everything when the cache is used for another root than before. */
   useRoot(root: string): void {
-    if (this.root !== undefined && this.root !== root) this.entries.clear();
+    if (this.root !== undefined && this.root !== root) {
+      this.entries.clear();
+      this.last = undefined;
+    }
     this.root = root;
-    this.stats = { statHits: 0, hashHits: 0, misses: 0 };
+    this.stats = { statHits: 0, hashHits: 0, misses: 0, inWorkers: 0 };
   }
 
   get(file: string): CacheEntry | undefined {

@@ -2,12 +2,12 @@
  * `readFleet`: the I/O shell of reading the repository. Lists fleet.yaml and servers/**, reads and
  * parses each file, runs the validator, builds specs and the policy, then checks across files
  * (duplicate serviceNames). One bad file never stops the others; problems reading a file are
- * diagnostics of that file. With a ReadCache, unchanged files cost one stat each.
+ * diagnostics of that file. With a ReadCache, unchanged files cost one stat each. A big cold read
+ * (500 files or more to parse) is parsed and validated on every core (see parse-pool.ts).
  */
-import { readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
-import type { ErrorCode } from '../core/codes/registry.js';
 import type {
   FileValidator,
   FleetPolicy,
@@ -19,9 +19,20 @@ import type {
 import { buildServerSpec, type BuildResult } from './build-spec.js';
 import { buildPolicy, defaultPolicy, suspendedPolicy } from './build-policy.js';
 import { listFleetFiles } from './list-files.js';
-import { failedFile, hashBytes, MAX_YAML_BYTES, parseFleetFile } from './parse-file.js';
+import {
+  fileDiagnostic,
+  probeFile,
+  readProbed,
+  signature,
+  type LoadContext,
+  type Probe,
+} from './load-file.js';
+import { failedFile } from './parse-file.js';
+import { loadPending, startPool, type ParallelOptions } from './load-pending.js';
 import { ReadCache, type CacheEntry, type StatSignature } from './read-cache.js';
 import { createRepoFiles, normalizeRefPath, type RepoFiles } from './repo-files.js';
+
+export type { ParallelOptions };
 
 /** Options of {@link readFleet}. */
 export interface ReadFleetOptions {
@@ -29,10 +40,14 @@ export interface ReadFleetOptions {
   validate?: FileValidator;
   /** Keeps results of unchanged files between reads (long-running processes). */
   cache?: ReadCache;
+  /** Worker threads for big cold reads; `false` keeps everything in this thread. */
+  parallel?: ParallelOptions | false;
 }
 
 /** Files handled between two yields to the event loop, so a big fleet does not block it. */
 const CHUNK = 500;
+
+const yieldToLoop = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Reads the fleet repository at `root`. */
 export async function readFleet(root: string, options: ReadFleetOptions = {}): Promise<FleetRepository> {
@@ -42,23 +57,37 @@ export async function readFleet(root: string, options: ReadFleetOptions = {}): P
   const repo = createRepoFiles(absoluteRoot);
   const diagnostics: Diagnostic[] = [];
   const { fleetFile, serverFiles, symlinks } = await listFleetFiles(absoluteRoot, diagnostics);
-  const refSignatures = new Map<string, StatSignature>();
+  const listedCleanly = diagnostics.length === 0;
   const ctx: FileContext = {
     root: absoluteRoot,
     cache,
     repo,
     validate: options.validate,
-    refSignatures,
+    refSignatures: new Map<string, StatSignature>(),
     symlinks,
   };
 
   let policy: FleetPolicy = defaultPolicy();
+  let fleetEntry: CacheEntry | undefined;
   if (fleetFile) {
-    const entry = loadFile(ctx, fleetFile, diagnostics);
+    const probe = probeFile(ctx, fleetFile);
+    if (probe.pending) readProbed(ctx, probe);
+    diagnostics.push(...probe.early);
+    const entry = probe.entry;
+    fleetEntry = entry;
     if (entry) {
       const fileDiagnostics = [...entry.parsed.diagnostics, ...validated(ctx, entry)];
       const built = buildPolicy(entry.parsed);
-      diagnostics.push(...fileDiagnostics, ...built.diagnostics);
+      // The schema and buildPolicy check many of the same values: where the schema already
+      // reported an error at a position, buildPolicy's own report of it is left out (the policy
+      // is suspended all the same).
+      const reported = new Set(
+        fileDiagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column}`),
+      );
+      diagnostics.push(
+        ...fileDiagnostics,
+        ...built.diagnostics.filter((d) => !reported.has(`${d.line}:${d.column}`)),
+      );
       // The validator's errors (schema) suspend reinstalls just as buildPolicy's own do.
       policy = fileDiagnostics.some((d) => d.severity === 'error')
         ? suspendedPolicy(built.policy)
@@ -68,11 +97,28 @@ export async function readFleet(root: string, options: ReadFleetOptions = {}): P
     }
   }
 
+  // A cold read of many files: the workers start now and load their modules while this thread
+  // stats the files (files without a cache entry are the likely ones to parse).
+  const uncached = serverFiles.reduce((n, file) => (cache.get(file) ? n : n + 1), 0);
+  const pool = startPool(ctx, uncached, options.parallel);
+  const probes: Probe[] = [];
+  try {
+    for (let i = 0; i < serverFiles.length; i++) {
+      if (i > 0 && i % CHUNK === 0) await yieldToLoop();
+      probes.push(probeFile(ctx, serverFiles[i]!));
+    }
+    const same = listedCleanly ? sameAsLast(ctx, { file: fleetFile, entry: fleetEntry }, probes) : undefined;
+    if (same) return same;
+    await loadPending(ctx, probes, pool);
+  } finally {
+    pool?.pool.close();
+  }
+
   const results: FileResult[] = [];
-  for (let i = 0; i < serverFiles.length; i++) {
-    if (i > 0 && i % CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const file = serverFiles[i]!;
-    const entry = loadFile(ctx, file, diagnostics);
+  for (let i = 0; i < probes.length; i++) {
+    if (i > 0 && i % CHUNK === 0) await yieldToLoop();
+    const { file, early, entry } = probes[i]!;
+    diagnostics.push(...early);
     if (!entry) {
       results.push({ file, result: undefined });
       continue;
@@ -94,87 +140,60 @@ export async function readFleet(root: string, options: ReadFleetOptions = {}): P
   cache.retain(new Set([...(fleetFile ? [fleetFile] : []), ...serverFiles]));
 
   const { specs, invalid } = checkDuplicates(results, diagnostics);
-  return { root: absoluteRoot, policy, specs, invalid, diagnostics };
+  const fleet: FleetRepository = { root: absoluteRoot, policy, specs, invalid, diagnostics };
+  cache.last = listedCleanly
+    ? {
+        validator: ctx.validate,
+        files: [...(fleetFile ? [fleetFile] : []), ...serverFiles],
+        entries: [...(fleetFile ? [fleetEntry] : []), ...probes.map((p) => p.entry)],
+        references: new Map(ctx.refSignatures),
+        result: fleet,
+      }
+    : undefined;
+  return copyOf(fleet);
 }
 
-interface FileContext {
-  root: string;
-  cache: ReadCache;
+/**
+ * The previous read again (a copy) when nothing it depended on changed: same validator, same
+ * files, each answered from the cache by its unchanged stat (the very same entry), every
+ * referenced file's stat unchanged.
+ */
+function sameAsLast(
+  ctx: FileContext,
+  fleet: { file: string | undefined; entry: CacheEntry | undefined },
+  probes: Probe[],
+): FleetRepository | undefined {
+  const last = ctx.cache.last;
+  if (!last || last.validator !== ctx.validate) return undefined;
+  const offset = fleet.file === undefined ? 0 : 1;
+  if (last.files.length !== offset + probes.length) return undefined;
+  if (fleet.file !== undefined) {
+    if (!fleet.entry || last.files[0] !== fleet.file || last.entries[0] !== fleet.entry) return undefined;
+  }
+  for (let i = 0; i < probes.length; i++) {
+    const probe = probes[i]!;
+    if (probe.pending || probe.early.length > 0 || !probe.entry) return undefined;
+    if (last.files[offset + i] !== probe.file || last.entries[offset + i] !== probe.entry) return undefined;
+  }
+  for (const [ref, sig] of last.references) if (refSignature(ctx, ref) !== sig) return undefined;
+  return copyOf(last.result);
+}
+
+/** A result the caller may change without changing the cached one (specs themselves are shared). */
+function copyOf(fleet: FleetRepository): FleetRepository {
+  return {
+    ...fleet,
+    policy: structuredClone(fleet.policy),
+    specs: [...fleet.specs],
+    invalid: [...fleet.invalid],
+    diagnostics: [...fleet.diagnostics],
+  };
+}
+
+interface FileContext extends LoadContext {
   repo: RepoFiles;
-  validate: FileValidator | undefined;
   /** Stat signatures of referenced files, computed once per read. */
   refSignatures: Map<string, StatSignature>;
-  realRoot?: string;
-  symlinks: ReadonlySet<string>;
-}
-
-function signature(stat: Stats): StatSignature {
-  return `${stat.mtimeMs}:${stat.ctimeMs}:${stat.size}:${stat.ino}`;
-}
-
-function fileDiagnostic(file: string, code: ErrorCode, message: string): Diagnostic {
-  return { file, line: 1, column: 1, severity: 'error', code, message };
-}
-
-/** Stats, reads and parses one file, reusing the cache when it is unchanged. */
-function loadFile(ctx: FileContext, file: string, diagnostics: Diagnostic[]): CacheEntry | undefined {
-  const absolute = path.join(ctx.root, file);
-  try {
-    const stat = statSync(absolute);
-    const sig = signature(stat);
-    const cached = ctx.cache.get(file);
-    if (cached && cached.stat === sig) {
-      ctx.cache.stats.statHits++;
-      return cached;
-    }
-    if (stat.size > MAX_YAML_BYTES) {
-      // Not even read: the size alone refuses it.
-      const entry: CacheEntry = { stat: sig, parsed: failedFile(file, sizeDiagnostic(file, stat.size)) };
-      ctx.cache.set(file, entry);
-      return entry;
-    }
-    if (ctx.symlinks.has(file) && !isInside(ctx, absolute)) {
-      diagnostics.push(
-        fileDiagnostic(
-          file,
-          'file-outside-repo',
-          `${file} is a symbolic link that leads outside the repository`,
-        ),
-      );
-      return undefined;
-    }
-    const bytes = readFileSync(absolute);
-    if (cached && cached.parsed.contentHash === hashBytes(bytes)) {
-      ctx.cache.stats.hashHits++;
-      const entry = { ...cached, stat: sig };
-      ctx.cache.set(file, entry);
-      return entry;
-    }
-    ctx.cache.stats.misses++;
-    const entry: CacheEntry = { stat: sig, parsed: parseFleetFile(file, bytes) };
-    ctx.cache.set(file, entry);
-    return entry;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    diagnostics.push(fileDiagnostic(file, 'file-unreadable', `${file} cannot be read (${code})`));
-    return undefined;
-  }
-}
-
-function sizeDiagnostic(file: string, size: number): Diagnostic {
-  return fileDiagnostic(
-    file,
-    'file-too-large',
-    `the file is ${size} bytes, more than the limit of ${MAX_YAML_BYTES}`,
-  );
-}
-
-/** A file reached through a symbolic link must still resolve inside the repository. */
-function isInside(ctx: FileContext, absolute: string): boolean {
-  const real = realpathSync(absolute);
-  if (real === absolute) return true;
-  ctx.realRoot ??= realpathSync(ctx.root);
-  return real.startsWith(ctx.realRoot + path.sep);
 }
 
 function validated(ctx: FileContext, entry: CacheEntry): Diagnostic[] {

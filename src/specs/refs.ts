@@ -85,13 +85,30 @@ export function resolveRef(
     );
     return undefined;
   }
-  let content: string;
-  try {
-    content = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(read.bytes);
-  } catch {
+  const text = decoded(read.bytes);
+  if (text === undefined) {
     ctx.report('ref-not-utf8', `${pointer}/file`, `${field}: file ${read.path} is not valid UTF-8 text`);
     return undefined;
   }
-  const sha256 = createHash('sha256').update(read.bytes).digest('hex');
-  return { kind: 'file', path: ref, content, sha256 };
+  return { kind: 'file', path: ref, content: text.content, sha256: text.sha256 };
+}
+
+/**
+ * Many specs reference the same few files, read once per RepoFiles (same bytes object): their
+ * text and sha256 are computed once per bytes object too.
+ */
+const DECODED = new WeakMap<Uint8Array, { content: string; sha256: string } | null>();
+
+function decoded(bytes: Uint8Array): { content: string; sha256: string } | undefined {
+  let text = DECODED.get(bytes);
+  if (text === undefined) {
+    try {
+      const content = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+      text = { content, sha256: createHash('sha256').update(bytes).digest('hex') };
+    } catch {
+      text = null;
+    }
+    DECODED.set(bytes, text);
+  }
+  return text ?? undefined;
 }

@@ -129,5 +129,21 @@ export interface ParsedFile {
   positionOf(pointer: string, which?: 'key' | 'value'): SourcePos;
 }
 
-/** Checks one parsed file (schema, catalog) and returns its problems; supplied by src/validate. */
-export type FileValidator = (parsed: ParsedFile) => Diagnostic[];
+/**
+ * Checks one parsed file (schema, catalog) and returns its problems; supplied by src/validate.
+ * `workerRecipe`, when present, says how to build the same validator inside a worker thread, so
+ * that readFleet can parse and validate a big cold repository on several cores.
+ */
+export type FileValidator = ((parsed: ParsedFile) => Diagnostic[]) & {
+  readonly workerRecipe?: WorkerRecipe;
+};
+
+/**
+ * How a worker thread rebuilds a FileValidator: `module` is the file URL of a built JavaScript
+ * module exporting `createWorkerValidator(data): FileValidator`, `data` plain structured-cloneable
+ * data. The rebuilt validator must return what the original returns for the same file.
+ */
+export interface WorkerRecipe {
+  module: string;
+  data: unknown;
+}

@@ -252,7 +252,7 @@ describe('readFleet with a ReadCache', () => {
     utimesSync(path.join(root, 'scripts/s.sh'), new Date(), new Date(Date.now() + 5000));
     const changed = await readFleet(root, { cache, validate });
 
-    expect(warmStats).toEqual({ statHits: 2, hashHits: 0, misses: 0 });
+    expect(warmStats).toEqual({ statHits: 2, hashHits: 0, misses: 0, inWorkers: 0 });
     expect(warm.specs.map((s) => s.serviceName)).toEqual(['a.eu', 'b.eu']);
     expect(validations).toBe(3);
     expect(changed.specs.map((s) => s.serviceName)).toEqual(['a.eu', 'b2.eu']);
@@ -267,6 +267,6 @@ describe('readFleet with a ReadCache', () => {
 
     await readFleet(root, { cache });
 
-    expect(cache.stats).toEqual({ statHits: 0, hashHits: 1, misses: 0 });
+    expect(cache.stats).toEqual({ statHits: 0, hashHits: 1, misses: 0, inWorkers: 0 });
   });
 });
