@@ -1,40 +1,36 @@
 /**
- * Every command of the CLI, one module each. A command module exports `register(program)` which
+ * Every command of the CLI, one module each. A command module exports `register(program)`, which
  * adds its subcommand; the action receives parsed options and returns nothing (it sets
- * process.exitCode for non-zero results) or throws a FleetError.
+ * process.exitCode for non-zero results) or throws a FleetError. Modules are loaded lazily: a run
+ * of one command loads only that command's module (start-up time matters for CI jobs and hooks);
+ * help and unknown commands load them all.
  */
 import type { Command } from 'commander';
-import { register as registerAckRewrite } from './ack-rewrite-command.js';
-import { register as registerApply } from './apply-command.js';
-import { register as registerDemo } from './demo-command.js';
-import { register as registerDaemon } from './daemon-command.js';
-import { register as registerHistory } from './history-command.js';
-import { register as registerImport } from './import-command.js';
-import { register as registerPlan } from './plan-command.js';
-import { register as registerSchemas } from './schemas-command.js';
-import { register as registerSim } from './sim-command.js';
-import { register as registerStatus } from './status-command.js';
-import { register as registerTemplates } from './templates-command.js';
-import { register as registerValidate } from './validate-command.js';
 
-type Register = (program: Command) => void;
+interface CommandModule {
+  register(program: Command): void;
+}
 
 /** In the order `ovh-fleet --help` lists them. */
-const COMMANDS: Register[] = [
-  registerValidate,
-  registerPlan,
-  registerApply,
-  registerDaemon,
-  registerStatus,
-  registerHistory,
-  registerAckRewrite,
-  registerTemplates,
-  registerSchemas,
-  registerImport,
-  registerSim,
-  registerDemo,
+const COMMANDS: ReadonlyArray<{ name: string; load: () => Promise<CommandModule> }> = [
+  { name: 'validate', load: () => import('./validate-command.js') },
+  { name: 'plan', load: () => import('./plan-command.js') },
+  { name: 'apply', load: () => import('./apply-command.js') },
+  { name: 'daemon', load: () => import('./daemon-command.js') },
+  { name: 'status', load: () => import('./status-command.js') },
+  { name: 'history', load: () => import('./history-command.js') },
+  { name: 'ack-rewrite', load: () => import('./ack-rewrite-command.js') },
+  { name: 'templates', load: () => import('./templates-command.js') },
+  { name: 'schemas', load: () => import('./schemas-command.js') },
+  { name: 'import', load: () => import('./import-command.js') },
+  { name: 'sim', load: () => import('./sim-command.js') },
+  { name: 'demo', load: () => import('./demo-command.js') },
 ];
 
-export function registerCommands(program: Command): void {
-  for (const register of COMMANDS) register(program);
+/** Registers the command named in `argv` (the first word that is not an option), or all of them. */
+export async function registerCommands(program: Command, argv: readonly string[]): Promise<void> {
+  const named = argv.find((arg) => !arg.startsWith('-'));
+  if (named === undefined && (argv.includes('--version') || argv.includes('-V'))) return;
+  const only = COMMANDS.filter((c) => c.name === named);
+  for (const command of only.length > 0 ? only : COMMANDS) (await command.load()).register(program);
 }

@@ -20,7 +20,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run ovh-fleet --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
-  registerCommands(program);
+  await registerCommands(program, argv);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -54,6 +54,12 @@ function reportError(error: unknown, debug: boolean): number {
   else process.stderr.write('ovh-fleet: this is a bug; run again with --debug and report it\n');
   return EXIT_FAILURE;
 }
+
+// `ovh-fleet plan | head`: a closed pipe ends the output, not the process with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
