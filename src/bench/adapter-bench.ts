@@ -3,7 +3,7 @@
  * simulator: GET /dedicated/server/{serviceName}, sequential and at concurrency 16. The request
  * budget is set far above what the run can reach so that it is not the bottleneck.
  */
-import { parseEndpoint, type OvhEndpoint } from '../config/endpoints.js';
+import { simulatorCredentials } from '../sim/client-credentials.js';
 import { createOvhApi } from '../ovh/create-ovh-api.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { RequestBudgetRegistry } from '../ovh/request-budget.js';
@@ -50,22 +50,10 @@ export const adapterBench: Bench = {
   async run() {
     const sim = await startSimulator({ servers: 12, seed: 1 });
     try {
-      const endpoint = parseEndpoint(sim.url) as OvhEndpoint;
-      const api = createOvhApi(
-        {
-          endpoint,
-          auth: {
-            kind: 'application',
-            applicationKey: sim.credentials.appKey,
-            applicationSecret: sim.credentials.appSecret,
-            consumerKey: sim.credentials.consumerKey,
-          },
-          caFile: sim.certPath,
-          caPem: sim.caCert,
-          budgetKey: 'bench',
-        },
-        { requestsPerMinute: BUDGET_PER_MINUTE, budgets: new RequestBudgetRegistry(systemClock) },
-      );
+      const api = createOvhApi(simulatorCredentials(sim, 'bench'), {
+        requestsPerMinute: BUDGET_PER_MINUTE,
+        budgets: new RequestBudgetRegistry(systemClock),
+      });
       const serviceNames = await api.listServers();
       for (let i = 0; i < 20; i++) await api.getServer(serviceNames[i % serviceNames.length] as string);
       const line = (text: string): boolean =>

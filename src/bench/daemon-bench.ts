@@ -5,12 +5,12 @@
  * 10,000-server API cycle is not run here: see the printed note); (3) time to serialize and
  * commit status for 1,000 changed servers (one commit, pushed to a bare origin).
  */
+import { simulatorCredentials } from '../sim/client-credentials.js';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseEndpoint, type OvhEndpoint } from '../config/endpoints.js';
 import { parseDaemonConfig } from '../config/daemon-config.js';
 import { systemClock } from '../core/clock.js';
 import { silentLogger } from '../core/logger.js';
@@ -74,21 +74,10 @@ async function pushToPost(): Promise<number[]> {
   git(human, ['add', '--all'], root);
   git(human, ['commit', '--quiet', '-m', 'fleet'], root);
   git(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
-  const api = createOvhApi(
-    {
-      endpoint: parseEndpoint(sim.url) as OvhEndpoint,
-      auth: {
-        kind: 'application',
-        applicationKey: sim.credentials.appKey,
-        applicationSecret: sim.credentials.appSecret,
-        consumerKey: sim.credentials.consumerKey,
-      },
-      caFile: sim.certPath,
-      caPem: sim.caCert,
-      budgetKey: 'daemon-bench',
-    },
-    { requestsPerMinute: 1_000_000, budgets: new RequestBudgetRegistry(systemClock) },
-  );
+  const api = createOvhApi(simulatorCredentials(sim, 'daemon-bench'), {
+    requestsPerMinute: 1_000_000,
+    budgets: new RequestBudgetRegistry(systemClock),
+  });
   const secret = 'bench-secret';
   const config = parseDaemonConfig('', {
     OVH_FLEET_REPOSITORY_URL: origin,

@@ -5,11 +5,11 @@
  * The fleet: every server's spec declares the OS it runs and has a status record at that digest
  * (in sync), except every tenth, whose spec asks for another compatible OS (a reinstall).
  */
+import { simulatorCredentials } from '../sim/client-credentials.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runPlan } from '../cli/plan-command.js';
-import { parseEndpoint, type OvhEndpoint } from '../config/endpoints.js';
 import { systemClock } from '../core/clock.js';
 import { createOvhApi } from '../ovh/create-ovh-api.js';
 import { RequestBudgetRegistry } from '../ovh/request-budget.js';
@@ -85,21 +85,10 @@ export async function run(): Promise<void> {
   try {
     writeFleet(sim, root);
     await writeRecords(sim, root);
-    const api = createOvhApi(
-      {
-        endpoint: parseEndpoint(sim.url) as OvhEndpoint,
-        auth: {
-          kind: 'application',
-          applicationKey: sim.credentials.appKey,
-          applicationSecret: sim.credentials.appSecret,
-          consumerKey: sim.credentials.consumerKey,
-        },
-        caFile: sim.certPath,
-        caPem: sim.caCert,
-        budgetKey: 'plan-observe-bench',
-      },
-      { requestsPerMinute: 10_000_000, budgets: new RequestBudgetRegistry(systemClock) },
-    );
+    const api = createOvhApi(simulatorCredentials(sim, 'plan-observe-bench'), {
+      requestsPerMinute: 10_000_000,
+      budgets: new RequestBudgetRegistry(systemClock),
+    });
     let coldCalls = 0;
     for (const label of ['cold', 'warm']) {
       const started = performance.now();

@@ -3,12 +3,12 @@
  * its servers (declaring the OS they run, so the first cycle adopts them), a human clone to push
  * from, a state directory, a captured log, and startDaemon wired to all of it.
  */
+import { simulatorCredentials } from '../../src/sim/client-credentials.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { parseEndpoint, type OvhEndpoint } from '../../src/config/endpoints.js';
 import { parseDaemonConfig, type DaemonConfig } from '../../src/config/daemon-config.js';
 import { systemClock } from '../../src/core/clock.js';
 import { createLogger, type Logger } from '../../src/core/logger.js';
@@ -219,26 +219,12 @@ export async function closeSimulator(): Promise<void> {
 
 /** The real adapter over HTTPS against the simulator, with a generous budget and fast retries. */
 export function simApi(sim: RunningSimulator, logger?: Logger): OvhApi {
-  return createOvhApi(
-    {
-      endpoint: parseEndpoint(sim.url) as OvhEndpoint,
-      auth: {
-        kind: 'application',
-        applicationKey: sim.credentials.appKey,
-        applicationSecret: sim.credentials.appSecret,
-        consumerKey: sim.credentials.consumerKey,
-      },
-      caFile: sim.certPath,
-      caPem: sim.caCert,
-      budgetKey: `daemon-test-${budgetCounter++}`,
-    },
-    {
-      requestsPerMinute: 1_000_000,
-      ...(logger ? { logger } : {}),
-      budgets: new RequestBudgetRegistry(systemClock),
-      retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 5, rateLimitBaseDelayMs: 10, maxAttempts: 2 },
-    },
-  );
+  return createOvhApi(simulatorCredentials(sim, `daemon-test-${budgetCounter++}`), {
+    requestsPerMinute: 1_000_000,
+    ...(logger ? { logger } : {}),
+    budgets: new RequestBudgetRegistry(systemClock),
+    retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 5, rateLimitBaseDelayMs: 10, maxAttempts: 2 },
+  });
 }
 
 /** Trailer values of a commit in `repo`. */

@@ -1,5 +1,5 @@
 /** Test helper of the observation tests: the real adapter over HTTPS against the simulator. */
-import { parseEndpoint, type OvhEndpoint } from '../../src/config/endpoints.js';
+import { simulatorCredentials } from '../../src/sim/client-credentials.js';
 import { systemClock } from '../../src/core/clock.js';
 import { createOvhApi } from '../../src/ovh/create-ovh-api.js';
 import type { OvhApi } from '../../src/ovh/ovh-api.js';
@@ -11,25 +11,11 @@ let budgetCounter = 0;
 
 /** The OvhApi for the simulator, with a budget far above what a test uses and fast retries. */
 export function simApi(sim: RunningSimulator): OvhApi {
-  return createOvhApi(
-    {
-      endpoint: parseEndpoint(sim.url) as OvhEndpoint,
-      auth: {
-        kind: 'application',
-        applicationKey: sim.credentials.appKey,
-        applicationSecret: sim.credentials.appSecret,
-        consumerKey: sim.credentials.consumerKey,
-      },
-      caFile: sim.certPath,
-      caPem: sim.caCert,
-      budgetKey: `observe-test-${budgetCounter++}`,
-    },
-    {
-      requestsPerMinute: 1_000_000,
-      budgets: new RequestBudgetRegistry(systemClock),
-      retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 5, rateLimitBaseDelayMs: 10, maxAttempts: 2 },
-    },
-  );
+  return createOvhApi(simulatorCredentials(sim, `observe-test-${budgetCounter++}`), {
+    requestsPerMinute: 1_000_000,
+    budgets: new RequestBudgetRegistry(systemClock),
+    retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 5, rateLimitBaseDelayMs: 10, maxAttempts: 2 },
+  });
 }
 
 /** API requests the simulator received since the last clear (its own count, not ours). */
