@@ -28,8 +28,11 @@ export function taskKey(serviceName: string, taskId: number): string {
 }
 
 /**
- * Lists the server's reinstall tasks and returns the one that runs (newest first), if any, with
- * every id seen. Purged tasks (404) are skipped.
+ * Lists the server's reinstall tasks and returns the one that runs, if any, with every id seen.
+ * Only the newest task is read (the planner's rule, docs/plan.md): OVHcloud runs one reinstall
+ * per server at a time, so when the newest has ended none runs; an older task still running
+ * would make the POST fail with TaskAlreadyExists, which adopts it. A purged newest task (404)
+ * sends the look to the next one.
  */
 export async function findRunningReinstall(
   api: OvhApi,
@@ -39,11 +42,12 @@ export async function findRunningReinstall(
 ): Promise<{ running: ServerTask | null; taskIds: number[] }> {
   const taskIds = await api.listTasks(serviceName, { function: REINSTALL_FUNCTION }, { priority });
   for (const id of [...taskIds].sort((a, b) => b - a)) {
-    if (finished.has(taskKey(serviceName, id))) continue;
+    if (finished.has(taskKey(serviceName, id))) break;
     const task = await readTask(api, serviceName, id, priority);
     if (task === null) continue;
     if (PENDING_TASK_STATUSES.includes(task.status)) return { running: task, taskIds };
     finished.add(taskKey(serviceName, id));
+    break;
   }
   return { running: null, taskIds };
 }

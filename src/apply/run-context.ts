@@ -44,6 +44,9 @@ export class RunContext {
   readonly finished: FinishedTasks = new Set();
   private readonly pending: Promise<void>[] = [];
   private following = 0;
+  /** Durations (start to seen done) of the tasks this run followed to `done`, for the followers' expectation. */
+  private readonly durations: number[] = [];
+  private median: number | null = null;
 
   constructor(
     readonly plan: Plan,
@@ -183,6 +186,7 @@ export class RunContext {
     }
     this.following++;
     let outcome: FollowOutcome;
+    const onEvent = this.deps.onEvent;
     try {
       outcome = await followTask(
         {
@@ -195,13 +199,19 @@ export class RunContext {
         {
           api,
           clock,
-          options: { ...this.options.follower, intervalFloorMs: () => this.intervalFloor() },
-          onProgress: (progress) => this.deps.onEvent?.({ type: 'progress', progress }),
+          options: {
+            ...this.options.follower,
+            intervalFloorMs: () => this.intervalFloor(),
+            estimateDurationMs: () => this.typicalDuration(),
+          },
+          // install/status is read only when someone receives the progress.
+          ...(onEvent ? { onProgress: (progress) => onEvent({ type: 'progress', progress }) } : {}),
         },
       );
     } finally {
       this.following--;
     }
+    if (outcome.result === 'done') this.recordDuration(outcome.endedAt - outcome.startedAt);
     const mapped = FOLLOW_RESULTS[outcome.result];
     if (mapped.result === 'failed' && task.intent) this.gate.recordFailure();
     if (outcome.result !== 'interrupted') this.gate.release(task.serviceName);
@@ -245,6 +255,17 @@ export class RunContext {
     const share = this.options.followShare ?? 0.5;
     const calls = this.options.callsPerPoll ?? 2;
     return rpm > 0 ? (this.following * calls * 60_000) / (rpm * share) : 0;
+  }
+
+  /** The median duration of the tasks this run saw end done; null before the first. */
+  private typicalDuration(): number | null {
+    return this.median;
+  }
+
+  private recordDuration(ms: number): void {
+    const at = this.durations.findIndex((d) => d > ms);
+    this.durations.splice(at < 0 ? this.durations.length : at, 0, ms);
+    this.median = this.durations[Math.floor(this.durations.length / 2)] ?? null;
   }
 
   private labelsOf(serviceName: string): Record<string, string> {

@@ -1,8 +1,9 @@
 /**
- * Follows one reinstall task to its end: polls `getTask` and, while the task is `doing`,
- * `install/status` (priority `follow`), with an interval that adapts to the phase (slow while
- * init/todo, faster as the estimated end nears) and never drops below the floor the request
- * budget allows. Reports progress through a callback and returns a FollowOutcome; it never posts.
+ * Follows one reinstall task to its end: polls `getTask` (priority `follow`) with an interval
+ * proportional to the task's expected remaining time (half of it; a quarter of the delay once the
+ * task is overdue), between `minIntervalMs` and the cap, and never below the floor the request
+ * budget allows. `install/status` is read only when someone listens to progress (`onProgress`),
+ * at most every `progressIntervalMs`. Returns a FollowOutcome; it never posts.
  */
 import type { Clock } from '../core/clock.js';
 import { OvhApiError } from '../ovh/errors.js';
@@ -17,13 +18,28 @@ import type { FollowOutcome, FollowProgress, FollowResult, StepTiming } from './
 
 /** Timing knobs of the follower; every value in milliseconds of the injected clock. */
 export interface FollowerOptions {
-  /** Interval while the task is `init` or `todo` (queued at OVHcloud). */
+  /** Longest interval while the task is `init` or `todo` (queued at OVHcloud). */
   slowIntervalMs: number;
-  /** Interval while `doing` without an estimate of the end. */
+  /** Longest interval while `doing` (the interval is proportional to the expected remaining time). */
   intervalMs: number;
-  /** Shortest interval, used near the estimated end. */
+  /** Shortest interval, used near and just after the expected end. */
   minIntervalMs: number;
-  /** No change of status or step for this long: reported `stuck` (and still followed). */
+  /**
+   * Expected duration of a reinstall, from the task's start, when nothing better is known (no
+   * step estimate from install/status, no `estimateDurationMs`).
+   */
+  expectedDurationMs: number;
+  /** A better expectation, asked before each sleep (the executor gives the median of the tasks it saw end); null: unknown. */
+  estimateDurationMs?: () => number | null;
+  /**
+   * With a progress listener: install/status is read at most this often, and the task is looked
+   * at at least this often (progress stays fresh for the person watching).
+   */
+  progressIntervalMs: number;
+  /**
+   * No change of status or step for this long: reported `stuck` (and still followed). Judged only
+   * while install/status is read (a progress listener): without steps a long `doing` proves nothing.
+   */
   stuckAfterMs: number;
   /** Overall limit from the task's start; past it the outcome is `timeout`. */
   timeoutMs: number;
@@ -33,11 +49,17 @@ export interface FollowerOptions {
   intervalFloorMs?: () => number;
 }
 
-/** Defaults: terraform polls every 10 s, ovhcloud-cli every 30 s; a reinstall takes 11–30 min. */
+/**
+ * Defaults: terraform polls every 10 s, ovhcloud-cli every 30 s; a reinstall takes 11–30 min
+ * (API-NOTES §3.9). With the defaults a 15-minute task nobody watches costs about 20 looks
+ * instead of 60 at a fixed 15 s.
+ */
 export const DEFAULT_FOLLOWER_OPTIONS: FollowerOptions = {
-  slowIntervalMs: 30_000,
-  intervalMs: 15_000,
+  slowIntervalMs: 60_000,
+  intervalMs: 60_000,
   minIntervalMs: 5_000,
+  expectedDurationMs: 15 * 60_000,
+  progressIntervalMs: 15_000,
   stuckAfterMs: 20 * 60_000,
   timeoutMs: 2 * 3_600_000,
   notFoundLimit: 2,
@@ -80,6 +102,10 @@ class FollowState {
   private wasStuck = false;
   private notFound = 0;
   private etaMs: number | null = null;
+  /** Executor clock at which the last step estimate puts the end; null when unknown. */
+  private etaEndAt: number | null = null;
+  /** Executor clock of the last install/status read; null before the first. */
+  private progressReadAt: number | null = null;
 
   constructor(
     private readonly request: FollowRequest,
@@ -103,9 +129,13 @@ class FollowState {
         this.lastTask = task;
         if (task.status === 'done') return await this.finishDone(call);
         if (FAILED_TASK_STATUSES.includes(task.status)) return await this.finishFailed(task, call);
-        if (task.status === 'doing') {
+        if (task.status === 'doing' && this.progressDue()) {
+          this.progressReadAt = clock.now();
           const progress = await api.getInstallProgress(serviceName, call);
-          if (progress) this.lastProgress = progress;
+          if (progress) {
+            this.lastProgress = progress;
+            this.estimate();
+          }
         }
         this.observe();
       } catch (error) {
@@ -131,16 +161,46 @@ class FollowState {
     }
   }
 
+  /** install/status only for a listener, and at most every progressIntervalMs. */
+  private progressDue(): boolean {
+    if (!this.deps.onProgress) return false;
+    if (this.progressReadAt === null) return true;
+    // A poll a little early (clock granularity) still counts as due.
+    return this.deps.clock.now() - this.progressReadAt >= this.options.progressIntervalMs * 0.9;
+  }
+
+  /**
+   * Half the expected remaining time (a quarter of the delay once overdue: the later the task,
+   * the less the expectation is worth), within [minIntervalMs, cap], and never under the floor.
+   */
   private nextInterval(): number {
-    const { slowIntervalMs, intervalMs, minIntervalMs, intervalFloorMs } = this.options;
+    const { slowIntervalMs, intervalMs, minIntervalMs, intervalFloorMs, progressIntervalMs } = this.options;
     const status = this.lastTask?.status;
-    let base = intervalMs;
-    if (status === 'init' || status === 'todo') base = slowIntervalMs;
-    else if (this.etaMs !== null) base = Math.min(intervalMs, Math.max(minIntervalMs, this.etaMs / 4));
+    let cap = status === 'init' || status === 'todo' ? slowIntervalMs : intervalMs;
+    if (this.deps.onProgress) cap = Math.min(cap, progressIntervalMs);
+    const remaining = this.expectedEnd() - this.deps.clock.now();
+    const proportional = remaining > 0 ? remaining / 2 : -remaining / 4;
+    const base = Math.min(cap, Math.max(minIntervalMs, proportional));
     return Math.max(base, intervalFloorMs?.() ?? 0);
   }
 
-  /** Updates step timings, the ETA and the stuck flag from the last answers; emits progress. */
+  /** When the task should end: from the step estimate if install/status gave one, else the expected duration. */
+  private expectedEnd(): number {
+    if (this.etaEndAt !== null) return this.etaEndAt;
+    const duration = this.options.estimateDurationMs?.() ?? this.options.expectedDurationMs;
+    return this.startedAt + duration;
+  }
+
+  /** The ETA from the steps just read: the mean duration of the finished steps times the steps left. */
+  private estimate(): void {
+    const entries = this.lastProgress?.progress ?? [];
+    const done = entries.filter((e) => e.status === 'done').length;
+    this.etaMs =
+      done > 0 && entries.length > 0 ? Math.round((this.elapsedMs() / done) * (entries.length - done)) : null;
+    this.etaEndAt = this.etaMs === null ? null : this.deps.clock.now() + this.etaMs;
+  }
+
+  /** Updates step timings and the stuck flag from the last answers; emits progress. */
   private observe(): void {
     const now = this.deps.clock.now();
     const entries = this.lastProgress?.progress ?? [];
@@ -163,16 +223,14 @@ class FollowState {
     });
     const done = entries.filter((e) => e.status === 'done').length;
     const currentIndex = entries.findIndex((e) => e.status === 'doing');
-    const elapsedMs = this.elapsedMs();
-    this.etaMs =
-      done > 0 && entries.length > 0 ? Math.round((elapsedMs / done) * (entries.length - done)) : null;
     const signature = `${this.lastTask?.status}|${done}|${currentIndex}`;
     if (signature !== this.signature) {
       this.signature = signature;
       this.lastChangeAt = now;
       this.stuck = false;
       this.emit(currentIndex, done, entries.length);
-    } else if (!this.stuck && now - this.lastChangeAt > this.options.stuckAfterMs) {
+    } else if (!this.stuck && this.deps.onProgress && now - this.lastChangeAt > this.options.stuckAfterMs) {
+      // Without install/status (nobody listens) a long `doing` is not evidence of a stall.
       this.stuck = true;
       this.wasStuck = true;
       this.emit(currentIndex, done, entries.length);

@@ -1,22 +1,28 @@
 /**
- * `ovh-fleet apply [--repo DIR] [--yes] [--plan-hash HASH] [--wait] [--state-dir DIR]`: computes
- * the plan once and executes it (src/apply). Without --yes it prints the plan and refuses (exit
- * 64) when the plan would act; --plan-hash refuses a plan that differs from the reviewed one
- * (exit 1); --wait follows every started reinstall to its end with live progress; Ctrl-C stops
- * following (tasks go on at OVHcloud; a later run adopts them). Exit 1 when a reinstall failed.
+ * `ovh-fleet apply [--repo DIR] [--yes] [--plan-hash HASH] [--wait] [--state-dir DIR]`: takes the
+ * lock of the state directory, computes the plan exactly as `ovh-fleet plan` does (readPlanInput
+ * with the observation cache of the state directory, makePlan, revision = the repository's HEAD)
+ * and executes it (src/apply). Without --yes it prints the plan and refuses (exit 64) when the
+ * plan would act; --plan-hash refuses a plan that differs from the reviewed one (exit 1); --wait
+ * follows every started reinstall to its end with live progress; Ctrl-C stops following (tasks
+ * go on at OVHcloud; a later run adopts them). Exit 1 when a reinstall failed, or when the plan
+ * has invalid specs or API errors (the valid servers are still applied). docs/apply.md.
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runApplyShell } from '../apply/apply-shell.js';
-import { historyFromRecords, observeForApply, readStatusRecords } from '../apply/apply-inputs.js';
+import { runApplyShell, type ApplyShellOptions } from '../apply/apply-shell.js';
+import type { ApplyReport } from '../apply/apply-types.js';
 import { IntentJournal } from '../apply/intent-journal.js';
-import { systemClock } from '../core/clock.js';
+import { historyFromRecords } from '../apply/rollout-history.js';
+import { acquireStateLock } from '../apply/state-lock.js';
+import type { PrinterOutput } from '../apply/progress-printer.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { EXIT_FAILURE } from '../core/errors.js';
+import type { OvhApi } from '../ovh/ovh-api.js';
 import { makePlan } from '../plan/make-plan.js';
-import { readFleet } from '../specs/read-fleet.js';
-import { createFileValidator } from '../validate/file-validator.js';
-import { loadSchemas } from '../validate/schema-files.js';
+import { openFileObservationCache, readPlanInput } from '../plan/observe.js';
+import type { Plan } from '../plan/types.js';
 import { openApi } from './context.js';
+import { exitCodeOf, gitRevision, resolveStateDir, useColor } from './plan-command.js';
 
 interface ApplyFlags {
   repo: string;
@@ -28,9 +34,95 @@ interface ApplyFlags {
 
 /** `--state-dir`, else OVH_FLEET_STATE_DIR, else `$XDG_STATE_HOME/ovh-fleet` (DESIGN.md §3). */
 export function stateDirOf(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  if (flag) return resolve(flag);
-  if (env.OVH_FLEET_STATE_DIR) return resolve(env.OVH_FLEET_STATE_DIR);
-  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'ovh-fleet');
+  return resolveStateDir(flag, env);
+}
+
+/** Options of one apply run (the command's flags, plus what tests inject). */
+export interface ApplyRunOptions {
+  repo: string;
+  stateDir: string;
+  yes: boolean;
+  wait: boolean;
+  planHash?: string | undefined;
+  /** The API; default: built from the environment (openApi). */
+  api?: OvhApi;
+  clock?: Clock;
+  /** The commit of the specs; default `git rev-parse HEAD` in the repository, as `plan` does. */
+  revision?: string;
+  color?: boolean;
+  out?: PrinterOutput;
+  printErr?: (s: string) => void;
+  signal?: AbortSignal;
+  follower?: ApplyShellOptions['follower'];
+  post?: ApplyShellOptions['post'];
+}
+
+/** What one apply run gave. */
+export interface ApplyRunResult {
+  exitCode: number;
+  plan: Plan;
+  report: ApplyReport | null;
+}
+
+/** Locks the state directory, plans like `ovh-fleet plan`, and applies; throws FleetError on refusals. */
+export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult> {
+  const clock = options.clock ?? systemClock;
+  const printErr = options.printErr ?? ((s: string) => process.stderr.write(s));
+  const out = options.out ?? {
+    write: (s: string) => void process.stdout.write(s),
+    isTTY: Boolean(process.stdout.isTTY),
+  };
+  const lock = await acquireStateLock(options.stateDir, { purpose: 'apply' });
+  try {
+    const planApi = options.api ?? (await openApi());
+    // The same steps as runPlan (plan-command.ts), so that the hash is the one `plan` printed.
+    const cache = await openFileObservationCache(options.stateDir);
+    const revision = options.revision ?? (await gitRevision(options.repo));
+    const gathered = await readPlanInput({ repo: options.repo, api: planApi, cache, clock, revision });
+    const plan = makePlan(gathered.input);
+    try {
+      await cache.flush();
+    } catch (error) {
+      printErr(
+        `ovh-fleet apply: warning: the observation cache was not written: ${(error as Error).message}\n`,
+      );
+    }
+    const { input } = gathered;
+    // The fleet's request budget (fleet.yaml api.requestsPerMinute) governs the apply: the
+    // adapter of the same credentials shares one budget, whose limit this sets.
+    const api = options.api ?? (await openApi({ requestsPerMinute: input.policy.api.requestsPerMinute }));
+    const invalidNames = new Set(input.invalid.map((i) => i.serviceName));
+    const { exitCode, report } = await runApplyShell(
+      plan,
+      {
+        api,
+        clock,
+        journal: new IntentJournal(options.stateDir, clock),
+        specs: new Map(
+          input.specs.filter((s) => !invalidNames.has(s.serviceName)).map((s) => [s.serviceName, s]),
+        ),
+        env: process.env,
+        policy: input.policy,
+        history: historyFromRecords(input.applied, plan),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      {
+        yes: options.yes,
+        wait: options.wait,
+        ...(options.planHash ? { planHash: options.planHash } : {}),
+        color: options.color ?? false,
+        ...(options.follower ? { follower: options.follower } : {}),
+        ...(options.post ? { post: options.post } : {}),
+      },
+      out,
+    );
+    // Invalid specs and API errors of the plan fail the command too (DESIGN.md §3), after the
+    // valid servers were applied.
+    const planExit = exitCodeOf(plan, gathered.apiErrors, false);
+    return { exitCode: exitCode === 0 && planExit === EXIT_FAILURE ? EXIT_FAILURE : exitCode, plan, report };
+  } finally {
+    await lock.release();
+  }
 }
 
 /** Registers the command. */
@@ -44,65 +136,25 @@ export function register(program: Command): void {
     .option('--wait', 'follow every started reinstall to its end, with live progress')
     .option(
       '--state-dir <dir>',
-      'state directory (intent journal); default $OVH_FLEET_STATE_DIR or $XDG_STATE_HOME/ovh-fleet',
+      'state directory (intent journal, lock, caches); default $OVH_FLEET_STATE_DIR or $XDG_STATE_HOME/ovh-fleet',
     )
     .action(async (flags: ApplyFlags) => {
-      process.exitCode = await runApply(flags);
+      const controller = new AbortController();
+      const onSigint = (): void => controller.abort(new Error('interrupted'));
+      process.once('SIGINT', onSigint);
+      try {
+        const result = await runApply({
+          repo: flags.repo,
+          stateDir: resolveStateDir(flags.stateDir),
+          yes: flags.yes ?? false,
+          wait: flags.wait ?? false,
+          planHash: flags.planHash,
+          color: useColor(process.stdout),
+          signal: controller.signal,
+        });
+        process.exitCode = result.exitCode;
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
     });
-}
-
-async function runApply(flags: ApplyFlags): Promise<number> {
-  const clock = systemClock;
-  const fleet = await readFleet(flags.repo, {
-    validate: createFileValidator(loadSchemas(flags.repo).schemas),
-  });
-  const api = await openApi();
-  const { records, diagnostics } = await readStatusRecords(flags.repo);
-  const { observed, catalog } = await observeForApply(
-    api,
-    fleet.specs.map((s) => s.serviceName),
-  );
-  const invalid = fleet.invalid.map((i) => ({
-    ...i,
-    diagnostics: fleet.diagnostics.filter((d) => d.file === i.file),
-  }));
-  const plan = makePlan({
-    specs: fleet.specs,
-    invalid,
-    policy: fleet.policy,
-    observed,
-    applied: records,
-    catalog,
-    now: clock.now(),
-    revision: 'working-tree',
-    diagnostics: [...fleet.diagnostics, ...diagnostics],
-  });
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
-  try {
-    const { exitCode } = await runApplyShell(
-      plan,
-      {
-        api,
-        clock,
-        journal: new IntentJournal(stateDirOf(flags.stateDir, process.env), clock),
-        specs: new Map(fleet.specs.map((s) => [s.serviceName, s])),
-        env: process.env,
-        policy: fleet.policy,
-        history: historyFromRecords(records, plan),
-        signal: controller.signal,
-      },
-      {
-        yes: flags.yes ?? false,
-        wait: flags.wait ?? false,
-        ...(flags.planHash ? { planHash: flags.planHash } : {}),
-        color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-      },
-      { write: (s) => process.stdout.write(s), isTTY: Boolean(process.stdout.isTTY) },
-    );
-    return exitCode;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
 }

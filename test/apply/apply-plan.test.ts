@@ -53,7 +53,7 @@ describe('applyPlan', () => {
 
     const report = await clock.runUntil(
       applyPlan(planOf(servers.map((s) => entry(s))), await makeDeps(api, clock, specs), opts(false)),
-      60_000,
+      3_600_000,
       100,
     );
 

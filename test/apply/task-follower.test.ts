@@ -55,6 +55,57 @@ describe('the task follower', () => {
     expect(new Set(api.calls.map((c) => c.priority))).toEqual(new Set(['follow']));
   });
 
+  it('without a progress listener reads no install/status and polls in proportion to the remaining time', async () => {
+    const { clock, api, taskId } = setup();
+    const expectedEnd = clock.now() + api.queueMs * 2 + api.installMs; // the fake task's whole life: 120 s
+
+    const outcome = await clock.runUntil(
+      followTask(
+        { serviceName: SN, taskId, expectedOs: 'debian12_64' },
+        {
+          api,
+          clock,
+          options: {
+            expectedDurationMs: 120_000,
+            minIntervalMs: 1_000,
+            intervalMs: 60_000,
+            slowIntervalMs: 60_000,
+          },
+        },
+      ),
+      3_600_000,
+      250,
+    );
+    const gets = api.calls.filter((c) => c.method === 'getTask').map((c) => c.at);
+
+    expect(outcome.result).toBe('done');
+    expect(api.calls.filter((c) => c.method === 'getInstallProgress')).toEqual([]);
+    expect(gets.length).toBeLessThanOrEqual(12); // a fixed 3 s interval takes 40
+    expect(gets.at(-1)! - expectedEnd).toBeLessThanOrEqual(1_500);
+  });
+
+  it.each([
+    ['an estimate of the duration (the median the run has seen)', () => 100_000, 1_500],
+    ['no estimate (the 15-minute default)', () => null, 60_000],
+  ])('with %s, sees the end within the expected latency', async (_, estimate, latency) => {
+    const { clock, api, taskId } = setup();
+    api.installMs = 80_000; // the task ends 100 s after its start
+    const end = clock.now() + api.queueMs * 2 + api.installMs;
+
+    await clock.runUntil(
+      followTask(
+        { serviceName: SN, taskId, expectedOs: 'debian12_64' },
+        { api, clock, options: { minIntervalMs: 1_000, estimateDurationMs: estimate } },
+      ),
+      3_600_000,
+      250,
+    );
+    const seenDoneAt = api.calls.filter((c) => c.method === 'getTask').at(-1)!.at;
+
+    expect(seenDoneAt - end).toBeLessThanOrEqual(latency);
+    expect(seenDoneAt - end).toBeGreaterThan(latency === 1_500 ? -1 : 10_000);
+  });
+
   it('keeps the interval at the floor the request budget allows', async () => {
     const { clock, follow, api } = setup();
 

@@ -18,6 +18,13 @@ export const APPLY_CODES = {
     action: 'Run `ovh-fleet plan` again, review the new plan and apply with its hash.',
     exitCode: 1,
   },
+  'state-dir-locked': {
+    summary:
+      'Another ovh-fleet apply or daemon holds the state directory (its lock file names a running process): nothing was done.',
+    action:
+      'Wait for it to end, or stop it. If the process named in the lock file is not ovh-fleet (its pid was reused), delete the lock file.',
+    exitCode: 1,
+  },
   'secret-missing': {
     summary:
       'A customization refers to an environment variable ({env: NAME}) that is not set: that server is not reinstalled.',
