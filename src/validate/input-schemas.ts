@@ -100,7 +100,8 @@ export function inputSchema(input: TemplateInput): JsonSchema {
     input.type === 'enum'
       ? { type: 'string', enum: [...input.enum] }
       : { $ref: `#/$defs/input-${input.type}` };
-  const description = [input.description ?? '', `OVHcloud input type ${input.type}.`]
+  const text = (input.description ?? '').trim().replace(/\.?$/, '.');
+  const description = [text === '.' ? '' : text, `OVHcloud input type: ${input.type}.`]
     .filter(Boolean)
     .join(' ');
   schema.description = input.mandatory ? `${description} Mandatory.` : description;
