@@ -1,6 +1,8 @@
 /**
  * Daemon benchmark: (1) time from a push to the reinstall POST when the webhook triggers the
- * cycle (median of 3, simulator in-process, bare origin on disk); (2) memory held for 10,000
+ * cycle (median of 5, simulator in-process, bare origin on disk; each push is made to an IDLE
+ * daemon: the previous reinstall has ended and its status is committed, so the figure does not
+ * include waiting for an earlier cycle or for a rollout limit); (2) memory held for 10,000
  * managed servers' status records and FLEET.md (heap and RSS growth after building them; a full
  * 10,000-server API cycle is not run here: see the printed note); (3) time to serialize and
  * commit status for 1,000 changed servers (one commit, pushed to a bare origin).
@@ -68,8 +70,12 @@ async function pushToPost(): Promise<number[]> {
       other: s.compatibleTemplates.ovh.filter((t) => linux.test(t) && t !== s.server.os),
     }))
     .filter((s) => s.other.length > 0)
-    .slice(0, 3);
-  write(human, 'fleet.yaml', 'apiVersion: ovh-fleet/v1\nkind: Fleet\nrollout:\n  maxFleetFraction: 1\n');
+    .slice(0, 5);
+  write(
+    human,
+    'fleet.yaml',
+    'apiVersion: ovh-fleet/v1\nkind: Fleet\nrollout:\n  maxConcurrent: 10\n  maxPerHour: 100\n  maxFleetFraction: 1\napi:\n  requestsPerMinute: 100000\n',
+  );
   for (const s of servers) write(human, `servers/${s.name}.yaml`, specText(s.name, s.os));
   git(human, ['add', '--all'], root);
   git(human, ['commit', '--quiet', '-m', 'fleet'], root);
@@ -117,6 +123,17 @@ async function pushToPost(): Promise<number[]> {
         await new Promise((r) => setTimeout(r, 5));
       }
       times.push(performance.now() - started);
+      // Back to idle before the next push: this reinstall ended and its status is recorded.
+      const target = s.other[0]!;
+      const ended = (): boolean =>
+        daemon
+          .status()
+          .servers.some(
+            (r) =>
+              r.serviceName === s.name && r.phase === 'ready' && r.lastApplied?.operatingSystem === target,
+          );
+      while (!ended() || daemon.status().tasksInFlight > 0) await new Promise((r) => setTimeout(r, 20));
+      await daemon.trigger('manual');
     }
   } finally {
     await daemon.stop();

@@ -107,6 +107,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     stateDir: config.stateDir,
     ...(deps.follower ? { follower: deps.follower } : {}),
     ...(deps.post ? { post: deps.post } : {}),
+    ...(deps.setRequestsPerMinute ? { setRequestsPerMinute: deps.setRequestsPerMinute } : {}),
     stopSignal: stop.signal,
   };
 

@@ -70,10 +70,13 @@ export const planChanges: CycleStep = async (ctx) => {
     clock: rt.clock,
     revision: state.head as string,
     readCache: rt.readCache,
+    onPolicy: (policy) => {
+      rt.memory.requestsPerMinute = policy.api.requestsPerMinute;
+      rt.setRequestsPerMinute?.(policy.api.requestsPerMinute);
+    },
   });
   state.gathered = gathered;
   state.plan = makePlan(gathered.input);
-  rt.memory.requestsPerMinute = gathered.input.policy.api.requestsPerMinute;
   for (const spec of gathered.input.specs) {
     state.specs.set(spec.serviceName, spec);
     const digest = specDigest(spec);

@@ -40,6 +40,11 @@ export interface DaemonDeps {
   git?: GitRepo;
   /** Remaining requests of the API budget, for /metrics; null when unknown. */
   budgetRemaining?: () => number | null;
+  /**
+   * Sets the request budget of `api` to fleet.yaml `api.requestsPerMinute`; called every cycle as
+   * soon as fleet.yaml is read, before the API is observed. Without it the budget stays as built.
+   */
+  setRequestsPerMinute?: (requestsPerMinute: number) => void;
   /** Follower timings (tests and the demo shorten them). */
   follower?: Partial<FollowerOptions>;
   post?: Partial<PostOptions>;
@@ -93,6 +98,8 @@ export interface CycleRuntime {
   stateDir: string;
   follower?: Partial<FollowerOptions>;
   post?: Partial<PostOptions>;
+  /** See DaemonDeps.setRequestsPerMinute. */
+  setRequestsPerMinute?: (requestsPerMinute: number) => void;
   /** Aborted on shutdown: no new reinstall starts, following stops. */
   stopSignal: AbortSignal;
 }

@@ -18,7 +18,7 @@ import { createOvhApi } from '../../src/ovh/create-ovh-api.js';
 import type { OvhApi } from '../../src/ovh/ovh-api.js';
 import { RequestBudgetRegistry } from '../../src/ovh/request-budget.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/ovh/retry-policy.js';
-import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/sim/index.js';
 
 export const WEBHOOK_SECRET = 'hook-secret-7f3a9c';
 /** A secret given through `{env: IMAGE_TOKEN}` (an ssh key: an input every Linux template has). */
@@ -145,6 +145,30 @@ export class World {
     }
   }
 
+  /** Several files of the origin's main at once (one git process); null for a missing one. */
+  originFiles(paths: readonly string[]): Map<string, string | null> {
+    const out = execFileSync('git', ['cat-file', '--batch'], {
+      cwd: this.origin,
+      env: this.env,
+      input: paths.map((p) => `main:${p}\n`).join(''),
+    });
+    const files = new Map<string, string | null>();
+    let at = 0;
+    for (const p of paths) {
+      const eol = out.indexOf(10, at);
+      const header = out.subarray(at, eol).toString('utf8');
+      at = eol + 1;
+      if (header.endsWith(' missing')) {
+        files.set(p, null);
+        continue;
+      }
+      const size = Number(header.split(' ')[2]);
+      files.set(p, out.subarray(at, at + size).toString('utf8'));
+      at += size + 1;
+    }
+    return files;
+  }
+
   /** The configuration the daemon gets. */
   config(extra: Record<string, string> = {}): DaemonConfig {
     return parseDaemonConfig('', {
@@ -157,7 +181,10 @@ export class World {
   }
 
   /** Starts the daemon in-process (no cron, no watcher) and waits for its first cycle. */
-  async start(deps: Partial<DaemonDeps> = {}): Promise<RunningDaemon> {
+  async start(
+    deps: Partial<DaemonDeps> = {},
+    configEnv: Record<string, string> = {},
+  ): Promise<RunningDaemon> {
     const sink = new Writable({
       write: (chunk: Buffer, _enc, done) => {
         this.logs.push(chunk.toString('utf8'));
@@ -165,7 +192,7 @@ export class World {
       },
     });
     const logger = createLogger({ level: 'debug' }, sink);
-    this.daemon = await startDaemon(this.config(), {
+    this.daemon = await startDaemon(this.config(configEnv), {
       api: simApi(this.sim, logger),
       logger,
       env: { IMAGE_TOKEN },
@@ -204,10 +231,17 @@ export class World {
 let budgetCounter = 0;
 let shared: Promise<RunningSimulator> | null = null;
 const used = new Set<string>();
+let simOptions: SimulatorOptions = { servers: 40, seed: 7, speed: 300 };
 
-/** The simulator of this test file (speed: a reinstall takes about 2 s). */
+/** Changes this file's simulator options; call before the first World.create of the file. */
+export function useSimulatorOptions(options: Partial<SimulatorOptions>): void {
+  if (shared) throw new Error('the simulator of this file already runs');
+  simOptions = { ...simOptions, ...options };
+}
+
+/** The simulator of this test file (default speed: a reinstall takes about 2 s). */
 export function sharedSimulator(): Promise<RunningSimulator> {
-  shared ??= startSimulator({ servers: 40, seed: 7, speed: 300 });
+  shared ??= startSimulator(simOptions);
   return shared;
 }
 

@@ -10,7 +10,7 @@ import type { Diagnostic } from '../../core/diagnostic.js';
 import type { OvhApi } from '../../ovh/ovh-api.js';
 import { ReadCache } from '../../specs/read-cache.js';
 import { readFleet } from '../../specs/read-fleet.js';
-import type { FleetRepository, ServerSpec } from '../../specs/types.js';
+import type { FleetPolicy, FleetRepository, ServerSpec } from '../../specs/types.js';
 import { createFileValidator } from '../../validate/file-validator.js';
 import { loadSchemas } from '../../validate/schema-files.js';
 import { decideServer } from '../decide.js';
@@ -35,6 +35,11 @@ export interface ReadPlanInputOptions {
   readCache?: ReadCache;
   lifetimes?: Partial<ObserveLifetimes>;
   concurrency?: number;
+  /**
+   * Called with the fleet policy as soon as fleet.yaml is read, before the API is observed (the
+   * daemon sets its request budget from `api.requestsPerMinute` there).
+   */
+  onPolicy?: (policy: FleetPolicy) => void;
 }
 
 /** The planner's input and what observing cost. */
@@ -54,6 +59,7 @@ export async function readPlanInput(options: ReadPlanInputOptions): Promise<Gath
   const records = await readApplied(repo);
   const now = clock.now();
   const offline = api === undefined;
+  options.onPolicy?.(first.policy);
 
   const names = serversToObserve(first, records);
   const observation = await observeFleet(api ?? offlineApi(), names, {
