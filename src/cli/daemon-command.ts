@@ -29,6 +29,13 @@ export function register(program: Command): void {
 }
 
 async function runDaemon(file: string | undefined): Promise<void> {
+  // Signals that arrive while the daemon starts (clone, first listen) stop it as soon as it runs.
+  let signalled: NodeJS.Signals | null = null;
+  const early = (signal: NodeJS.Signals): void => {
+    signalled = signal;
+  };
+  process.on('SIGTERM', early);
+  process.on('SIGINT', early);
   const { config, secrets } = await readDaemonConfig(file, process.env);
   const logger = createLogger({ level: config.logLevel, name: 'ovh-fleet' });
   const credentials = await loadCredentials(process.env);
@@ -52,7 +59,10 @@ async function runDaemon(file: string | undefined): Promise<void> {
       process.removeListener('SIGINT', onSignal);
       void daemon.stop().then(resolve);
     };
+    process.removeListener('SIGTERM', early);
+    process.removeListener('SIGINT', early);
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    if (signalled !== null) onSignal(signalled);
   });
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { ScheduledTask } from 'node-cron';
 import { IntentJournal } from '../apply/intent-journal.js';
+import { acquireStateLock, type StateLock } from '../apply/state-lock.js';
 import type { DaemonConfig } from '../config/daemon-config.js';
 import { systemClock } from '../core/clock.js';
 import { createLogger, type Logger } from '../core/logger.js';
@@ -50,8 +51,22 @@ export interface RunningDaemon {
   logger: Logger;
 }
 
-/** Starts the daemon: clones, listens, schedules, and runs a first cycle in the background. */
+/**
+ * Starts the daemon: takes the state directory's lock (two daemons, or a daemon and an `apply`, on
+ * one state directory would both post), clones, listens, schedules, and runs a first cycle in the
+ * background. The lock is released by stop(), or if starting fails.
+ */
 export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<RunningDaemon> {
+  const lock = await acquireStateLock(config.stateDir, { purpose: 'daemon' });
+  try {
+    return await startLocked(config, deps, lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLock): Promise<RunningDaemon> {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'ovh-fleet' });
   const log = logger.child({ component: 'daemon' });
@@ -183,6 +198,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
         await runner.stop();
         await watch.stop();
         if (http) await http.close();
+        await lock.release();
         log.info('stopped');
         await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })()),

@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { historyFromRecords } from '../apply/apply-inputs.js';
+import { historyFromRecords } from '../apply/rollout-history.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { ApplyEvent } from '../apply/apply-types.js';
 import { canonicalizeSpec, specDigest } from '../plan/digest.js';
