@@ -10,6 +10,7 @@
  * POST round trips, the journal's fsyncs, the delay between a task's end and the poll that sees
  * it) is the executor's overhead and counts against it.
  */
+import { simulatorCredentials } from '../sim/client-credentials.js';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,7 +18,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPlan } from '../apply/apply-plan.js';
 import { IntentJournal } from '../apply/intent-journal.js';
-import { parseEndpoint, type OvhEndpoint } from '../config/endpoints.js';
 import { systemClock } from '../core/clock.js';
 import { createOvhApi } from '../ovh/create-ovh-api.js';
 import { RequestBudgetRegistry } from '../ovh/request-budget.js';
@@ -40,21 +40,10 @@ export const applyBench: Bench = {
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
     try {
-      const api = createOvhApi(
-        {
-          endpoint: parseEndpoint(sim.url) as OvhEndpoint,
-          auth: {
-            kind: 'application',
-            applicationKey: sim.credentials.appKey,
-            applicationSecret: sim.credentials.appSecret,
-            consumerKey: sim.credentials.consumerKey,
-          },
-          caFile: sim.certPath,
-          caPem: sim.caCert,
-          budgetKey: 'apply-bench',
-        },
-        { requestsPerMinute: BUDGET, budgets: new RequestBudgetRegistry(systemClock) },
-      );
+      const api = createOvhApi(simulatorCredentials(sim, 'apply-bench'), {
+        requestsPerMinute: BUDGET,
+        budgets: new RequestBudgetRegistry(systemClock),
+      });
       const specs: ServerSpec[] = [];
       for (const s of sim.control.account()) {
         const os = s.compatibleTemplates.ovh.find((t) => TARGETS.test(t) && t !== s.server.os);

@@ -15,15 +15,16 @@ import {
   stringRecord,
   type Decoder,
 } from './decode.js';
-import type {
-  CompatibleTemplates,
-  DedicatedServer,
-  HardwareSpecifications,
-  InstallProgress,
-  ServerTask,
-  TaskResponse,
-  Template,
-  TemplateInfo,
+import {
+  FILE_SYSTEMS,
+  type CompatibleTemplates,
+  type DedicatedServer,
+  type HardwareSpecifications,
+  type InstallProgress,
+  type ServerTask,
+  type TaskResponse,
+  type Template,
+  type TemplateInfo,
 } from './types.js';
 
 const taskStatus = literal('init', 'todo', 'doing', 'done', 'customerError', 'ovhError', 'cancelled');
@@ -166,24 +167,7 @@ export const decodeTemplate: Decoder<Template> = object({
   endOfInstall: string,
   bitFormat: literal(32, 64),
   distribution: string,
-  filesystems: array(
-    literal(
-      'btrfs',
-      'ext3',
-      'ext4',
-      'fat16',
-      'none',
-      'ntfs',
-      'reiserfs',
-      'swap',
-      'ufs',
-      'vmfs5',
-      'vmfs6',
-      'vmfsl',
-      'xfs',
-      'zfs',
-    ),
-  ),
+  filesystems: array(literal(...FILE_SYSTEMS)),
   inputs: nullable(
     array(
       object({

@@ -179,21 +179,25 @@ export interface TemplateInfo {
   project: TemplateProject | null;
 }
 
-export type FileSystem =
-  | 'btrfs'
-  | 'ext3'
-  | 'ext4'
-  | 'fat16'
-  | 'none'
-  | 'ntfs'
-  | 'reiserfs'
-  | 'swap'
-  | 'ufs'
-  | 'vmfs5'
-  | 'vmfs6'
-  | 'vmfsl'
-  | 'xfs'
-  | 'zfs';
+/** dedicated.server.reinstall.storage.partitioning.layout.FileSystemEnum */
+export const FILE_SYSTEMS = [
+  'btrfs',
+  'ext3',
+  'ext4',
+  'fat16',
+  'none',
+  'ntfs',
+  'reiserfs',
+  'swap',
+  'ufs',
+  'vmfs5',
+  'vmfs6',
+  'vmfsl',
+  'xfs',
+  'zfs',
+] as const;
+
+export type FileSystem = (typeof FILE_SYSTEMS)[number];
 
 /** `GET /dedicated/installationTemplate/{templateName}` (dedicated.installationTemplate.Templates). */
 export interface Template extends Omit<TemplateInfo, 'endOfInstall'> {

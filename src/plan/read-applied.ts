@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { parseStatusRecord } from '../status/status-record.js';
+import { ignoredRecord, parseStatusRecord } from '../status/status-record.js';
 import type { StatusRecord } from '../status/types.js';
 
 /** The folder of status records inside the repository. */
@@ -41,7 +41,9 @@ export async function readApplied(root: string): Promise<AppliedRecords> {
     const stat = await lstat(absolute);
     // Only regular files: a symbolic link could make the plan read outside the repository.
     if (!stat.isFile() || stat.size > MAX_STATUS_BYTES) {
-      result.diagnostics.push(warning(file, stat.isFile() ? 'the file is too large' : 'not a regular file'));
+      result.diagnostics.push(
+        ignoredRecord(file, stat.isFile() ? 'the file is too large' : 'not a regular file'),
+      );
       continue;
     }
     const bytes = await readFile(absolute);
@@ -51,7 +53,7 @@ export async function readApplied(root: string): Promise<AppliedRecords> {
     if (!record) continue;
     if (`${record.serviceName}.yaml` !== name) {
       result.diagnostics.push(
-        warning(file, `serviceName ${record.serviceName} does not match the file name`),
+        ignoredRecord(file, `serviceName ${record.serviceName} does not match the file name`),
       );
       continue;
     }
@@ -59,15 +61,4 @@ export async function readApplied(root: string): Promise<AppliedRecords> {
     result.hashes.set(record.serviceName, createHash('sha256').update(bytes).digest('hex'));
   }
   return result;
-}
-
-function warning(file: string, why: string): Diagnostic {
-  return {
-    file,
-    line: 1,
-    column: 1,
-    severity: 'warning',
-    code: 'status-record-invalid',
-    message: `status record ignored (treated as absent): ${why}`,
-  };
 }

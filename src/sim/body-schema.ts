@@ -7,6 +7,7 @@
  * these cases is not recorded): `[path] Given data (x) is not valid for type long`, `[path] Property
  * is mandatory`, `[path] Unknown property`, with class `Client::BadRequest`.
  */
+import { FILE_SYSTEMS } from '../ovh/types.js';
 import { classError, type SimHttpError } from './error-templates.js';
 
 type Schema =
@@ -32,22 +33,7 @@ const layout: Schema = {
     fileSystem: {
       kind: 'enum',
       name: 'dedicated.server.reinstall.storage.partitioning.layout.FileSystemEnum',
-      values: [
-        'btrfs',
-        'ext3',
-        'ext4',
-        'fat16',
-        'none',
-        'ntfs',
-        'reiserfs',
-        'swap',
-        'ufs',
-        'vmfs5',
-        'vmfs6',
-        'vmfsl',
-        'xfs',
-        'zfs',
-      ],
+      values: [...FILE_SYSTEMS],
     },
     mountPoint: { kind: 'string' },
     raidLevel: {

@@ -42,18 +42,19 @@ export function parseStatusRecord(text: string, file: string): ParsedStatusRecor
   const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
-    return { diagnostics: [invalid(file, `not valid YAML: ${first.message.split('\n')[0] ?? ''}`)] };
+    return { diagnostics: [ignoredRecord(file, `not valid YAML: ${first.message.split('\n')[0] ?? ''}`)] };
   }
   try {
     const data: unknown = doc.toJS({ maxAliasCount: 0 });
     return { record: readRecord(new Fields(data, '')), diagnostics: [] };
   } catch (error) {
     const message = error instanceof RecordShapeError ? error.message : String(error);
-    return { diagnostics: [invalid(file, message)] };
+    return { diagnostics: [ignoredRecord(file, message)] };
   }
 }
 
-function invalid(file: string, why: string): Diagnostic {
+/** The warning of a status record that is ignored (treated as absent), and why. */
+export function ignoredRecord(file: string, why: string): Diagnostic {
   return {
     file,
     line: 1,

@@ -1,5 +1,5 @@
 /** A fleet of reinstalls against the simulator, through the real adapter: shared by the faults test and the bench. */
-import { parseEndpoint, type OvhEndpoint } from '../../src/config/endpoints.js';
+import { simulatorCredentials } from '../../src/sim/client-credentials.js';
 import { systemClock } from '../../src/core/clock.js';
 import { createOvhApi } from '../../src/ovh/create-ovh-api.js';
 import type { OvhApi } from '../../src/ovh/ovh-api.js';
@@ -11,21 +11,10 @@ import { entry, makeSpec, planOf } from './helpers.js';
 const TARGETS = /^(debian12_64|ubuntu2404-server_64|alma9_64|rocky9_64|debian13_64)$/;
 
 export function simApi(sim: RunningSimulator, requestsPerMinute: number): OvhApi {
-  return createOvhApi(
-    {
-      endpoint: parseEndpoint(sim.url) as OvhEndpoint,
-      auth: {
-        kind: 'application',
-        applicationKey: sim.credentials.appKey,
-        applicationSecret: sim.credentials.appSecret,
-        consumerKey: sim.credentials.consumerKey,
-      },
-      caFile: sim.certPath,
-      caPem: sim.caCert,
-      budgetKey: `apply-test-${requestsPerMinute}-${Math.random()}`,
-    },
-    { requestsPerMinute, budgets: new RequestBudgetRegistry(systemClock) },
-  );
+  return createOvhApi(simulatorCredentials(sim, `apply-test-${requestsPerMinute}-${Math.random()}`), {
+    requestsPerMinute,
+    budgets: new RequestBudgetRegistry(systemClock),
+  });
 }
 
 /** One reinstall per server of the account, to a compatible OS other than the installed one. */
