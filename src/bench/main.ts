@@ -6,6 +6,7 @@
 import { adapterBench } from './adapter-bench.js';
 import { applyBench } from './apply-bench.js';
 import { daemonBench } from './daemon-bench.js';
+import { daemonRssBench } from './daemon-rss-bench.js';
 import { planBench } from './plan-bench.js';
 import { planObserveBench } from './plan-observe-bench.js';
 import { validateBench } from './validate-bench.js';
@@ -23,6 +24,7 @@ export const BENCHES: Bench[] = [
   planObserveBench,
   applyBench,
   daemonBench,
+  daemonRssBench,
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,248 @@
+/**
+ * Daemon RSS benchmark (issue 6: "the daemon's RSS with 10,000 managed servers, goal under
+ * 200 MB"), measured on the REAL processes: the simulator runs in its own child process
+ * (`ovh-fleet sim --servers 10000`, its memory is not counted), `ovh-fleet import` (its
+ * `runImport`, in this process) writes a spec for every server whose OS can be declared into a
+ * bare origin, then the real `ovh-fleet daemon --config FILE` process runs its first cycle (all
+ * adopt, 10,000 status records committed) and a second one (schedule `* * * * *`). The daemon's
+ * VmRSS and VmHWM are read from /proc/PID/status every 200 ms. fleet.yaml sets
+ * `api.requestsPerMinute: 1000000` so that the request budget does not pace the cycles.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { runImport } from '../cli/import-command.js';
+import { loadCredentials } from '../config/credentials.js';
+import { createOvhApi } from '../ovh/create-ovh-api.js';
+import type { Bench } from './main.js';
+
+const MAIN = join(process.cwd(), 'dist', 'cli', 'main.js');
+const SERVERS = 10_000;
+const DEADLINE_MS = 10 * 60_000;
+const MiB = 1024 * 1024;
+
+const gitEnv = (home: string): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: home,
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+});
+
+function git(cwd: string, args: string[], home: string): void {
+  // gc.auto=0: no detached `git gc` left running in the temp dir after 9,000 new objects.
+  execFileSync('git', ['-c', 'gc.auto=0', ...args], {
+    cwd,
+    env: gitEnv(home),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+/** VmRSS and VmHWM of a process, in bytes (null once it is gone). */
+function memoryOf(pid: number): { rss: number; hwm: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1]);
+    return { rss: kib('VmRSS') * 1024, hwm: kib('VmHWM') * 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/** "value count, value count" for the values, most frequent first. */
+function countBy(values: string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([v, c]) => `${c}x ${v}`)
+    .join('; ');
+}
+
+const mib = (bytes: number): string => `${(bytes / MiB).toFixed(0)} MiB`;
+
+/** Rejects with `message` once the bench's deadline passes. */
+function deadline(startedAt: number, message: () => string): { promise: Promise<never>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message())), startedAt + DEADLINE_MS - performance.now());
+  });
+  promise.catch(() => undefined);
+  return { promise, clear: () => clearTimeout(timer) };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(killer);
+}
+
+/** Starts the simulator child; resolves with its environment lines (OVH_*) once it listens. */
+async function startSim(root: string, child: { sim?: ChildProcess }): Promise<Record<string, string>> {
+  const sim = spawn(
+    process.execPath,
+    [MAIN, 'sim', '--servers', String(SERVERS), '--seed', '1', '--port', '0', '--tls-dir', join(root, 'tls')],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.sim = sim;
+  let stderr = '';
+  sim.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString('utf8')).slice(-4000)));
+  const vars: Record<string, string> = {};
+  const lines = createInterface({ input: sim.stdout! });
+  return new Promise((resolve, reject) => {
+    sim.once('exit', (code) =>
+      reject(new Error(`the simulator exited (${code}) before listening: ${stderr}`)),
+    );
+    lines.on('line', (line) => {
+      const m = /^(OVH_[A-Z_]+)=(.*)$/.exec(line);
+      if (m) vars[m[1]!] = m[2]!;
+      if (vars.OVH_CA_FILE !== undefined) resolve(vars);
+    });
+  });
+}
+
+interface CycleEnd {
+  n: number;
+  rssAtEnd: number;
+  result: string;
+  durationMs: number;
+  servers: number;
+  phases: string;
+}
+
+/** The whole run; children are recorded in `child` so that the caller can stop them. */
+async function measure(root: string, child: { sim?: ChildProcess; daemon?: ChildProcess }): Promise<void> {
+  const t0 = performance.now();
+  const simEnv = await startSim(root, child);
+  const simStartMs = performance.now() - t0;
+  const api = createOvhApi(await loadCredentials(simEnv), { requestsPerMinute: 1_000_000 });
+
+  const origin = join(root, 'origin.git');
+  const human = join(root, 'human');
+  git(root, ['init', '--quiet', '--bare', '--initial-branch=main', origin], root);
+  git(root, ['clone', '--quiet', origin, human], root);
+  writeFileSync(
+    join(human, 'fleet.yaml'),
+    'apiVersion: ovh-fleet/v1\nkind: Fleet\napi:\n  requestsPerMinute: 1000000\n',
+  );
+  const t1 = performance.now();
+  const imported = await runImport({ repo: human, api, print: () => undefined, printErr: () => undefined });
+  const importMs = performance.now() - t1;
+  git(human, ['add', '--all'], root);
+  git(human, ['commit', '--quiet', '-m', 'fleet: imported'], root);
+  git(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
+  process.stdout.write(
+    `daemon-rss: simulator child with ${SERVERS} servers listening after ${simStartMs.toFixed(0)} ms; ` +
+      `import: ${imported.written.length} specs written, ${imported.skipped.length} skipped ` +
+      `(${countBy(imported.skipped.map((s) => s.reason))}) in ${(importMs / 1000).toFixed(1)} s\n`,
+  );
+
+  const config = join(root, 'daemon.yaml');
+  writeFileSync(
+    config,
+    `repository:\n  url: ${origin}\nlisten: 127.0.0.1:0\nstateDir: ${join(root, 'state')}\nlogLevel: info\nschedule: '* * * * *'\n`,
+  );
+  const log = createWriteStream(join(root, 'daemon.log'));
+  const daemon = spawn(process.execPath, [MAIN, 'daemon', '--config', config], {
+    env: { PATH: process.env.PATH, HOME: root, ...simEnv },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.daemon = daemon;
+  const pid = daemon.pid!;
+  let tail = '';
+  let port = 0;
+  let peakSampled = 0;
+  let hwm = 0;
+  const sample = (): number => {
+    const m = memoryOf(pid);
+    if (m) {
+      peakSampled = Math.max(peakSampled, m.rss);
+      hwm = Math.max(hwm, m.hwm);
+    }
+    return m?.rss ?? 0;
+  };
+  const sampler = setInterval(sample, 200);
+  const ends: CycleEnd[] = [];
+  const timer = deadline(
+    t0,
+    () =>
+      `no second daemon cycle within ${DEADLINE_MS / 60_000} min (cycles ended: ${ends.length}); log tail: ${tail}`,
+  );
+  try {
+    const done = new Promise<void>((resolve, reject) => {
+      daemon.once('exit', (code, signal) =>
+        reject(new Error(`the daemon exited (${code ?? signal}) after ${ends.length} cycle(s): ${tail}`)),
+      );
+      const queue: Promise<void>[] = [];
+      createInterface({ input: daemon.stderr! }).on('line', (line) => {
+        log.write(`${line}\n`);
+        tail = (tail + line + '\n').slice(-3000);
+        if (line.includes('"msg":"listening"')) port = Number(/"port":(\d+)/.exec(line)?.[1]);
+        if (!line.includes('"msg":"cycle ended"') || queue.length >= 2) return;
+        const rssAtEnd = sample();
+        const n = queue.length + 1;
+        queue.push(
+          cycleSummary(port, n, rssAtEnd).then((end) => {
+            ends.push(end);
+            if (ends.length === 2) resolve();
+          }, reject),
+        );
+      });
+    });
+    await Promise.race([done, timer.promise]);
+  } finally {
+    timer.clear();
+    clearInterval(sampler);
+    sample();
+  }
+  for (const e of ends) {
+    process.stdout.write(
+      `daemon-rss: cycle ${e.n}: ${e.result} in ${(e.durationMs / 1000).toFixed(1)} s, ${e.servers} servers in /api/status (${e.phases}); daemon VmRSS at its end ${mib(e.rssAtEnd)}\n`,
+    );
+  }
+  process.stdout.write(
+    `daemon-rss: daemon peak: VmHWM ${mib(hwm)}, highest VmRSS sampled every 200 ms ${mib(peakSampled)} ` +
+      `(goal < 200 MB = ${mib(200e6)}; the simulator's memory is not counted; includes serving GET /api/status after each cycle)\n`,
+  );
+}
+
+/** Reads /api/status once after cycle `n` ended: its duration, result and the servers managed. */
+async function cycleSummary(port: number, n: number, rssAtEnd: number): Promise<CycleEnd> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/status`);
+  const status = (await response.json()) as {
+    lastCycle: { result: string; startedAt: string; endedAt: string } | null;
+    servers: { phase: string }[];
+  };
+  const last = status.lastCycle;
+  if (!last) throw new Error(`GET /api/status shows no lastCycle after cycle ${n}`);
+  return {
+    n,
+    rssAtEnd,
+    result: last.result,
+    durationMs: Date.parse(last.endedAt) - Date.parse(last.startedAt),
+    servers: status.servers.length,
+    phases: countBy(status.servers.map((s) => s.phase)),
+  };
+}
+
+export const daemonRssBench: Bench = {
+  name: 'daemon-rss',
+  async run() {
+    const root = mkdtempSync(join(tmpdir(), 'ovh-fleet-bench-rss-'));
+    const child: { sim?: ChildProcess; daemon?: ChildProcess } = {};
+    try {
+      await measure(root, child);
+    } finally {
+      if (child.daemon) await stop(child.daemon);
+      if (child.sim) await stop(child.sim);
+      rmSync(root, { recursive: true, force: true, maxRetries: 5 });
+    }
+  },
+};
