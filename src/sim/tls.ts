@@ -3,6 +3,7 @@
  * EC P-256: a few tens of milliseconds where RSA-2048 takes far longer), valid for 127.0.0.1,
  * ::1 and localhost, written as cert.pem and key.pem.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,11 @@ export async function createTls(host: string, dir?: string): Promise<SimTls> {
   if (/^[\d.]+$/.test(host) && host !== '127.0.0.1') altNames.push({ type: 7, ip: host });
   else if (!/^[\d.:]+$/.test(host) && host !== 'localhost') altNames.push({ type: 2, value: host });
   const now = Date.now();
-  const pems = await generate([{ name: 'commonName', value: 'ovh-fleet simulator' }], {
+  // A distinct subject per certificate: a process that trusts several simulators' certificates
+  // (benches run one after another) would otherwise hold issuers of the same name, and OpenSSL
+  // checks a server's certificate against the first issuer of that name it finds.
+  const subject = `ovh-fleet simulator ${randomBytes(6).toString('hex')}`;
+  const pems = await generate([{ name: 'commonName', value: subject }], {
     keyType: 'ec',
     curve: 'P-256',
     algorithm: 'sha256',
