@@ -87,6 +87,17 @@ describe('the example fleet (fleet/)', () => {
       expect(stdout.split('\n').filter((l) => / error /.test(l))).toEqual([]);
     });
 
+    it.each([
+      ['text', /^Plan: 0 to reinstall, 9 to adopt, 0 to follow, 0 deferred, 0 invalid, 3 unchanged\.$/m],
+      ['markdown', /^\| `~` adopt \| 9 \|$/m],
+    ])('plans in %s format', async (format, expected) => {
+      const { stdout } = await run(process.execPath, [MAIN, 'plan', '--repo', FLEET, '--format', format], {
+        env,
+      });
+
+      expect(stdout).toMatch(expected);
+    });
+
     it('plans no reinstall on first sight: every server is adopted or left alone', async () => {
       const { stdout } = await run(process.execPath, [MAIN, 'plan', '--repo', FLEET, '--format', 'json'], {
         env,
