@@ -117,22 +117,26 @@ export interface CompatibleTemplates {
   personal: string[];
 }
 
-export type TemplateInputType =
-  | 'boolean'
-  | 'date'
-  | 'email'
-  | 'enum'
-  | 'hexstring'
-  | 'hostname'
-  | 'ip'
-  | 'keyValue'
-  | 'number'
-  | 'sshPubKey'
-  | 'string'
-  | 'text'
-  | 'time'
-  | 'url'
-  | 'uuid';
+/** dedicated.TemplateOsInputTypeEnum (2026 catalog, with `hostname`). */
+export const TEMPLATE_INPUT_TYPES = [
+  'boolean',
+  'date',
+  'email',
+  'enum',
+  'hexstring',
+  'hostname',
+  'ip',
+  'keyValue',
+  'number',
+  'sshPubKey',
+  'string',
+  'text',
+  'time',
+  'url',
+  'uuid',
+] as const;
+
+export type TemplateInputType = (typeof TEMPLATE_INPUT_TYPES)[number];
 
 /** One question of a template (dedicated.TemplateOsInput). `default` is always a string or null. */
 export interface TemplateInput {

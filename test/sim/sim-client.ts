@@ -59,6 +59,33 @@ export function call(
     headers['X-Ovh-Timestamp'] = String(timestamp);
     headers['X-Ovh-Signature'] = options.badSignature ? `$1$${'0'.repeat(40)}` : signature;
   }
+  return send(sim, method, target, headers, raw);
+}
+
+/** The nth server's service name of the simulator's account. */
+export function serverName(sim: RunningSimulator, index: number): string {
+  const server = sim.control.account()[index];
+  if (!server) throw new Error(`no server #${index}`);
+  return server.server.name;
+}
+
+/** A GET with exactly the given headers (no signing). */
+export function fetchRaw(
+  sim: RunningSimulator,
+  target: string,
+  headers: Record<string, string>,
+): Promise<CallResult> {
+  return send(sim, 'GET', target, headers, '');
+}
+
+/** One HTTPS request to the simulator on a fresh connection, trusting only its certificate. */
+function send(
+  sim: RunningSimulator,
+  method: string,
+  target: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<CallResult> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port: sim.port, method, path: target, headers, ca: sim.caCert, agent: false },
@@ -76,48 +103,6 @@ export function call(
       },
     );
     req.on('error', reject);
-    req.end(raw);
-  });
-}
-
-/** The nth server's service name of the simulator's account. */
-export function serverName(sim: RunningSimulator, index: number): string {
-  const server = sim.control.account()[index];
-  if (!server) throw new Error(`no server #${index}`);
-  return server.server.name;
-}
-
-/** A GET with exactly the given headers (no signing). */
-export function fetchRaw(
-  sim: RunningSimulator,
-  target: string,
-  headers: Record<string, string>,
-): Promise<CallResult> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: sim.port,
-        method: 'GET',
-        path: target,
-        headers,
-        ca: sim.caCert,
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({
-            status: res.statusCode ?? 0,
-            body: text === '' ? null : (JSON.parse(text) as unknown),
-            headers: res.headers,
-          });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }

@@ -1,6 +1,6 @@
 /** Shared fixtures of the validation tests: the small catalog and a compiled validator. */
 import { readFileSync } from 'node:fs';
-import type { Template, TemplateInfo } from '../../src/ovh/types.js';
+import { TEMPLATE_INPUT_TYPES, type Template, type TemplateInfo } from '../../src/ovh/types.js';
 import type { Catalog, CatalogMeta } from '../../src/validate/catalog.js';
 
 const dir = new URL('../fixtures/catalog/', import.meta.url);
@@ -20,22 +20,7 @@ export const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 
 /** A template with one optional input of every type (named after the type), for mapping tests. */
 export function allTypesTemplate(): Template {
-  const types = [
-    'boolean',
-    'date',
-    'email',
-    'hexstring',
-    'hostname',
-    'ip',
-    'keyValue',
-    'number',
-    'sshPubKey',
-    'string',
-    'text',
-    'time',
-    'url',
-    'uuid',
-  ] as const;
+  const types = TEMPLATE_INPUT_TYPES.filter((t) => t !== 'enum');
   const base = fixtureCatalog().templates.find((t) => t.templateName === 'debian12_64')!;
   return {
     ...base,
