@@ -2,7 +2,7 @@
  * The last commit that changed each server's spec file (`Fleet-Spec-Commit`, `spec.commit` of the
  * record), kept between cycles: after a new head only the files changed since the last head are
  * looked up again, and after a restart the commits the records name are reused for files that did
- * not change since (one `git diff` per distinct commit instead of one `git log` per server).
+ * not change since (one `git diff` per distinct commit); the rest are found in one history walk.
  */
 import type { GitRepo } from '../git/git-repo.js';
 
@@ -39,10 +39,10 @@ export class SpecCommits {
       const set = new Set(changed);
       for (const file of hinted) if (!set.has(file)) this.byFile.set(file, hint);
     }
-    for (const file of files) {
-      if (this.byFile.has(file)) continue;
-      const commit = await git.lastCommitTouching(file, head);
-      this.byFile.set(file, commit?.hash ?? head);
+    const unknown = files.filter((f) => !this.byFile.has(f));
+    if (unknown.length > 0) {
+      const found = await git.lastCommitsTouching(unknown, head);
+      for (const file of unknown) this.byFile.set(file, found.get(file) ?? head);
     }
     return new Map(files.map((f) => [f, this.byFile.get(f) as string]));
   }

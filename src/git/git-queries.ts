@@ -38,6 +38,48 @@ export async function changedPaths(run: GitRun, from: string, to: string): Promi
   return out.split('\0').filter((p) => p !== '');
 }
 
+/** Paths per git invocation of {@link lastCommitsTouching} (keeps the command line short). */
+const PATHSPECS_PER_LOG = 200;
+
+/**
+ * The last commit at or before `rev` that changed each of `paths` (absent: no commit did), in one
+ * history walk per 200 distinct parent directories instead of one `git log -1` per file. The
+ * walk lists the files each commit changed against its first parent (`--name-only`; merges list
+ * none, so a change brought by a merge is attributed to the commit that made it on its branch, as
+ * `git log -1 -- FILE` does), newest first.
+ */
+export async function lastCommitsTouching(
+  run: GitRun,
+  paths: readonly string[],
+  rev: string,
+): Promise<Map<string, string>> {
+  checkRev(rev);
+  const wanted = new Set(paths);
+  const found = new Map<string, string>();
+  const specs = [...new Set(paths.map((p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : p)))];
+  for (let i = 0; i < specs.length && found.size < wanted.size; i += PATHSPECS_PER_LOG) {
+    const chunk = specs.slice(i, i + PATHSPECS_PER_LOG);
+    const out = await run([
+      'log',
+      '--format=%x1e%H',
+      '--name-only',
+      '-z',
+      '--no-renames',
+      rev,
+      '--',
+      ...chunk,
+    ]);
+    for (const record of out.split('\x1e')) {
+      const [hash = '', ...names] = record.split('\0');
+      for (const raw of names) {
+        const name = raw.replace(/^\n/, '');
+        if (wanted.has(name) && !found.has(name)) found.set(name, hash);
+      }
+    }
+  }
+  return found;
+}
+
 /** Content of `path` at `rev`, or null when no file is there. */
 export async function readBlob(run: GitRun, rev: string, path: string): Promise<string | null> {
   checkRev(rev);

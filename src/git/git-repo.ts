@@ -29,13 +29,20 @@ export interface Trailer {
   value: string;
 }
 
+/**
+ * A status file's new content: the text, `null` to delete the file, or a function that returns
+ * the text when the file is written (called again on each push attempt), so that a commit of
+ * 10,000 records does not hold 10,000 texts at once.
+ */
+export type FileContent = string | null | (() => string);
+
 /** What `commitStatus` is asked to record. */
 export interface StatusCommitRequest {
   /**
    * Repository-relative paths (forward slashes) under the status directory, with their new
    * content; `null` deletes the file. Anything outside the status directory is refused.
    */
-  files: ReadonlyMap<string, string | null>;
+  files: ReadonlyMap<string, FileContent>;
   /** First line of the commit message; one line. */
   subject: string;
   /** Free text after the subject; may be empty. */
@@ -127,8 +134,11 @@ export interface GitRepo {
   statusHead(): Promise<string | null>;
   /** True when `ancestor` is an ancestor of (or equal to) `descendant`; false when either is unknown. */
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
-  /** The last commit at or before `rev` that changed `path`, or `null` when none did. */
-  lastCommitTouching(path: string, rev: string): Promise<CommitInfo | null>;
+  /**
+   * The last commit at or before `rev` that changed each of `paths` (full hashes); a path no
+   * commit changed is absent from the map.
+   */
+  lastCommitsTouching(paths: readonly string[], rev: string): Promise<Map<string, string>>;
   /** Commits reachable from `rev` that changed any of `paths`, newest first (`limit` 0: all). */
   logTouching(paths: readonly string[], rev: string, limit?: number): Promise<CommitInfo[]>;
   /** Repository-relative paths changed between two revisions. */

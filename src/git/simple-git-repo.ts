@@ -23,6 +23,7 @@ import {
   changedPaths,
   checkSignatures,
   isAncestorOf,
+  lastCommitsTouching,
   logCommits,
   readBlob,
   resolveCommit,
@@ -195,12 +196,19 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
       await this.resetTo(target, base);
       const merging = separate && exists && (await this.mergeSpecBranch(baseHash));
       const touched = await writeStatusFiles(this.o.dir, request.files, this.o.statusDir);
-      if (touched.length > 0) await this.git(['add', '--all', '--', ...touched]);
+      // The status directory as the one pathspec: git matches every path against every pathspec,
+      // so naming 10,000 files costs seconds. The tree was just reset and cleaned, so the
+      // directory holds no change but ours (and the merge's, which the filter below leaves out).
+      const statusSpec = `${this.o.statusDir.replace(/\/+$/, '')}/`;
+      if (touched.length > 0) await this.git(['add', '--all', '--', statusSpec]);
+      const wrote = new Set(touched);
       const changed =
         touched.length === 0
-          ? ''
-          : await this.git(['diff', '--cached', '--name-only', baseHash, '--', ...touched]);
-      if (changed.trim() === '') {
+          ? []
+          : (await this.git(['diff', '--cached', '--name-only', '-z', baseHash, '--', statusSpec]))
+              .split('\0')
+              .filter((p) => wrote.has(p));
+      if (changed.length === 0) {
         if (merging) await this.git(['merge', '--abort']);
         await this.resetTo(target, base);
         return { outcome: 'unchanged', head: baseHash };
@@ -276,11 +284,8 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
     return this.serial(() => this.isAncestorNow(ancestor, descendant));
   }
 
-  lastCommitTouching(path: string, rev: string): Promise<CommitInfo | null> {
-    return this.serial(async () => {
-      const [first] = await this.logNow([rev], [path], 1);
-      return first?.commit ?? null;
-    });
+  lastCommitsTouching(paths: readonly string[], rev: string): Promise<Map<string, string>> {
+    return this.serial(() => lastCommitsTouching(this.run, paths, rev));
   }
 
   logTouching(paths: readonly string[], rev: string, limit = 0): Promise<CommitInfo[]> {

@@ -6,6 +6,7 @@
 import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { FleetError } from '../core/errors.js';
+import type { FileContent } from './git-repo.js';
 
 /** Throws `git-path-refused` unless `path` is a normalised repository-relative path under `statusDir/`. */
 export function checkStatusPath(path: string, statusDir: string): string {
@@ -32,21 +33,25 @@ export function checkStatusPath(path: string, statusDir: string): string {
   return path;
 }
 
-/** Throws `git-path-refused` when a directory on the way to `path` (inside `root`) is a symbolic link. */
-async function checkNoSymlink(root: string, path: string): Promise<void> {
+/**
+ * Throws `git-path-refused` when a directory on the way to `path` (inside `root`) is a symbolic
+ * link or a file, or `path` itself is a link. Directories found good are added to `goodDirs` and
+ * not looked at again by the same write (a status commit may write 10,000 files in one folder).
+ */
+async function checkNoSymlink(root: string, path: string, goodDirs: Set<string>): Promise<void> {
   const parts = path.split('/');
   for (let i = 1; i <= parts.length; i++) {
+    const isDir = i < parts.length;
+    const sub = parts.slice(0, i).join('/');
+    if (isDir && goodDirs.has(sub)) continue;
     const stat = await lstat(join(root, ...parts.slice(0, i))).catch(() => null);
     if (stat === null) return;
-    if (stat.isSymbolicLink() || (i < parts.length && !stat.isDirectory())) {
-      throw new FleetError(
-        'git-path-refused',
-        `refusing to write ${path}: ${parts.slice(0, i).join('/')} is a link or a file`,
-        {
-          details: { path },
-        },
-      );
+    if (stat.isSymbolicLink() || (isDir && !stat.isDirectory())) {
+      throw new FleetError('git-path-refused', `refusing to write ${path}: ${sub} is a link or a file`, {
+        details: { path },
+      });
     }
+    if (isDir) goodDirs.add(sub);
   }
 }
 
@@ -56,13 +61,15 @@ async function checkNoSymlink(root: string, path: string): Promise<void> {
  */
 export async function writeStatusFiles(
   root: string,
-  files: ReadonlyMap<string, string | null>,
+  files: ReadonlyMap<string, FileContent>,
   statusDir: string,
 ): Promise<string[]> {
   for (const path of files.keys()) checkStatusPath(path, statusDir);
   const touched: string[] = [];
+  const goodDirs = new Set<string>();
+  const made = new Set<string>();
   for (const [path, content] of files) {
-    await checkNoSymlink(root, path);
+    await checkNoSymlink(root, path, goodDirs);
     const abs = join(root, ...path.split('/'));
     if (content === null) {
       const existed = await lstat(abs).then(
@@ -75,8 +82,12 @@ export async function writeStatusFiles(
       }
       continue;
     }
-    await mkdir(join(abs, '..'), { recursive: true });
-    await writeFile(abs, content);
+    const dir = join(abs, '..');
+    if (!made.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      made.add(dir);
+    }
+    await writeFile(abs, typeof content === 'function' ? content() : content);
     touched.push(path);
   }
   return touched;

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTemplate, makeWorld, request, SPEC } from './helpers.js';
 
@@ -52,7 +54,7 @@ describe('revision queries', () => {
     expect(await repo.onlyStatusChanges(start, afterSpec)).toBe(false);
   });
 
-  it('lastCommitTouching names the spec commit of a server file; readFileAt reads any revision', async () => {
+  it('lastCommitsTouching names the spec commit of each server file; readFileAt reads any revision', async () => {
     const w = makeWorld(template);
     const initial = w.h(['rev-parse', 'HEAD']);
     const change = w.humanCommit(
@@ -65,26 +67,56 @@ describe('revision queries', () => {
     await repo.commitStatus(request({ 'status/ns2.example.net.yaml': 'x\n' }));
     const head = await repo.sync();
 
-    const web1 = await repo.lastCommitTouching('servers/web-1.yaml', head);
-    const web2 = await repo.lastCommitTouching('servers/web-2.yaml', head);
-    const none = await repo.lastCommitTouching('servers/absent.yaml', head);
+    const found = await repo.lastCommitsTouching(
+      ['servers/web-1.yaml', 'servers/web-2.yaml', 'servers/absent.yaml'],
+      head,
+    );
 
-    expect(web1).toMatchObject({
-      hash: initial,
-      author: { name: 'Alice', email: 'alice@example.com' },
-      subject: 'initial fleet',
-    });
-    expect(web1?.date).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(web2).toMatchObject({ hash: change, subject: 'web-2 to ubuntu' });
-    expect(none).toBeNull();
-    expect((await repo.logTouching(['servers/'], head)).map((c) => c.subject)).toEqual([
-      'web-2 to ubuntu',
-      'initial fleet',
-    ]);
-    expect(await repo.logTouching(['servers/'], head, 1)).toEqual([web2]);
+    expect(found).toEqual(
+      new Map([
+        ['servers/web-1.yaml', initial],
+        ['servers/web-2.yaml', change],
+      ]),
+    );
+    const logged = await repo.logTouching(['servers/'], head);
+    expect(logged.map((c) => c.subject)).toEqual(['web-2 to ubuntu', 'initial fleet']);
+    expect(logged[1]).toMatchObject({ hash: initial, author: { name: 'Alice', email: 'alice@example.com' } });
+    expect(logged[1]?.date).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect((await repo.logTouching(['servers/'], head, 1)).map((c) => c.hash)).toEqual([change]);
     expect(await repo.readFileAt(initial, 'servers/web-2.yaml')).toBe(SPEC('ns2.example.net', 'debian12_64'));
     expect(await repo.readFileAt(head, 'servers/web-2.yaml')).toBe(SPEC('ns2.example.net', 'ubuntu2404_64'));
     expect(await repo.readFileAt(initial, 'status/ns2.example.net.yaml')).toBeNull();
     expect(await repo.readFileAt(head, 'servers')).toBeNull();
+  });
+
+  it('lastCommitsTouching agrees with `git log -1 -- FILE` across a merge, renames and nested folders', async () => {
+    const w = makeWorld(template);
+    w.humanCommit('servers/eu/db-1.yaml', SPEC('ns3.example.net', 'debian12_64'), 'db-1');
+    w.h(['checkout', '--quiet', '-b', 'feature']);
+    writeFileSync(join(w.human, 'servers/web-1.yaml'), SPEC('ns1.example.net', 'debian12_64'));
+    w.h(['commit', '--quiet', '-am', 'web-1 on a branch']);
+    w.h(['mv', 'servers/eu/db-1.yaml', 'servers/eu/db-one.yaml']);
+    w.h(['commit', '--quiet', '-m', 'rename db-1']);
+    w.h(['checkout', '--quiet', 'main']);
+    w.humanCommit('servers/web-2.yaml', SPEC('ns2.example.net', 'rocky9_64'), 'web-2 on main');
+    w.h(['merge', '--quiet', '--no-ff', '-m', 'merge feature', 'feature']);
+    w.h(['push', '--quiet', 'origin', 'HEAD:main']);
+    expect(w.h(['rev-list', '--parents', '-1', 'HEAD']).trim().split(' ')).toHaveLength(3);
+    const repo = w.repo();
+    const head = await repo.ensureClone();
+    const files = [
+      'servers/web-1.yaml',
+      'servers/web-2.yaml',
+      'servers/eu/db-one.yaml',
+      'servers/eu/db-1.yaml',
+      'fleet.yaml',
+    ];
+
+    const found = await repo.lastCommitsTouching(files, head);
+
+    for (const file of files) {
+      expect(found.get(file), file).toBe(w.h(['log', '-1', '--format=%H', head, '--', file]).trim());
+    }
+    expect(found.get('servers/eu/db-one.yaml')).toBe(w.h(['rev-parse', 'feature']).trim());
   });
 });
