@@ -104,10 +104,15 @@ export class NodeOvhTransport implements OvhTransport {
     try {
       return await Promise.race(racers);
     } finally {
-      stop.abort();
+      // A given reason: abort() without one builds a DOMException with a stack trace, about
+      // 50 µs per request (2 s of CPU in a 9,000-server daemon cycle).
+      stop.abort(SETTLED);
     }
   }
 }
+
+/** Why a request's deadline timer and abort listener are stopped: the request settled. */
+const SETTLED = Object.freeze({ settled: true });
 
 function metaOf(meta: ResponseMeta | undefined): { meta?: ResponseMeta } {
   return meta ? { meta } : {};

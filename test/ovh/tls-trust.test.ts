@@ -1,7 +1,7 @@
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { trustExtraCa } from '../../src/ovh/tls-trust.js';
+import { trustedCas, trustExtraCa } from '../../src/ovh/tls-trust.js';
 
 describe('trustExtraCa', () => {
   it('changes nothing for a CA that is already one of the default roots', () => {
@@ -11,6 +11,7 @@ describe('trustExtraCa', () => {
 
     expect(agent.options.ca).toBeUndefined();
     expect(agent.options.secureContext).toBeUndefined();
+    expect(trustedCas(agent)).toBe(rootCertificates);
   });
 
   it('adds a new CA on top of the default roots with one prebuilt TLS context, kept when trusted again', () => {
@@ -21,9 +22,12 @@ describe('trustExtraCa', () => {
     const first = agent.options.secureContext;
     trustExtraCa(pem, agent);
 
-    expect((agent.options.ca as string[]).at(-1)).toBe(pem);
-    expect((agent.options.ca as string[]).length).toBe(rootCertificates.length + 1);
+    expect(trustedCas(agent).at(-1)).toBe(pem);
+    expect(trustedCas(agent).length).toBe(rootCertificates.length + 1);
     expect(first).toBeDefined();
     expect(agent.options.secureContext).toBe(first);
+    // The PEMs stay out of the agent's options, so its pool key stays short on every request.
+    expect(agent.options.ca).toBeUndefined();
+    expect(agent.getName({ host: '127.0.0.1', port: 443 }).length).toBeLessThan(100);
   });
 });
