@@ -25,8 +25,41 @@ export interface AppliedRecords {
   diagnostics: Diagnostic[];
 }
 
-/** Reads every `status/*.yaml` of the repository at `root` (a missing folder is no record). */
-export async function readApplied(root: string): Promise<AppliedRecords> {
+/** The sha256 (hex) of a status file's bytes, as {@link AppliedRecords.hashes} holds it. */
+export function recordHash(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Records a long-running process already knows, by serviceName and the sha256 of their file:
+ * a status file whose bytes hash to the remembered value is not parsed again (the daemon reads
+ * every record each cycle, and parsing YAML is the expensive part). Records are never mutated.
+ */
+export class AppliedRecordCache {
+  private readonly byName = new Map<string, { hash: string; record: StatusRecord }>();
+
+  /** The record remembered for `serviceName` when its file's hash is `hash`. */
+  get(serviceName: string, hash: string): StatusRecord | undefined {
+    const known = this.byName.get(serviceName);
+    return known?.hash === hash ? known.record : undefined;
+  }
+
+  /** Remembers that a file hashing to `hash` holds `record`. */
+  remember(record: StatusRecord, hash: string): void {
+    this.byName.set(record.serviceName, { hash, record });
+  }
+
+  /** Forgets the servers not in `names`. */
+  retain(names: ReadonlySet<string>): void {
+    for (const name of this.byName.keys()) if (!names.has(name)) this.byName.delete(name);
+  }
+}
+
+/**
+ * Reads every `status/*.yaml` of the repository at `root` (a missing folder is no record). With
+ * `cache`, files whose bytes it knows are not parsed again, and the records read are remembered.
+ */
+export async function readApplied(root: string, cache?: AppliedRecordCache): Promise<AppliedRecords> {
   const result: AppliedRecords = { applied: new Map(), hashes: new Map(), diagnostics: [] };
   const dir = path.join(root, STATUS_DIR);
   let names: string[];
@@ -47,6 +80,14 @@ export async function readApplied(root: string): Promise<AppliedRecords> {
       continue;
     }
     const bytes = await readFile(absolute);
+    const hash = recordHash(bytes);
+    const serviceName = name.slice(0, -'.yaml'.length);
+    const known = cache?.get(serviceName, hash);
+    if (known) {
+      result.applied.set(serviceName, known);
+      result.hashes.set(serviceName, hash);
+      continue;
+    }
     const parsed = parseStatusRecord(bytes.toString('utf8'), file);
     result.diagnostics.push(...parsed.diagnostics);
     const record = parsed.record;
@@ -58,7 +99,9 @@ export async function readApplied(root: string): Promise<AppliedRecords> {
       continue;
     }
     result.applied.set(record.serviceName, record);
-    result.hashes.set(record.serviceName, createHash('sha256').update(bytes).digest('hex'));
+    result.hashes.set(record.serviceName, hash);
+    cache?.remember(record, hash);
   }
+  cache?.retain(new Set(result.applied.keys()));
   return result;
 }

@@ -63,15 +63,7 @@ export function parseFleetFile(file: string, bytes: Uint8Array): ParsedFile {
 
   const fast = fastParseYaml(text);
   if (fast !== undefined && isPlainObject(fast)) {
-    let doc: Document | undefined;
-    let lineCounter: LineCounter | undefined;
-    return makeParsed(file, kind, contentHash, fast, [], () => {
-      if (!doc) {
-        lineCounter = new LineCounter();
-        doc = parseAllDocuments(text, { lineCounter })[0];
-      }
-      return doc && lineCounter ? { doc, lineCounter } : undefined;
-    });
+    return makeParsed(file, kind, contentHash, fast, [], sourceOf(text));
   }
   return parseFull(file, kind, contentHash, text);
 }
@@ -87,17 +79,20 @@ export function restoreParsedFile(
   data: unknown,
   diagnostics: Diagnostic[],
 ): ParsedFile {
-  let source: { doc: Document; lineCounter: LineCounter } | undefined;
-  let parsed = false;
-  return makeParsed(file, kindOfPath(file), contentHash, data, diagnostics, () => {
-    if (!parsed) {
-      parsed = true;
-      const lineCounter = new LineCounter();
-      const doc = parseAllDocuments(text, { lineCounter })[0];
-      source = doc ? { doc, lineCounter } : undefined;
-    }
-    return source;
-  });
+  return makeParsed(file, kindOfPath(file), contentHash, data, diagnostics, sourceOf(text));
+}
+
+/**
+ * The YAML document of `text`, parsed again at each call: ParsedFiles live in the read cache of a
+ * long-running daemon, and keeping a document per file would cost ~10 KiB each; positionOf
+ * memoises the positions it computed instead.
+ */
+function sourceOf(text: string): () => { doc: Document; lineCounter: LineCounter } | undefined {
+  return () => {
+    const lineCounter = new LineCounter();
+    const doc = parseAllDocuments(text, { lineCounter })[0];
+    return doc ? { doc, lineCounter } : undefined;
+  };
 }
 
 /** The text of a file's bytes as parseFleetFile reads it (BOM dropped; invalid bytes replaced). */
@@ -189,6 +184,7 @@ function makeParsed(
   diagnostics: Diagnostic[],
   positions: () => { doc: Document; lineCounter: LineCounter } | undefined,
 ): ParsedFile {
+  let known: Map<string, SourcePos> | undefined;
   return {
     file,
     kind,
@@ -196,10 +192,15 @@ function makeParsed(
     contentHash,
     diagnostics,
     positionOf(pointer: string, which: 'key' | 'value' = 'value'): SourcePos {
+      const key = `${which} ${pointer}`;
+      const memo = known?.get(key);
+      if (memo) return { ...memo };
       const source = positions();
-      if (!source) return { file, line: 1, column: 1 };
-      const pos = positionInDocument(source.doc, source.lineCounter, pointer, which);
-      return { file, ...pos };
+      const pos: SourcePos = source
+        ? { file, ...positionInDocument(source.doc, source.lineCounter, pointer, which) }
+        : { file, line: 1, column: 1 };
+      (known ??= new Map()).set(key, pos);
+      return { ...pos };
     },
   };
 }

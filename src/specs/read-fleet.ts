@@ -219,6 +219,8 @@ function refSignature(ctx: FileContext, ref: string): StatSignature {
   return sig;
 }
 
+const NO_REFERENCES: ReadonlyMap<string, StatSignature> = new Map();
+
 function built(ctx: FileContext, entry: CacheEntry): BuildResult {
   if (entry.built && [...entry.built.references].every(([ref, sig]) => refSignature(ctx, ref) === sig)) {
     return entry.built.result;
@@ -226,7 +228,11 @@ function built(ctx: FileContext, entry: CacheEntry): BuildResult {
   const result = buildServerSpec(entry.parsed, ctx.repo);
   entry.built = {
     result,
-    references: new Map(result.references.map((ref) => [ref, refSignature(ctx, ref)])),
+    // Most specs reference no file: one shared empty map instead of one per cached file.
+    references:
+      result.references.length === 0
+        ? NO_REFERENCES
+        : new Map(result.references.map((ref) => [ref, refSignature(ctx, ref)])),
   };
   return result;
 }

@@ -14,6 +14,8 @@ import type {
   StatusRecord,
   TaskProgress,
 } from './types.js';
+import { fastParseYaml } from '../specs/fast-yaml.js';
+import { fastRecordYaml } from './fast-record-yaml.js';
 import { Fields, RecordShapeError } from './fields.js';
 
 /** `apiVersion` and `kind` every record starts with. */
@@ -39,13 +41,22 @@ export interface ParsedStatusRecord {
 
 /** Parses the text of one status file; never throws. `file` is repository-relative. */
 export function parseStatusRecord(text: string, file: string): ParsedStatusRecord {
+  const fast = fastParseYaml(text);
+  if (fast !== undefined) return recordOf(fast, file);
   const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
     return { diagnostics: [ignoredRecord(file, `not valid YAML: ${first.message.split('\n')[0] ?? ''}`)] };
   }
   try {
-    const data: unknown = doc.toJS({ maxAliasCount: 0 });
+    return recordOf(doc.toJS({ maxAliasCount: 0 }), file);
+  } catch (error) {
+    return { diagnostics: [ignoredRecord(file, String(error))] };
+  }
+}
+
+function recordOf(data: unknown, file: string): ParsedStatusRecord {
+  try {
     return { record: readRecord(new Fields(data, '')), diagnostics: [] };
   } catch (error) {
     const message = error instanceof RecordShapeError ? error.message : String(error);
@@ -151,7 +162,13 @@ function readError(f: Fields): ErrorRecord {
  * canonical spec, so that equal records give equal bytes and an unchanged server makes no diff.
  */
 export function serializeStatusRecord(record: StatusRecord): string {
-  const ordered = {
+  const ordered = orderedRecord(record);
+  return fastRecordYaml(ordered, RECORD_HEADER) ?? yamlOf(ordered);
+}
+
+/** The record as the plain object that is written: fixed key order, sorted canonical spec keys. */
+export function orderedRecord(record: StatusRecord): Record<string, unknown> {
+  return {
     apiVersion: STATUS_API_VERSION,
     kind: STATUS_KIND,
     serviceName: record.serviceName,
@@ -189,8 +206,15 @@ export function serializeStatusRecord(record: StatusRecord): string {
       ? { code: record.lastError.code, message: record.lastError.message, at: record.lastError.at }
       : null,
   };
+}
+
+/** The comment every record file starts with (`#` + this). */
+export const RECORD_HEADER = ' Written by ovh-fleet; do not edit. Format: docs/status-format.md';
+
+/** The `yaml` package's rendering (what {@link fastRecordYaml} reproduces for common records). */
+export function yamlOf(ordered: Record<string, unknown>): string {
   const doc = new Document(ordered);
-  doc.commentBefore = ' Written by ovh-fleet; do not edit. Format: docs/status-format.md';
+  doc.commentBefore = RECORD_HEADER;
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false, indentSeq: true });
 }
 

@@ -15,7 +15,7 @@ import { createFileValidator } from '../../validate/file-validator.js';
 import { loadSchemas } from '../../validate/schema-files.js';
 import { decideServer } from '../decide.js';
 import { specDigest } from '../digest.js';
-import { readApplied, STATUS_DIR, type AppliedRecords } from '../read-applied.js';
+import { readApplied, STATUS_DIR, type AppliedRecordCache, type AppliedRecords } from '../read-applied.js';
 import type { InvalidEntry, Observation, PlanAction, PlanInput } from '../types.js';
 import type { ObservationCache } from './cache.js';
 import type { ObserveLifetimes } from './cached-values.js';
@@ -33,6 +33,13 @@ export interface ReadPlanInputOptions {
   revision: string;
   /** Keeps parsing between reads (a long-running process passes the same one every cycle). */
   readCache?: ReadCache;
+  /**
+   * `false`: read every file in this thread. The daemon reads cold once per process, and worker
+   * threads (each its own V8 heap, compiling the schemas again) would set its memory peak.
+   */
+  parallel?: false;
+  /** Keeps parsed status records between reads (same: the daemon passes one for its lifetime). */
+  recordCache?: AppliedRecordCache;
   lifetimes?: Partial<ObserveLifetimes>;
   concurrency?: number;
   /**
@@ -55,8 +62,13 @@ export async function readPlanInput(options: ReadPlanInputOptions): Promise<Gath
   const { repo, api, clock } = options;
   const readCache = options.readCache ?? new ReadCache();
   const { schemas } = loadSchemas(repo);
-  const first = await readFleet(repo, { validate: createFileValidator(schemas), cache: readCache });
-  const records = await readApplied(repo);
+  const parallel = options.parallel === false ? { parallel: false as const } : {};
+  const first = await readFleet(repo, {
+    validate: createFileValidator(schemas),
+    cache: readCache,
+    ...parallel,
+  });
+  const records = await readApplied(repo, options.recordCache);
   const now = clock.now();
   const offline = api === undefined;
   options.onPolicy?.(first.policy);
@@ -76,6 +88,7 @@ export async function readPlanInput(options: ReadPlanInputOptions): Promise<Gath
     ? await readFleet(repo, {
         validate: createFileValidator(schemas, observation.facts, { now }),
         cache: readCache,
+        ...parallel,
       })
     : first;
   const apiDiagnostics = observation.errors.map((e): Diagnostic => {

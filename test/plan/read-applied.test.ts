@@ -1,0 +1,80 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppliedRecordCache, readApplied, recordHash } from '../../src/plan/read-applied.js';
+import { serializeStatusRecord } from '../../src/status/status-record.js';
+import { record, spec } from './helpers.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function repoWith(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'ovh-fleet-applied-'));
+  dirs.push(root);
+  mkdirSync(join(root, 'status'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, 'status', name), text);
+  return root;
+}
+
+describe('readApplied with an AppliedRecordCache', () => {
+  const ns1 = record('ns1.eu', spec('ns1.eu'));
+  const ns2 = record('ns2.eu', spec('ns2.eu', { operatingSystem: 'rocky9_64' }));
+
+  it('reads each record once: a file whose bytes it knows gives back the same record object', async () => {
+    const root = repoWith({
+      'ns1.eu.yaml': serializeStatusRecord(ns1),
+      'ns2.eu.yaml': serializeStatusRecord(ns2),
+    });
+    const cache = new AppliedRecordCache();
+
+    const first = await readApplied(root, cache);
+    const second = await readApplied(root, cache);
+
+    expect(first.applied.get('ns1.eu')).toEqual(ns1);
+    expect(second.applied.get('ns1.eu')).toBe(first.applied.get('ns1.eu'));
+    expect(second.hashes).toEqual(first.hashes);
+    expect(second.hashes.get('ns2.eu')).toBe(recordHash(serializeStatusRecord(ns2)));
+  });
+
+  it('parses a file again when its bytes change, and forgets servers whose file went away', async () => {
+    const root = repoWith({
+      'ns1.eu.yaml': serializeStatusRecord(ns1),
+      'ns2.eu.yaml': serializeStatusRecord(ns2),
+    });
+    const cache = new AppliedRecordCache();
+    const before = await readApplied(root, cache);
+    const changed = { ...ns1, message: 'another message' };
+    writeFileSync(join(root, 'status', 'ns1.eu.yaml'), serializeStatusRecord(changed));
+    rmSync(join(root, 'status', 'ns2.eu.yaml'));
+
+    const after = await readApplied(root, cache);
+
+    expect(after.applied.get('ns1.eu')).toEqual(changed);
+    expect(after.applied.get('ns1.eu')).not.toBe(before.applied.get('ns1.eu'));
+    expect(cache.get('ns2.eu', before.hashes.get('ns2.eu')!)).toBeUndefined();
+  });
+
+  it('trusts a record the daemon wrote (remembered with the hash of its text) without parsing it', async () => {
+    const text = serializeStatusRecord(ns1);
+    const root = repoWith({ 'ns1.eu.yaml': text });
+    const cache = new AppliedRecordCache();
+    cache.remember(ns1, recordHash(text));
+
+    const read = await readApplied(root, cache);
+
+    expect(read.applied.get('ns1.eu')).toBe(ns1);
+  });
+
+  it('still reports a corrupted file, cache or not', async () => {
+    const root = repoWith({ 'ns1.eu.yaml': 'phase: [' });
+    const cache = new AppliedRecordCache();
+
+    const read = await readApplied(root, cache);
+
+    expect(read.applied.size).toBe(0);
+    expect(read.diagnostics.map((d) => d.code)).toEqual(['status-record-invalid']);
+  });
+});
