@@ -38,6 +38,13 @@ async function runDaemon(file: string | undefined): Promise<void> {
   process.on('SIGINT', early);
   const { config, secrets } = await readDaemonConfig(file, process.env);
   const logger = createLogger({ level: config.logLevel, name: 'ovh-fleet' });
+  logger.info(
+    {
+      optimizeForSize: process.execArgv.includes('--optimize-for-size'),
+      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? null,
+    },
+    'memory settings (docs/operations.md#memory)',
+  );
   const credentials = await loadCredentials(process.env);
   const api = createOvhApi(credentials, { logger: logger.child({ component: 'ovh' }) });
   const daemon = await startDaemon(config, {

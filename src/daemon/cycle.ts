@@ -43,6 +43,7 @@ export async function runCycle(
       gathered: null,
       plan: null,
       specs: new Map(),
+      repaired: new Set(),
       report: null,
     },
   };
@@ -83,7 +84,10 @@ export async function runCycle(
     error,
   };
   rt.memory.lastCycle = summary;
-  ctx.log.info({ result, planHash: summary.planHash, statusCommit }, 'cycle ended');
+  ctx.log.info(
+    { result, planHash: summary.planHash, statusCommit, rssBytes: process.memoryUsage.rss() },
+    'cycle ended',
+  );
   return summary;
 }
 
@@ -91,10 +95,7 @@ async function rememberSuccess(ctx: CycleContext): Promise<void> {
   const { rt, state } = ctx;
   rt.memory.lastGoodCycleAt = rt.clock.now();
   rt.metrics.lastGoodCycle.set(rt.memory.lastGoodCycleAt / 1000);
-  if (state.plan) {
-    rt.memory.lastPlan = state.plan;
-    rt.memory.block = state.block;
-  }
+  if (state.plan) rt.memory.block = state.block;
   if (state.plan && state.block === null && state.head !== null && rt.memory.lastApplied !== state.head) {
     rt.memory.lastApplied = state.head;
     await writeDaemonState(rt.stateDir, { formatVersion: 1, lastApplied: state.head }).catch((e: unknown) =>

@@ -14,6 +14,7 @@ import { systemClock } from '../core/clock.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { SimpleGitRepo } from '../git/simple-git-repo.js';
 import { MemoryObservationCache } from '../plan/observe.js';
+import { AppliedRecordCache } from '../plan/read-applied.js';
 import { ReadCache } from '../specs/read-cache.js';
 import { runCycle } from './cycle.js';
 import { readDaemonState } from './daemon-state.js';
@@ -96,7 +97,6 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     records: new Map(),
     canonical: new Map(),
     progress: new Map(),
-    lastPlan: null,
     requestsPerMinute: 60,
     block: null,
     lastGoodCycleAt: null,
@@ -113,6 +113,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     journal: new IntentJournal(config.stateDir, clock),
     cache: new MemoryObservationCache(),
     readCache: new ReadCache(),
+    recordCache: new AppliedRecordCache(),
     specCommits: new SpecCommits(),
     metrics,
     memory,

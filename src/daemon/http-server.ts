@@ -89,7 +89,7 @@ async function handle(
       return;
     }
     case '/api/status':
-      return send(res, 200, h.status());
+      return sendStatus(res, h.status());
     case '/hooks/git':
       if (method !== 'POST') return send(res, 405, { error: 'POST only' }, { allow: 'POST' });
       return hook(req, res, h, deliveries);
@@ -155,6 +155,41 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
     });
     req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
     req.on('error', reject);
+  });
+}
+
+/** Records per write of /api/status. */
+const RECORDS_PER_WRITE = 200;
+
+/**
+ * /api/status, written record by record with backpressure: the body of a 10,000-server fleet is
+ * ~12 MB, and building it as one string (then one buffer) would be the daemon's memory peak. The
+ * bytes are exactly `JSON.stringify(status)` and a new line.
+ */
+export async function sendStatus(res: ServerResponse, status: DaemonStatus): Promise<void> {
+  const { servers, ...rest } = status;
+  const head = JSON.stringify({ ...rest, servers: [] });
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  let chunk = head.slice(0, -2);
+  for (let i = 0; i < servers.length; i += RECORDS_PER_WRITE) {
+    const part = servers.slice(i, i + RECORDS_PER_WRITE).map((r) => JSON.stringify(r));
+    chunk += `${i === 0 ? '' : ','}${part.join(',')}`;
+    if (!res.write(chunk)) await drained(res);
+    chunk = '';
+    if (res.destroyed) return;
+  }
+  res.end(`${chunk}]}\n`);
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
   });
 }
 

@@ -5,8 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Trailer } from '../git/git-repo.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { FileContent, Trailer } from '../git/git-repo.js';
 import { FLEET_TRAILERS } from '../git/commit-message.js';
+import { recordHash } from '../plan/read-applied.js';
 import { buildStatusRecords } from '../status/build-records.js';
 import { renderFleetMd } from '../status/fleet-md.js';
 import { serializeStatusRecord } from '../status/status-record.js';
@@ -60,13 +62,22 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
   });
   for (const [name, record] of previous) if (!records.has(name)) records.set(name, record);
 
-  const writes = new Map<string, string>();
+  const writes = new Map<string, FileContent>();
   const changed: StatusRecord[] = [];
   for (const [name, record] of records) {
+    // The working tree's record (read by this cycle's plan) equal to the new one: nothing to
+    // write, and no need to serialize (YAML output is the costly part with thousands of servers).
+    // A repaired file is in the tree but not in the branch: it is committed even when unchanged.
+    const repaired = state.repaired.has(name);
+    const inTree = gathered.input.applied.get(name);
+    if (!repaired && inTree !== undefined && isDeepStrictEqual(inTree, record)) continue;
     const text = serializeStatusRecord(record);
-    if ((await current(rt.root, `${name}.yaml`)) !== text) {
-      writes.set(`${rt.prefix}status/${name}.yaml`, text);
+    if (repaired || (await current(rt.root, `${name}.yaml`)) !== text) {
+      // The text is made again when the file is written rather than kept: with every record of
+      // a big fleet changing, holding all texts until the commit costs tens of megabytes.
+      writes.set(`${rt.prefix}status/${name}.yaml`, () => serializeStatusRecord(record));
       changed.push(record);
+      rt.recordCache.remember(record, recordHash(text));
     }
   }
   const fleetMd = renderFleetMd(records.values());

@@ -12,6 +12,7 @@ import type { ApplyEvent } from '../apply/apply-types.js';
 import { canonicalizeSpec, specDigest } from '../plan/digest.js';
 import { makePlan } from '../plan/make-plan.js';
 import { readPlanInput } from '../plan/observe.js';
+import { recordHash } from '../plan/read-applied.js';
 import { readFleet } from '../specs/read-fleet.js';
 import { parseStatusRecord, serializeStatusRecord } from '../status/status-record.js';
 import type { CycleContext, CycleStep } from './types.js';
@@ -37,21 +38,22 @@ export const restoreRecords: CycleStep = async (ctx) => {
   let restored = 0;
   for (const name of names) {
     const file = path.join(statusDir, `${name}.yaml`);
-    let text = await readFile(file, 'utf8').catch(() => null);
+    const inTree = await readFile(file, 'utf8').catch(() => null);
+    let text = inTree;
     if (statusRev !== null) {
       const fromBranch = await rt.git.readFileAt(statusRev, `${rt.prefix}status/${name}.yaml`);
       if (fromBranch !== null) text = fromBranch;
     }
-    const usable = text !== null && parseStatusRecord(text, `status/${name}.yaml`).record !== undefined;
     const known = rt.memory.records.get(name);
-    if (!usable && known) {
+    if (!usable(rt, name, text) && known) {
       text = serializeStatusRecord(known);
+      ctx.state.repaired.add(name);
       ctx.log.warn(
         { serviceName: name, code: 'status-record-invalid' },
         'status record missing or corrupted: restored',
       );
     }
-    if (text === null) continue;
+    if (text === null || text === inTree) continue;
     await mkdir(statusDir, { recursive: true });
     await writeFile(file, text);
     restored++;
@@ -59,6 +61,13 @@ export const restoreRecords: CycleStep = async (ctx) => {
   if (statusRev !== null) ctx.log.debug({ restored }, 'status records taken from the status branch');
   return 'continue';
 };
+
+/** True when `text` holds a valid record: known by its hash, else parsed. */
+function usable(rt: CycleContext['rt'], name: string, text: string | null): boolean {
+  if (text === null) return false;
+  if (rt.recordCache.get(name, recordHash(text)) !== undefined) return true;
+  return parseStatusRecord(text, `status/${name}.yaml`).record !== undefined;
+}
 
 /** Reads, validates, observes and plans (the same function as `ovh-fleet plan`). */
 export const planChanges: CycleStep = async (ctx) => {
@@ -70,6 +79,8 @@ export const planChanges: CycleStep = async (ctx) => {
     clock: rt.clock,
     revision: state.head as string,
     readCache: rt.readCache,
+    recordCache: rt.recordCache,
+    parallel: false,
     onPolicy: (policy) => {
       rt.memory.requestsPerMinute = policy.api.requestsPerMinute;
       rt.setRequestsPerMinute?.(policy.api.requestsPerMinute);
@@ -77,11 +88,19 @@ export const planChanges: CycleStep = async (ctx) => {
   });
   state.gathered = gathered;
   state.plan = makePlan(gathered.input);
+  const digests = new Set<string>();
   for (const spec of gathered.input.specs) {
     state.specs.set(spec.serviceName, spec);
     const digest = specDigest(spec);
+    digests.add(digest);
     if (!rt.memory.canonical.has(digest)) rt.memory.canonical.set(digest, canonicalizeSpec(spec));
   }
+  // Keep the canonical specs of today's specs and of the attempts the records still follow;
+  // older ones are never asked for again (and a restarted daemon starts without any).
+  for (const record of rt.memory.records.values())
+    if (record.lastAttempt) digests.add(record.lastAttempt.digest);
+  for (const digest of rt.memory.canonical.keys())
+    if (!digests.has(digest)) rt.memory.canonical.delete(digest);
   const { summary, planHash } = state.plan;
   ctx.log.info({ planHash, summary, apiErrors: gathered.apiErrors }, 'plan made');
   for (const d of gathered.input.diagnostics.filter((x) => x.severity === 'error').slice(0, 50)) {

@@ -15,6 +15,7 @@ import type { GitRepo } from '../git/git-repo.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import type { GatheredPlanInput, ObservationCache } from '../plan/observe.js';
 import type { Plan } from '../plan/types.js';
+import type { AppliedRecordCache } from '../plan/read-applied.js';
 import type { ReadCache } from '../specs/read-cache.js';
 import type { ServerSpec } from '../specs/types.js';
 import type { CycleBlock } from '../status/build-records.js';
@@ -68,7 +69,6 @@ export interface DaemonMemory {
   canonical: Map<string, CanonicalSpec>;
   /** The follower's latest progress per server. */
   progress: Map<string, FollowProgress>;
-  lastPlan: Plan | null;
   /** fleet.yaml api.requestsPerMinute of the last plan (the followers' share is computed from it). */
   requestsPerMinute: number;
   block: CycleBlock | null;
@@ -86,6 +86,8 @@ export interface CycleRuntime {
   journal: IntentJournal;
   cache: ObservationCache;
   readCache: ReadCache;
+  /** Parsed status records by file hash (restore, plan and record skip parsing known files). */
+  recordCache: AppliedRecordCache;
   specCommits: SpecCommits;
   metrics: DaemonMetrics;
   memory: DaemonMemory;
@@ -114,6 +116,8 @@ export interface CycleState {
   gathered: GatheredPlanInput | null;
   plan: Plan | null;
   specs: Map<string, ServerSpec>;
+  /** Servers whose record file was missing or corrupted and was rewritten from memory. */
+  repaired: Set<string>;
   report: ApplyReport | null;
 }
 

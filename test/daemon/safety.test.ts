@@ -134,6 +134,25 @@ describe('the daemon keeps servers safe', () => {
     expect(record(world, good.name)).toMatchObject({ serviceName: good.name, phase: 'reinstalling' });
   });
 
+  it('commits a corrupted or deleted status file rewritten from memory, even when nothing else changed', async () => {
+    world = await World.create({ count: 2 });
+    await world.start();
+    const [a, b] = world.managed as [(typeof world.managed)[0], (typeof world.managed)[0]];
+    const before = [world.originFile(`status/${a.name}.yaml`), world.originFile(`status/${b.name}.yaml`)];
+    expect(before[0]).toContain('phase: ready');
+    world.pull();
+    world.write(`status/${a.name}.yaml`, 'phase: [unclosed\n');
+    world.h(['rm', '--quiet', `status/${b.name}.yaml`]);
+    world.commit('a human breaks two records');
+
+    await world.daemon!.trigger('manual');
+
+    expect([world.originFile(`status/${a.name}.yaml`), world.originFile(`status/${b.name}.yaml`)]).toEqual(
+      before,
+    );
+    expect(world.git(world.origin, ['log', '-1', '--format=%an', 'main'])).toBe('ovh-fleet');
+  });
+
   it('never writes a secret into logs, status files or commits', async () => {
     world = await World.create({ count: 1, headers: true });
     await world.start();
