@@ -22,6 +22,8 @@ export interface ObservationCache {
   get(key: string): Stamped | undefined;
   set(key: string, value: unknown, at: number): void;
   delete(key: string): void;
+  /** Every key held. */
+  keys(): Iterable<string>;
   /** Makes the changes durable (writes the file); nothing to do in memory. */
   flush(): Promise<void>;
 }
@@ -40,6 +42,10 @@ export class MemoryObservationCache implements ObservationCache {
 
   delete(key: string): void {
     this.entries.delete(key);
+  }
+
+  keys(): Iterable<string> {
+    return [...this.entries.keys()];
   }
 
   async flush(): Promise<void> {}

@@ -125,3 +125,17 @@ export function isTaskId(v: unknown): v is number {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Per-server key prefixes of {@link KEYS}. */
+const SERVER_PREFIXES = ['server/', 'hardware/', 'compatible/', 'finished-task/'];
+
+/**
+ * Deletes the cached values of servers not in `serviceNames` (servers that left the fleet), so
+ * that a long-running daemon's cache does not grow with every server it ever saw.
+ */
+export function forgetOtherServers(cache: ObservationCache, serviceNames: ReadonlySet<string>): void {
+  for (const key of cache.keys()) {
+    const prefix = SERVER_PREFIXES.find((p) => key.startsWith(p));
+    if (prefix !== undefined && !serviceNames.has(key.slice(prefix.length))) cache.delete(key);
+  }
+}

@@ -18,7 +18,7 @@ import { specDigest } from '../digest.js';
 import { readApplied, STATUS_DIR, type AppliedRecordCache, type AppliedRecords } from '../read-applied.js';
 import type { InvalidEntry, Observation, PlanAction, PlanInput } from '../types.js';
 import type { ObservationCache } from './cache.js';
-import type { ObserveLifetimes } from './cached-values.js';
+import { forgetOtherServers, type ObserveLifetimes } from './cached-values.js';
 import { observeFleet, type ObserveResult } from './observe-fleet.js';
 
 /** Options of {@link readPlanInput}. */
@@ -84,6 +84,7 @@ export async function readPlanInput(options: ReadPlanInputOptions): Promise<Gath
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
 
+  if (!offline) forgetOtherServers(options.cache, new Set(names));
   const fleet = observation.facts
     ? await readFleet(repo, {
         validate: createFileValidator(schemas, observation.facts, { now }),
