@@ -15,8 +15,11 @@ FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git openssh-client ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
+# MALLOC_ARENA_MAX and --optimize-for-size: the daemon's memory settings (docs/operations.md#memory),
+# the same as the systemd unit's.
 ENV NODE_ENV=production \
     LC_ALL=C.UTF-8 \
+    MALLOC_ARENA_MAX=2 \
     OVH_FLEET_STATE_DIR=/var/lib/ovh-fleet
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
@@ -29,5 +32,5 @@ VOLUME ["/var/lib/ovh-fleet"]
 EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "--enable-source-maps", "/app/dist/cli/main.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--optimize-for-size", "--enable-source-maps", "/app/dist/cli/main.js"]
 CMD ["daemon", "--config", "/etc/ovh-fleet/config.yaml"]

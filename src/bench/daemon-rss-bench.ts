@@ -3,10 +3,13 @@
  * 200 MB"), measured on the REAL processes: the simulator runs in its own child process
  * (`ovh-fleet sim --servers 10000`, its memory is not counted), `ovh-fleet import` (its
  * `runImport`, in this process) writes a spec for every server whose OS can be declared into a
- * bare origin, then the real `ovh-fleet daemon --config FILE` process runs its first cycle (all
- * adopt, 10,000 status records committed) and a second one (schedule `* * * * *`). The daemon's
- * VmRSS and VmHWM are read from /proc/PID/status every 200 ms. fleet.yaml sets
- * `api.requestsPerMinute: 1000000` so that the request budget does not pace the cycles.
+ * bare origin, then the real `ovh-fleet daemon --config FILE` process, started as the systemd
+ * unit starts it (its node flags and MALLOC_ARENA_MAX, read from systemd/ovh-fleet.service), runs
+ * its first full cycle (all adopt: every status record written and committed) and a second one
+ * (schedule `* * * * *`; adopted → in sync: every record written again). Cycles that stop after
+ * the fetch are not counted. The daemon's VmRSS and VmHWM are read from /proc/PID/status every
+ * 200 ms. fleet.yaml sets `api.requestsPerMinute: 1000000` so that the request budget does not
+ * pace the cycles. `daemon-rss-plain` runs the same with a bare `node`, for comparison.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { createInterface } from 'node:readline';
 import { runImport } from '../cli/import-command.js';
 import { loadCredentials } from '../config/credentials.js';
 import { createOvhApi } from '../ovh/create-ovh-api.js';
+import { shippedDaemonLaunch } from './daemon-launch.js';
 import type { Bench } from './main.js';
 
 const MAIN = join(process.cwd(), 'dist', 'cli', 'main.js');
@@ -118,7 +122,11 @@ interface CycleEnd {
 }
 
 /** The whole run; children are recorded in `child` so that the caller can stop them. */
-async function measure(root: string, child: { sim?: ChildProcess; daemon?: ChildProcess }): Promise<void> {
+async function measure(
+  root: string,
+  child: { sim?: ChildProcess; daemon?: ChildProcess },
+  asShipped: boolean,
+): Promise<void> {
   const t0 = performance.now();
   const simEnv = await startSim(root, child);
   const simStartMs = performance.now() - t0;
@@ -150,8 +158,16 @@ async function measure(root: string, child: { sim?: ChildProcess; daemon?: Child
     `repository:\n  url: ${origin}\nlisten: 127.0.0.1:0\nstateDir: ${join(root, 'state')}\nlogLevel: info\nschedule: '* * * * *'\n`,
   );
   const log = createWriteStream(join(root, 'daemon.log'));
-  const daemon = spawn(process.execPath, [MAIN, 'daemon', '--config', config], {
-    env: { PATH: process.env.PATH, HOME: root, ...simEnv },
+  const launch = asShipped ? shippedDaemonLaunch() : { nodeFlags: [], env: {} };
+  process.stdout.write(
+    `daemon-rss: daemon started ${asShipped ? 'as systemd/ovh-fleet.service starts it' : 'with no node flag and no MALLOC_* variable'}: ` +
+      `node ${[...launch.nodeFlags, 'dist/cli/main.js daemon'].join(' ')}` +
+      `${Object.entries(launch.env)
+        .map(([k, v]) => `, ${k}=${v}`)
+        .join('')}\n`,
+  );
+  const daemon = spawn(process.execPath, [...launch.nodeFlags, MAIN, 'daemon', '--config', config], {
+    env: { PATH: process.env.PATH, HOME: root, ...launch.env, ...simEnv },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.daemon = daemon;
@@ -185,7 +201,9 @@ async function measure(root: string, child: { sim?: ChildProcess; daemon?: Child
         log.write(`${line}\n`);
         tail = (tail + line + '\n').slice(-3000);
         if (line.includes('"msg":"listening"')) port = Number(/"port":(\d+)/.exec(line)?.[1]);
-        if (!line.includes('"msg":"cycle ended"') || queue.length >= 2) return;
+        // Full cycles only: a cycle that stopped after the fetch (only status/ changed) is skipped.
+        if (!line.includes('"msg":"cycle ended"') || line.includes('"result":"skipped"')) return;
+        if (queue.length >= 2) return;
         const rssAtEnd = sample();
         const n = queue.length + 1;
         queue.push(
@@ -232,17 +250,20 @@ async function cycleSummary(port: number, n: number, rssAtEnd: number): Promise<
   };
 }
 
-export const daemonRssBench: Bench = {
-  name: 'daemon-rss',
-  async run() {
-    const root = mkdtempSync(join(tmpdir(), 'ovh-fleet-bench-rss-'));
-    const child: { sim?: ChildProcess; daemon?: ChildProcess } = {};
-    try {
-      await measure(root, child);
-    } finally {
-      if (child.daemon) await stop(child.daemon);
-      if (child.sim) await stop(child.sim);
-      rmSync(root, { recursive: true, force: true, maxRetries: 5 });
-    }
-  },
-};
+async function run(asShipped: boolean): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'ovh-fleet-bench-rss-'));
+  const child: { sim?: ChildProcess; daemon?: ChildProcess } = {};
+  try {
+    await measure(root, child, asShipped);
+  } finally {
+    if (child.daemon) await stop(child.daemon);
+    if (child.sim) await stop(child.sim);
+    rmSync(root, { recursive: true, force: true, maxRetries: 5 });
+  }
+}
+
+/** The daemon as the systemd unit and the container start it (node flags, MALLOC_ARENA_MAX). */
+export const daemonRssBench: Bench = { name: 'daemon-rss', run: () => run(true) };
+
+/** The same with a bare `node` (only when named: `node dist/bench/main.js daemon-rss-plain`). */
+export const daemonRssPlainBench: Bench = { name: 'daemon-rss-plain', run: () => run(false) };

@@ -1,12 +1,12 @@
 /**
  * The benchmark runner (`npm run bench` = build, then `node dist/bench/main.js`): runs each bench
  * of BENCHES in order; each prints its figures as plain lines. Add a bench by appending a module
- * to the list. `node dist/bench/main.js NAME...` runs only the named ones.
+ * to the list. `node dist/bench/main.js NAME...` runs only the named ones (NAMED_ONLY benches run only so).
  */
 import { adapterBench } from './adapter-bench.js';
 import { applyBench } from './apply-bench.js';
 import { daemonBench } from './daemon-bench.js';
-import { daemonRssBench } from './daemon-rss-bench.js';
+import { daemonRssBench, daemonRssPlainBench } from './daemon-rss-bench.js';
 import { planBench } from './plan-bench.js';
 import { planObserveBench } from './plan-observe-bench.js';
 import { validateBench } from './validate-bench.js';
@@ -27,8 +27,12 @@ export const BENCHES: Bench[] = [
   daemonRssBench,
 ];
 
+/** Benches run only when named. */
+export const NAMED_ONLY: Bench[] = [daemonRssPlainBench];
+
 async function main(argv: string[]): Promise<number> {
-  const selected = argv.length === 0 ? BENCHES : BENCHES.filter((b) => argv.includes(b.name));
+  const selected =
+    argv.length === 0 ? BENCHES : [...BENCHES, ...NAMED_ONLY].filter((b) => argv.includes(b.name));
   let failed = 0;
   for (const bench of selected) {
     process.stdout.write(`== ${bench.name}\n`);

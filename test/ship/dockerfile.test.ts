@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { daemonLaunchOf } from '../../src/bench/daemon-launch.js';
 
 const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
 const dockerignore = readFileSync(new URL('../../.dockerignore', import.meta.url), 'utf8');
@@ -40,5 +41,17 @@ describe('Dockerfile', () => {
 
   it('keeps the build context small', () => {
     for (const entry of ['node_modules', '.git', 'dist']) expect(dockerignore.split('\n')).toContain(entry);
+  });
+
+  it('starts node with the same memory settings as the systemd unit', () => {
+    const unit = daemonLaunchOf(
+      readFileSync(new URL('../../systemd/ovh-fleet.service', import.meta.url), 'utf8'),
+    );
+    const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(runtime)?.[1] ?? '[]') as string[];
+    const node = entrypoint.indexOf('node');
+
+    expect(entrypoint.slice(node + 1, entrypoint.indexOf('/app/dist/cli/main.js'))).toEqual(unit.nodeFlags);
+    for (const [key, value] of Object.entries(unit.env))
+      expect(runtime).toMatch(new RegExp(`^\\s+${key}=${value} \\\\$`, 'm'));
   });
 });

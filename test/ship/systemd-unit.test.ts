@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { daemonLaunchOf } from '../../src/bench/daemon-launch.js';
 
 const unitPath = new URL('../../systemd/ovh-fleet.service', import.meta.url).pathname;
 const unit = readFileSync(unitPath, 'utf8');
@@ -40,5 +41,12 @@ describe('systemd/ovh-fleet.service', () => {
 
     expect(result.status).toBe(0);
     expect(result.stdout + result.stderr).toBe('');
+  });
+
+  it('starts node with the memory settings the RSS bench measures (docs/operations.md#memory)', () => {
+    expect(daemonLaunchOf(unit)).toEqual({
+      nodeFlags: ['--optimize-for-size', '--enable-source-maps'],
+      env: { MALLOC_ARENA_MAX: '2' },
+    });
   });
 });
