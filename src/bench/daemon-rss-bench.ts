@@ -3,16 +3,17 @@
  * 200 MB"), measured on the REAL processes: the simulator runs in its own child process
  * (`ovh-fleet sim --servers 10000`, its memory is not counted), `ovh-fleet import` (its
  * `runImport`, in this process) writes a spec for every server whose OS can be declared into a
- * bare origin, then the real `ovh-fleet daemon --config FILE` process, started as the systemd
- * unit starts it (its node flags and MALLOC_ARENA_MAX, read from systemd/ovh-fleet.service), runs
- * its first full cycle (all adopt: every status record written and committed) and a second one
- * (schedule `* * * * *`; adopted → in sync: every record written again). Cycles that stop after
- * the fetch are not counted. The daemon's VmRSS and VmHWM are read from /proc/PID/status every
- * 200 ms. fleet.yaml sets `api.requestsPerMinute: 1000000` so that the request budget does not
- * pace the cycles. `daemon-rss-plain` runs the same with a bare `node`, for comparison.
+ * bare origin, and the bench a protected spec for each of the others: 10,000 specs. Then the
+ * real `ovh-fleet daemon --config FILE` process, started as the systemd unit starts it (its node
+ * flags and MALLOC_ARENA_MAX, read from systemd/ovh-fleet.service), runs its first full cycle
+ * (adopt, or protected: every status record written and committed) and a second one (schedule
+ * `* * * * *`; adopted → in sync: every record written again). Cycles that stop after the fetch
+ * are not counted. The daemon's VmRSS and VmHWM are read from /proc/PID/status every 200 ms.
+ * fleet.yaml sets `api.requestsPerMinute: 1000000` so that the request budget does not pace the
+ * cycles. `daemon-rss-plain` runs the same with a bare `node`, for comparison.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -143,13 +144,24 @@ async function measure(
   const t1 = performance.now();
   const imported = await runImport({ repo: human, api, print: () => undefined, printErr: () => undefined });
   const importMs = performance.now() - t1;
+  // The servers import cannot declare (their OS is past its end of install, or unknown) are
+  // managed too, as an operator holds such servers back: a protected spec each. All 10,000
+  // servers then have a spec, a status record and observations.
+  mkdirSync(join(human, 'servers', 'held'), { recursive: true });
+  for (const { serviceName } of imported.skipped) {
+    writeFileSync(
+      join(human, 'servers', 'held', `${serviceName}.yaml`),
+      `apiVersion: ovh-fleet/v1\nkind: Server\nserviceName: ${serviceName}\noperatingSystem: debian12_64\nreinstall:\n  protect: true\n`,
+    );
+  }
   git(human, ['add', '--all'], root);
   git(human, ['commit', '--quiet', '-m', 'fleet: imported'], root);
   git(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
   process.stdout.write(
     `daemon-rss: simulator child with ${SERVERS} servers listening after ${simStartMs.toFixed(0)} ms; ` +
       `import: ${imported.written.length} specs written, ${imported.skipped.length} skipped ` +
-      `(${countBy(imported.skipped.map((s) => s.reason))}) in ${(importMs / 1000).toFixed(1)} s\n`,
+      `(${countBy(imported.skipped.map((s) => s.reason))}) in ${(importMs / 1000).toFixed(1)} s; ` +
+      `a protected spec written for each skipped server: ${imported.written.length + imported.skipped.length} specs in all\n`,
   );
 
   const config = join(root, 'daemon.yaml');
