@@ -14,9 +14,14 @@ import { systemClock } from '../../src/core/clock.js';
 import { SimpleGitRepo } from '../../src/git/simple-git-repo.js';
 import { serializeStatusRecord } from '../../src/status/status-record.js';
 import type { StatusRecord } from '../../src/status/types.js';
-import { closeSimulator, spec, World } from './helpers.js';
+import { closeSimulator, spec, useSimulatorOptions, World } from './helpers.js';
 
 const HUMAN_COMMITS = 20;
+
+// Reinstalls of ~4 s (instead of ~2 s), 8 servers two at a time: the rollout, and with it the
+// daemon's status commits, lasts longer than the ~10 s of human pushes, so that the two always
+// interleave (with a rollout shorter than the pushes, the check below was flaky).
+useSimulatorOptions({ speed: 150 });
 
 let world: World | null = null;
 afterEach(async () => {
@@ -56,7 +61,7 @@ function runHumans(w: World): Promise<number | null> {
 
 describe('the daemon and concurrent humans on one branch', () => {
   it(`keeps all ${HUMAN_COMMITS} human commits and every status record, and never force-pushes`, async () => {
-    world = await World.create({ count: 6 });
+    world = await World.create({ count: 8 });
     world.git(world.origin, ['config', 'receive.denyNonFastForwards', 'true']);
     world.git(world.origin, ['config', 'core.logAllRefUpdates', 'always']);
     world.write(
