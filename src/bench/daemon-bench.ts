@@ -8,7 +8,6 @@
  * commit status for 1,000 changed servers (one commit, pushed to a bare origin).
  */
 import { simulatorCredentials } from '../sim/client-credentials.js';
-import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,26 +23,8 @@ import { startSimulator } from '../sim/index.js';
 import { renderFleetMd } from '../status/fleet-md.js';
 import { serializeStatusRecord } from '../status/status-record.js';
 import type { StatusRecord } from '../status/types.js';
+import { benchGit } from './bench-git.js';
 import type { Bench } from './main.js';
-
-const env = (home: string): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: home,
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.com',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'bench@example.com',
-});
-
-function git(cwd: string, args: string[], home: string): string {
-  return execFileSync('git', args, {
-    cwd,
-    env: env(home),
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }).trim();
-}
 
 function write(root: string, path: string, text: string): void {
   mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -58,8 +39,8 @@ async function pushToPost(): Promise<number[]> {
   const root = mkdtempSync(join(tmpdir(), 'ovh-fleet-bench-daemon-'));
   const origin = join(root, 'origin.git');
   const human = join(root, 'human');
-  git(root, ['init', '--quiet', '--bare', '--initial-branch=main', origin], root);
-  git(root, ['clone', '--quiet', origin, human], root);
+  benchGit(root, ['init', '--quiet', '--bare', '--initial-branch=main', origin], root);
+  benchGit(root, ['clone', '--quiet', origin, human], root);
   const linux = /^(debian12_64|debian13_64|alma9_64|rocky9_64)$/;
   const servers = sim.control
     .account()
@@ -77,9 +58,9 @@ async function pushToPost(): Promise<number[]> {
     'apiVersion: ovh-fleet/v1\nkind: Fleet\nrollout:\n  maxConcurrent: 10\n  maxPerHour: 100\n  maxFleetFraction: 1\napi:\n  requestsPerMinute: 100000\n',
   );
   for (const s of servers) write(human, `servers/${s.name}.yaml`, specText(s.name, s.os));
-  git(human, ['add', '--all'], root);
-  git(human, ['commit', '--quiet', '-m', 'fleet'], root);
-  git(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
+  benchGit(human, ['add', '--all'], root);
+  benchGit(human, ['commit', '--quiet', '-m', 'fleet'], root);
+  benchGit(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
   const api = createOvhApi(simulatorCredentials(sim, 'daemon-bench'), {
     requestsPerMinute: 1_000_000,
     budgets: new RequestBudgetRegistry(systemClock),
@@ -101,12 +82,12 @@ async function pushToPost(): Promise<number[]> {
   try {
     await daemon.trigger('manual');
     for (const s of servers) {
-      git(human, ['pull', '--quiet', '--rebase', 'origin', 'main'], root);
+      benchGit(human, ['pull', '--quiet', '--rebase', 'origin', 'main'], root);
       write(human, `servers/${s.name}.yaml`, specText(s.name, s.other[0]!));
-      git(human, ['commit', '--quiet', '-am', `move ${s.name}`], root);
+      benchGit(human, ['commit', '--quiet', '-am', `move ${s.name}`], root);
       const before = sim.control.requests().length;
       const started = performance.now();
-      git(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
+      benchGit(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
       const body = JSON.stringify({ ref: 'refs/heads/main' });
       const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
       await fetch(`http://127.0.0.1:${daemon.address!.port}/hooks/git`, {
@@ -182,12 +163,12 @@ async function commitThousand(): Promise<{ serializeMs: number; commitMs: number
   const origin = join(root, 'origin.git');
   const human = join(root, 'human');
   try {
-    git(root, ['init', '--quiet', '--bare', '--initial-branch=main', origin], root);
-    git(root, ['clone', '--quiet', origin, human], root);
+    benchGit(root, ['init', '--quiet', '--bare', '--initial-branch=main', origin], root);
+    benchGit(root, ['clone', '--quiet', origin, human], root);
     write(human, 'fleet.yaml', 'apiVersion: ovh-fleet/v1\nkind: Fleet\n');
-    git(human, ['add', '--all'], root);
-    git(human, ['commit', '--quiet', '-m', 'fleet'], root);
-    git(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
+    benchGit(human, ['add', '--all'], root);
+    benchGit(human, ['commit', '--quiet', '-m', 'fleet'], root);
+    benchGit(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
     const repo = new SimpleGitRepo({
       url: origin,
       branch: 'main',

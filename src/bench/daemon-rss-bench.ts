@@ -12,7 +12,7 @@
  * fleet.yaml sets `api.requestsPerMinute: 1000000` so that the request budget does not pace the
  * cycles. `daemon-rss-plain` runs the same with a bare `node`, for comparison.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,31 +21,13 @@ import { runImport } from '../cli/import-command.js';
 import { loadCredentials } from '../config/credentials.js';
 import { createOvhApi } from '../ovh/create-ovh-api.js';
 import { shippedDaemonLaunch } from './daemon-launch.js';
+import { benchGit } from './bench-git.js';
 import type { Bench } from './main.js';
 
 const MAIN = join(process.cwd(), 'dist', 'cli', 'main.js');
 const SERVERS = 10_000;
 const DEADLINE_MS = 10 * 60_000;
 const MiB = 1024 * 1024;
-
-const gitEnv = (home: string): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: home,
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.com',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'bench@example.com',
-});
-
-function git(cwd: string, args: string[], home: string): void {
-  // gc.auto=0: no detached `git gc` left running in the temp dir after 9,000 new objects.
-  execFileSync('git', ['-c', 'gc.auto=0', ...args], {
-    cwd,
-    env: gitEnv(home),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-}
 
 /** VmRSS and VmHWM of a process, in bytes (null once it is gone). */
 function memoryOf(pid: number): { rss: number; hwm: number } | null {
@@ -135,8 +117,8 @@ async function measure(
 
   const origin = join(root, 'origin.git');
   const human = join(root, 'human');
-  git(root, ['init', '--quiet', '--bare', '--initial-branch=main', origin], root);
-  git(root, ['clone', '--quiet', origin, human], root);
+  benchGit(root, ['init', '--quiet', '--bare', '--initial-branch=main', origin], root);
+  benchGit(root, ['clone', '--quiet', origin, human], root);
   writeFileSync(
     join(human, 'fleet.yaml'),
     'apiVersion: ovh-fleet/v1\nkind: Fleet\napi:\n  requestsPerMinute: 1000000\n',
@@ -154,9 +136,9 @@ async function measure(
       `apiVersion: ovh-fleet/v1\nkind: Server\nserviceName: ${serviceName}\noperatingSystem: debian12_64\nreinstall:\n  protect: true\n`,
     );
   }
-  git(human, ['add', '--all'], root);
-  git(human, ['commit', '--quiet', '-m', 'fleet: imported'], root);
-  git(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
+  benchGit(human, ['add', '--all'], root);
+  benchGit(human, ['commit', '--quiet', '-m', 'fleet: imported'], root);
+  benchGit(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
   process.stdout.write(
     `daemon-rss: simulator child with ${SERVERS} servers listening after ${simStartMs.toFixed(0)} ms; ` +
       `import: ${imported.written.length} specs written, ${imported.skipped.length} skipped ` +

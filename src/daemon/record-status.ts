@@ -8,7 +8,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { FileContent, Trailer } from '../git/git-repo.js';
 import { FLEET_TRAILERS } from '../git/commit-message.js';
-import { recordHash } from '../plan/read-applied.js';
+import { hashBytes } from '../specs/parse-file.js';
 import { buildStatusRecords } from '../status/build-records.js';
 import { renderFleetMd } from '../status/fleet-md.js';
 import { serializeStatusRecord } from '../status/status-record.js';
@@ -77,7 +77,7 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
       // a big fleet changing, holding all texts until the commit costs tens of megabytes.
       writes.set(`${rt.prefix}status/${name}.yaml`, () => serializeStatusRecord(record));
       changed.push(record);
-      rt.recordCache.remember(record, recordHash(text));
+      rt.recordCache.remember(record, hashBytes(text));
     }
   }
   const fleetMd = renderFleetMd(records.values());

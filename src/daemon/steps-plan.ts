@@ -12,7 +12,7 @@ import type { ApplyEvent } from '../apply/apply-types.js';
 import { canonicalizeSpec, specDigest } from '../plan/digest.js';
 import { makePlan } from '../plan/make-plan.js';
 import { readPlanInput } from '../plan/observe.js';
-import { recordHash } from '../plan/read-applied.js';
+import { hashBytes } from '../specs/parse-file.js';
 import { readFleet } from '../specs/read-fleet.js';
 import { parseStatusRecord, serializeStatusRecord } from '../status/status-record.js';
 import type { CycleContext, CycleStep } from './types.js';
@@ -65,7 +65,7 @@ export const restoreRecords: CycleStep = async (ctx) => {
 /** True when `text` holds a valid record: known by its hash, else parsed. */
 function usable(rt: CycleContext['rt'], name: string, text: string | null): boolean {
   if (text === null) return false;
-  if (rt.recordCache.get(name, recordHash(text)) !== undefined) return true;
+  if (rt.recordCache.get(name, hashBytes(text)) !== undefined) return true;
   return parseStatusRecord(text, `status/${name}.yaml`).record !== undefined;
 }
 

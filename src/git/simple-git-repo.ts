@@ -197,7 +197,7 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
       const merging = separate && exists && (await this.mergeSpecBranch(baseHash));
       const touched = await writeStatusFiles(this.o.dir, request.files, this.o.statusDir);
       // The status directory as the one pathspec: git matches every path against every pathspec,
-      // so naming 10,000 files costs seconds. The tree was just reset and cleaned, so the
+      // so naming 10,000 files makes 10^8 comparisons. The tree was just reset and cleaned, so the
       // directory holds no change but ours (and the merge's, which the filter below leaves out).
       const statusSpec = `${this.o.statusDir.replace(/\/+$/, '')}/`;
       if (touched.length > 0) await this.git(['add', '--all', '--', statusSpec]);

@@ -3,10 +3,10 @@
  * planner's `applied` map (format: docs/status-format.md). A record that cannot be used is left
  * out with a warning `status-record-invalid`: the planner then treats the server as having none.
  */
-import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
+import { hashBytes } from '../specs/parse-file.js';
 import { ignoredRecord, parseStatusRecord } from '../status/status-record.js';
 import type { StatusRecord } from '../status/types.js';
 
@@ -23,11 +23,6 @@ export interface AppliedRecords {
   /** sha256 of each valid record file's bytes, by serviceName: changes whenever the record does. */
   hashes: Map<string, string>;
   diagnostics: Diagnostic[];
-}
-
-/** The sha256 (hex) of a status file's bytes, as {@link AppliedRecords.hashes} holds it. */
-export function recordHash(bytes: Buffer | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**
@@ -80,7 +75,7 @@ export async function readApplied(root: string, cache?: AppliedRecordCache): Pro
       continue;
     }
     const bytes = await readFile(absolute);
-    const hash = recordHash(bytes);
+    const hash = hashBytes(bytes);
     const serviceName = name.slice(0, -'.yaml'.length);
     const known = cache?.get(serviceName, hash);
     if (known) {

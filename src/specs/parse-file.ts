@@ -23,8 +23,8 @@ export function kindOfPath(file: string): ParsedFile['kind'] {
   return file === 'fleet.yaml' ? 'fleet' : 'server';
 }
 
-/** The sha256 hex of a file's bytes: the cache key of everything derived from it. */
-export function hashBytes(bytes: Uint8Array): string {
+/** The sha256 hex of a file's bytes (or of text, as UTF-8): the cache key of everything derived from it. */
+export function hashBytes(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 

@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { SimRequestRecord } from '../../src/sim/index.js';
 import type { StatusRecord } from '../../src/status/types.js';
+import { seeded } from '../plan/helpers.js';
 import { DaemonProcess } from './daemon-process.js';
 import { closeSimulator, spec, useSimulatorOptions, World } from './helpers.js';
 
@@ -28,18 +29,6 @@ afterEach(async () => {
   world = null;
 });
 afterAll(closeSimulator);
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function records(w: World): Map<string, StatusRecord | null> {
   const files = w.originFiles(w.managed.map((m) => `status/${m.name}.yaml`));
@@ -165,7 +154,7 @@ describe('the daemon process under SIGKILL', () => {
     for (const m of world.managed) world.write(m.file, spec(m.name, m.other));
     const specCommit = world.commit(`move ${SERVERS} servers to another OS`);
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
-    const random = prng(seed);
+    const random = seeded(seed);
     const kills: string[] = [];
 
     for (let kill = 0; kill < KILLS; kill++) {

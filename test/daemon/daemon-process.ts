@@ -34,16 +34,7 @@ export class DaemonProcess {
       `repository:\n  url: ${world.origin}\nlisten: 127.0.0.1:0\nstateDir: ${world.stateDir}\nlogLevel: info\n${extraConfig}`,
     );
     const child = spawn(process.execPath, [MAIN, 'daemon', '--config', config], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: world.root,
-        OVH_ENDPOINT: world.sim.url,
-        OVH_APPLICATION_KEY: world.sim.credentials.appKey,
-        OVH_APPLICATION_SECRET: world.sim.credentials.appSecret,
-        OVH_CONSUMER_KEY: world.sim.credentials.consumerKey,
-        OVH_CA_FILE: world.sim.certPath,
-        ...env,
-      },
+      env: { ...daemonEnv(world), ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     return new DaemonProcess(child, join(world.root, 'daemon.log'));
@@ -59,4 +50,17 @@ export class DaemonProcess {
     this.child.kill(signal);
     return this.exited;
   }
+}
+
+/** The environment of a daemon process of `world`: PATH, HOME and the simulator's credentials. */
+export function daemonEnv(world: World): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: world.root,
+    OVH_ENDPOINT: world.sim.url,
+    OVH_APPLICATION_KEY: world.sim.credentials.appKey,
+    OVH_APPLICATION_SECRET: world.sim.credentials.appSecret,
+    OVH_CONSUMER_KEY: world.sim.credentials.consumerKey,
+    OVH_CA_FILE: world.sim.certPath,
+  };
 }

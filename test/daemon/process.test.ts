@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { daemonEnv } from './daemon-process.js';
 import { closeSimulator, World } from './helpers.js';
 
 const MAIN = join(process.cwd(), 'dist', 'cli', 'main.js');
@@ -37,15 +38,7 @@ describe('the daemon process', () => {
       `repository:\n  url: ${world.origin}\nlisten: 127.0.0.1:0\nstateDir: ${world.stateDir}\nlogLevel: info\n`,
     );
     const child = spawn(process.execPath, [MAIN, 'daemon', '--config', config], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: world.root,
-        OVH_ENDPOINT: world.sim.url,
-        OVH_APPLICATION_KEY: world.sim.credentials.appKey,
-        OVH_APPLICATION_SECRET: world.sim.credentials.appSecret,
-        OVH_CONSUMER_KEY: world.sim.credentials.consumerKey,
-        OVH_CA_FILE: world.sim.certPath,
-      },
+      env: daemonEnv(world),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

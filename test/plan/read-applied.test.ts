@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppliedRecordCache, readApplied, recordHash } from '../../src/plan/read-applied.js';
+import { AppliedRecordCache, readApplied } from '../../src/plan/read-applied.js';
+import { hashBytes } from '../../src/specs/parse-file.js';
 import { serializeStatusRecord } from '../../src/status/status-record.js';
 import { record, spec } from './helpers.js';
 
@@ -36,7 +37,7 @@ describe('readApplied with an AppliedRecordCache', () => {
     expect(first.applied.get('ns1.eu')).toEqual(ns1);
     expect(second.applied.get('ns1.eu')).toBe(first.applied.get('ns1.eu'));
     expect(second.hashes).toEqual(first.hashes);
-    expect(second.hashes.get('ns2.eu')).toBe(recordHash(serializeStatusRecord(ns2)));
+    expect(second.hashes.get('ns2.eu')).toBe(hashBytes(serializeStatusRecord(ns2)));
   });
 
   it('parses a file again when its bytes change, and forgets servers whose file went away', async () => {
@@ -61,7 +62,7 @@ describe('readApplied with an AppliedRecordCache', () => {
     const text = serializeStatusRecord(ns1);
     const root = repoWith({ 'ns1.eu.yaml': text });
     const cache = new AppliedRecordCache();
-    cache.remember(ns1, recordHash(text));
+    cache.remember(ns1, hashBytes(text));
 
     const read = await readApplied(root, cache);
 

@@ -8,18 +8,7 @@ import {
   yamlOf,
 } from '../../src/status/status-record.js';
 import type { StatusRecord } from '../../src/status/types.js';
-import { record, spec } from '../plan/helpers.js';
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { record, seeded, spec } from '../plan/helpers.js';
 
 const PIECES = [
   'a',
@@ -124,7 +113,7 @@ function randomMap(rand: () => number, depth: number): Record<string, unknown> {
 
 describe('fastRecordYaml', () => {
   it('writes exactly what the yaml package writes whenever it does not give up (20,000 random maps)', () => {
-    const rand = prng(20261127);
+    const rand = seeded(20261127);
     let taken = 0;
     for (let i = 0; i < 20_000; i++) {
       const value = { apiVersion: 'ovh-fleet/v1', ...randomMap(rand, 3) };
