@@ -113,10 +113,24 @@ function finish(
   };
 }
 
-/** sha256 over the decisions only: serviceName, file, action, reason, digest, batch. */
+/**
+ * sha256 over the decisions only: serviceName, action, reason, digest, batch. An entry is keyed
+ * by its serviceName; only an invalid file (which may name no server, or share its name with
+ * another file) is keyed by its file too. Renaming or moving a valid spec file leaves the hash as
+ * it was, so an acknowledgement by hash survives it.
+ */
 export function planHashOf(servers: readonly PlanServer[]): string {
   return sha256Tag(
-    canonicalJson(servers.map((s) => [s.serviceName, s.file, s.action, s.reason, s.digest, s.batch])),
+    canonicalJson(
+      servers.map((s) => [
+        s.serviceName,
+        s.reason === 'invalid-spec' ? s.file : null,
+        s.action,
+        s.reason,
+        s.digest,
+        s.batch,
+      ]),
+    ),
   );
 }
 
