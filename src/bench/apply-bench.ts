@@ -159,7 +159,7 @@ function benchPlan(specs: readonly ServerSpec[]): Plan {
     from: null,
     to: { operatingSystem: s.operatingSystem },
     changes: [],
-    erases: null,
+    erases: [],
     notBefore: null,
     batch: i < MAX_CONCURRENT ? 1 : 2 + Math.floor((i - MAX_CONCURRENT) / MAX_CONCURRENT),
     labels: {},

@@ -87,6 +87,13 @@ export const PLAN_CODES = {
       'Check the change is intended, then add the plan hash shown to acknowledge.massReinstall in fleet.yaml.',
     exitCode: 1,
   },
+  'erasure-unknown': {
+    summary:
+      'A reinstall is wanted but the hardware was not read (getHardware failed, the server was not observed, or the plan is offline): what it would erase is unknown, so it does not start.',
+    action:
+      'Nothing usually: the next plan reads the hardware and decides again. If it keeps failing, check the API key may read /dedicated/server/*/specifications/hardware.',
+    exitCode: 0,
+  },
   unmanaged: {
     summary:
       'A status record exists but no spec any more: the server is no longer managed (never reinstalled).',

@@ -3,7 +3,8 @@
  * maintenance windows, hourly budget and concurrency (fleet-wide and per label). Pure.
  *
  * Order of the holds (the first that applies is the reason given):
- *   suspended > circuit-open > window-closed > budget-exhausted > concurrency-limit.
+ *   suspended > circuit-open > mass-reinstall-guard > window-closed > budget-exhausted >
+ *   concurrency-limit.
  * The mass-reinstall guard is decided by make-plan.ts, because it needs the plan hash.
  *
  * Batches: with B = max(1, min(maxConcurrent, maxPerHour)), reinstalls admitted now are batch 1;
