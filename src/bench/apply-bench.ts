@@ -67,7 +67,7 @@ export const applyBench: Bench = {
               ...DEFAULT_POLICY.rollout,
               maxConcurrent: MAX_CONCURRENT,
               maxPerHour: 100_000,
-              maxFailures: 0,
+              maxFailures: Number.MAX_SAFE_INTEGER,
             },
             api: { requestsPerMinute: BUDGET },
           },

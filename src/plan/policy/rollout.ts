@@ -51,6 +51,15 @@ export function suspension(policy: FleetPolicy, now: number): { suspended: boole
   return until > now ? { suspended: true, until } : { suspended: false, until: null };
 }
 
+/**
+ * Whether `failures` counted failures open the circuit breaker. It cannot be disabled: fleet.yaml
+ * refuses `maxFailures` below 1, and a policy that carries less anyway (built in code) opens it at
+ * the first failure.
+ */
+export function circuitOpenAt(policy: FleetPolicy, failures: number): boolean {
+  return failures >= Math.max(1, policy.rollout.maxFailures);
+}
+
 /** A hold that stops every new reinstall, or null. */
 export function fleetHold(
   policy: FleetPolicy,
@@ -59,7 +68,7 @@ export function fleetHold(
 ): { reason: PlanReason; notBefore: number | null } | null {
   const suspend = suspension(policy, now);
   if (suspend.suspended) return { reason: 'suspended', notBefore: suspend.until };
-  if (policy.rollout.maxFailures > 0 && state.failures >= policy.rollout.maxFailures) {
+  if (circuitOpenAt(policy, state.failures)) {
     return { reason: 'circuit-open', notBefore: null };
   }
   if (!state.windows.open) return { reason: 'window-closed', notBefore: state.windows.nextOpening };
