@@ -175,6 +175,18 @@ async function startReinstalls(
       );
       continue;
     }
+    // The plan must say what a reinstall erases: an entry that does not is never posted.
+    if (entry.erases === null) {
+      ctx.record(
+        ctx.notStarted(
+          serviceName,
+          digest,
+          'erasure-unknown',
+          'the plan does not say what this reinstall erases (the hardware was not read): not posted',
+        ),
+      );
+      continue;
+    }
     const blocked = journalBlock(ctx, entry, journal);
     if (blocked) {
       ctx.record(blocked);

@@ -6,7 +6,13 @@
  */
 import type { PlanReason } from '../core/codes/plan-codes.js';
 import type { Clock } from '../core/clock.js';
-import { admitReinstalls, fleetHold, type Candidate, type RolloutState } from '../plan/policy/rollout.js';
+import {
+  admitReinstalls,
+  circuitOpenAt,
+  fleetHold,
+  type Candidate,
+  type RolloutState,
+} from '../plan/policy/rollout.js';
 import { evaluateWindows } from '../plan/policy/windows.js';
 import type { FleetPolicy } from '../specs/types.js';
 import type { RolloutHistory } from './apply-types.js';
@@ -94,7 +100,7 @@ export class RolloutGate {
 
   /** Whether the breaker is open now. */
   get circuitOpen(): boolean {
-    return this.policy.rollout.maxFailures > 0 && this.failures >= this.policy.rollout.maxFailures;
+    return circuitOpenAt(this.policy, this.failures);
   }
 
   /** Resolves when a slot frees, a start is taken back, `until` passes (if given), or `signal` aborts. */

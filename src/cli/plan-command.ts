@@ -2,7 +2,7 @@
  * `ovh-fleet plan [--repo DIR] [--format text|markdown|json] [--out FILE] [--detailed-exitcode]
  * [--offline] [--state-dir DIR]`: reads the specs and status records, observes the API (through
  * the observation cache of the state directory), makes the plan and renders it. Exit codes
- * (DESIGN.md §3): 0; 1 when the plan has invalid servers or API errors; 2 with
+ * (DESIGN.md §3): 0; 1 when the plan has invalid servers, fleet.yaml is invalid or API errors; 2 with
  * --detailed-exitcode when it contains reinstalls (and nothing worse); 64 on bad usage.
  */
 import { execFile } from 'node:child_process';
@@ -97,9 +97,16 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   return { exitCode: exitCodeOf(plan, gathered.apiErrors, options.detailedExitcode ?? false), plan, stats };
 }
 
-/** DESIGN.md §3: errors first (invalid servers, API errors), then reinstalls with --detailed-exitcode. */
+/** The fleet policy file: an error in it suspends every reinstall. */
+const FLEET_FILE = 'fleet.yaml';
+
+/**
+ * DESIGN.md §3: errors first (invalid servers, an invalid fleet.yaml, which suspends every
+ * reinstall, API errors), then reinstalls with --detailed-exitcode.
+ */
 export function exitCodeOf(plan: Plan, apiErrors: number, detailed: boolean): number {
-  if (plan.summary.invalid > 0 || apiErrors > 0) return EXIT_FAILURE;
+  const fleetInvalid = plan.diagnostics.some((d) => d.file === FLEET_FILE && d.severity === 'error');
+  if (plan.summary.invalid > 0 || fleetInvalid || apiErrors > 0) return EXIT_FAILURE;
   if (detailed && plan.summary.reinstall > 0) return EXIT_PLAN_HAS_CHANGES;
   return EXIT_OK;
 }

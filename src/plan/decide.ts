@@ -18,6 +18,13 @@ export interface DecideContext {
   catalog: ReadonlySet<string> | undefined;
 }
 
+/**
+ * The generation from which a spec asks for its first install when OVHcloud's `os` is unclear
+ * (no applied record): above the default (0) and above the 1 that `ovh-fleet import` and the
+ * examples write, so only a reviewed bump asks for it.
+ */
+export const FIRST_INSTALL_GENERATION = 2;
+
 /** Whether the API's `os` is a clear answer: non-empty and (when the catalog is known) a catalog name. */
 export function isKnownOs(os: string | undefined, catalog: ReadonlySet<string> | undefined): os is string {
   if (os === undefined || os.trim() === '') return false;
@@ -94,7 +101,15 @@ export function decideServer(spec: ServerSpec, ctx: DecideContext): PlanServer {
   ): PlanServer => entry({ action: 'reinstall', reason, message, changes, erases: erasuresOf(observation) });
 
   if (applied === null) {
-    if (!known) return entry({ reason: 'os-unknown', message: unknownOsMessage(os) });
+    if (!known) {
+      if (!asksFirstInstall(spec, observation))
+        return entry({ reason: 'os-unknown', message: `${unknownOsMessage(os)}; ${FIRST_INSTALL_HINT}` });
+      return reinstall(
+        'spec-changed',
+        `OVHcloud reports no clear OS and reinstall.generation is ${spec.reinstall.generation}: the first install is asked for`,
+        osChange(base.from?.operatingSystem ?? null, spec.operatingSystem),
+      );
+    }
     if (os === spec.operatingSystem) {
       return entry({
         action: 'adopt',
@@ -124,6 +139,21 @@ export function decideServer(spec: ServerSpec, ctx: DecideContext): PlanServer {
     return entry({ reason: 'drift', message: `${message}; drift: report` });
   }
   return entry({ message: `runs the applied spec (${spec.operatingSystem})` });
+}
+
+const FIRST_INSTALL_HINT = `set reinstall.generation to ${FIRST_INSTALL_GENERATION} or more to ask for the first install`;
+
+/**
+ * The explicit, reviewed request for a first install over an unclear OS: the server was observed
+ * (its `os` answered, empty or not a catalog name) and the spec's generation was bumped to
+ * FIRST_INSTALL_GENERATION or more. Not observed (offline, a failed call) is never a request.
+ */
+function asksFirstInstall(spec: ServerSpec, observation: Observation): boolean {
+  return (
+    observation.presence === 'present' &&
+    observation.os !== undefined &&
+    spec.reinstall.generation >= FIRST_INSTALL_GENERATION
+  );
 }
 
 function unknownOsMessage(os: string | undefined): string {

@@ -46,24 +46,29 @@ export function makePlan(input: PlanInput): Plan {
       decided.push(unmanagedEntry(serviceName, record, input));
   }
   decided.sort(compareEntries);
+  const decidedKnown = decided.map(deferUnknownErasure);
 
   const windows = evaluateWindows(input.policy.rollout.windows, input.now);
   const diagnostics: Diagnostic[] = [...input.diagnostics, ...windows.problems.map(windowDiagnostic)];
-  const state = rolloutState(input, decided, windows);
-  const candidates: Candidate[] = decided
+  const state = rolloutState(input, decidedKnown, windows);
+  const candidates: Candidate[] = decidedKnown
     .filter((s) => s.action === 'reinstall' && s.serviceName !== null)
     .map((s) => ({ serviceName: s.serviceName as string, labels: s.labels }));
   const hold = fleetHold(input.policy, state, input.now);
+  const outranksGuard = hold?.reason === 'suspended' || hold?.reason === 'circuit-open';
 
   const lifted = finish(
-    decided,
+    decidedKnown,
     admitReinstalls(candidates, input.policy, state, input.now, hold),
     input,
     diagnostics,
   );
   const validSpecs = input.specs.filter((s) => !invalidNames.has(s.serviceName)).length;
   const fraction = validSpecs === 0 ? 0 : candidates.length / validSpecs;
+  // Holds, first that applies: suspended > circuit-open > mass-reinstall-guard > window-closed >
+  // the limits. Under the first two nothing starts anyway, and the operator reads what to clear first.
   const guarded =
+    !outranksGuard &&
     candidates.length > 1 &&
     fraction > input.policy.rollout.maxFleetFraction &&
     !input.policy.acknowledgedPlanHashes.includes(lifted.planHash);
@@ -71,7 +76,7 @@ export function makePlan(input: PlanInput): Plan {
   const message = `would reinstall ${candidates.length} of ${validSpecs} managed servers (more than ${input.policy.rollout.maxFleetFraction * 100}%); acknowledge plan ${lifted.planHash} to proceed`;
   const guard = { reason: 'mass-reinstall-guard' as const, notBefore: null };
   const plan = finish(
-    decided,
+    decidedKnown,
     admitReinstalls(candidates, input.policy, state, input.now, guard),
     input,
     diagnostics,
@@ -79,6 +84,22 @@ export function makePlan(input: PlanInput): Plan {
   return {
     ...plan,
     servers: plan.servers.map((s) => (s.reason === 'mass-reinstall-guard' ? { ...s, message } : s)),
+  };
+}
+
+/**
+ * A reinstall whose erasure is unknown (the hardware was not read: a failed getHardware, a
+ * server not observed, an offline plan) does not start: the plan must say what it erases. It is
+ * deferred with `erasure-unknown`, out of reach of every acknowledgement, and the next plan that
+ * reads the hardware decides it again.
+ */
+function deferUnknownErasure(s: PlanServer): PlanServer {
+  if (s.action !== 'reinstall' || s.erases !== null) return s;
+  return {
+    ...s,
+    action: 'deferred',
+    reason: 'erasure-unknown',
+    message: `${s.message}; held back: erasure-unknown (the hardware was not read, so what would be erased is unknown; retried when it is)`,
   };
 }
 
@@ -113,10 +134,24 @@ function finish(
   };
 }
 
-/** sha256 over the decisions only: serviceName, file, action, reason, digest, batch. */
+/**
+ * sha256 over the decisions only: serviceName, action, reason, digest, batch. An entry is keyed
+ * by its serviceName; only an invalid file (which may name no server, or share its name with
+ * another file) is keyed by its file too. Renaming or moving a valid spec file leaves the hash as
+ * it was, so an acknowledgement by hash survives it.
+ */
 export function planHashOf(servers: readonly PlanServer[]): string {
   return sha256Tag(
-    canonicalJson(servers.map((s) => [s.serviceName, s.file, s.action, s.reason, s.digest, s.batch])),
+    canonicalJson(
+      servers.map((s) => [
+        s.serviceName,
+        s.reason === 'invalid-spec' ? s.file : null,
+        s.action,
+        s.reason,
+        s.digest,
+        s.batch,
+      ]),
+    ),
   );
 }
 

@@ -72,6 +72,7 @@ export const PLAN_SCHEMA = {
             'circuit-open',
             'suspended',
             'mass-reinstall-guard',
+            'erasure-unknown',
             'unmanaged',
             'os-unknown',
             'in-sync',

@@ -132,7 +132,7 @@ export type PlanSummary = Record<PlanAction, number>;
 /** A plan: the document of DESIGN.md section 3. Must NOT be used as the record of what was applied. */
 export interface Plan {
   formatVersion: 1;
-  /** sha256 over the decisions only (serviceName, file, action, reason, digest, batch). */
+  /** sha256 over the decisions only (serviceName, action, reason, digest, batch; the file only for an invalid one). */
   planHash: string;
   revision: string;
   /** ISO time of `now`; the only field that differs between plans of equal inputs made at different times. */

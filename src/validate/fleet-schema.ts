@@ -20,7 +20,7 @@ export function fleetSchemaBody(): JsonSchema {
           maxConcurrent: positiveInt,
           maxConcurrentPerLabel: { type: 'object', additionalProperties: positiveInt },
           maxPerHour: positiveInt,
-          maxFailures: { type: 'integer', minimum: 0 },
+          maxFailures: positiveInt,
           maxFleetFraction: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
           windows: {
             type: 'array',

@@ -71,7 +71,12 @@ const report = await applyPlan(
     env: {},
     policy: {
       ...DEFAULT_POLICY,
-      rollout: { ...DEFAULT_POLICY.rollout, maxConcurrent: 50, maxPerHour: 100_000, maxFailures: 0 },
+      rollout: {
+        ...DEFAULT_POLICY.rollout,
+        maxConcurrent: 50,
+        maxPerHour: 100_000,
+        maxFailures: Number.MAX_SAFE_INTEGER,
+      },
       api: { requestsPerMinute: 100_000 },
     },
   },

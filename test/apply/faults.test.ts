@@ -77,7 +77,7 @@ describe('applying a fleet under API faults', () => {
       specs: new Map(specs.map((s) => [s.serviceName, s])),
       env: {},
       policy: policyWith(
-        { maxConcurrent: 25, maxPerHour: 1000, maxFailures: 0 },
+        { maxConcurrent: 25, maxPerHour: 1000, maxFailures: Number.MAX_SAFE_INTEGER },
         { api: { requestsPerMinute: BUDGET } },
       ),
     };

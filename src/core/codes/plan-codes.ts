@@ -36,7 +36,7 @@ export const PLAN_CODES = {
   },
   'spec-changed': {
     summary:
-      'The spec digest differs from the last applied one (or, on first sight, the installed OS differs): the server is reinstalled.',
+      'The spec digest differs from the last applied one (or, on first sight, the installed OS differs, or is unclear and reinstall.generation is 2 or more): the server is reinstalled.',
     action: 'Review the changes and the disks that will be erased before applying.',
     exitCode: 0,
   },
@@ -87,6 +87,13 @@ export const PLAN_CODES = {
       'Check the change is intended, then add the plan hash shown to acknowledge.massReinstall in fleet.yaml.',
     exitCode: 1,
   },
+  'erasure-unknown': {
+    summary:
+      'A reinstall is wanted but the hardware was not read (getHardware failed, the server was not observed, or the plan is offline): what it would erase is unknown, so it does not start.',
+    action:
+      'Nothing usually: the next plan reads the hardware and decides again. If it keeps failing, check the API key may read /dedicated/server/*/specifications/hardware.',
+    exitCode: 0,
+  },
   unmanaged: {
     summary:
       'A status record exists but no spec any more: the server is no longer managed (never reinstalled).',
@@ -96,7 +103,8 @@ export const PLAN_CODES = {
   'os-unknown': {
     summary:
       "OVHcloud's `os` answer is empty or not a catalog template name: it is never taken as evidence of a difference.",
-    action: 'Check the server in the OVHcloud control panel; bump reinstall.generation to force a reinstall.',
+    action:
+      'Check the server in the OVHcloud control panel. To reinstall it anyway: with no status record, set reinstall.generation to 2 or more (the reviewed request for a first install); with one, bump reinstall.generation.',
     exitCode: 0,
   },
   'in-sync': {

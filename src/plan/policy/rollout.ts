@@ -3,7 +3,8 @@
  * maintenance windows, hourly budget and concurrency (fleet-wide and per label). Pure.
  *
  * Order of the holds (the first that applies is the reason given):
- *   suspended > circuit-open > window-closed > budget-exhausted > concurrency-limit.
+ *   suspended > circuit-open > mass-reinstall-guard > window-closed > budget-exhausted >
+ *   concurrency-limit.
  * The mass-reinstall guard is decided by make-plan.ts, because it needs the plan hash.
  *
  * Batches: with B = max(1, min(maxConcurrent, maxPerHour)), reinstalls admitted now are batch 1;
@@ -50,6 +51,15 @@ export function suspension(policy: FleetPolicy, now: number): { suspended: boole
   return until > now ? { suspended: true, until } : { suspended: false, until: null };
 }
 
+/**
+ * Whether `failures` counted failures open the circuit breaker. It cannot be disabled: fleet.yaml
+ * refuses `maxFailures` below 1, and a policy that carries less anyway (built in code) opens it at
+ * the first failure.
+ */
+export function circuitOpenAt(policy: FleetPolicy, failures: number): boolean {
+  return failures >= Math.max(1, policy.rollout.maxFailures);
+}
+
 /** A hold that stops every new reinstall, or null. */
 export function fleetHold(
   policy: FleetPolicy,
@@ -58,7 +68,7 @@ export function fleetHold(
 ): { reason: PlanReason; notBefore: number | null } | null {
   const suspend = suspension(policy, now);
   if (suspend.suspended) return { reason: 'suspended', notBefore: suspend.until };
-  if (policy.rollout.maxFailures > 0 && state.failures >= policy.rollout.maxFailures) {
+  if (circuitOpenAt(policy, state.failures)) {
     return { reason: 'circuit-open', notBefore: null };
   }
   if (!state.windows.open) return { reason: 'window-closed', notBefore: state.windows.nextOpening };
