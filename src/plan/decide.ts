@@ -92,7 +92,8 @@ export function decideServer(spec: ServerSpec, ctx: DecideContext): PlanServer {
       message: `the reinstall at this digest failed${attempt.message ? `: ${attempt.message}` : ''}; change the spec or bump reinstall.generation to retry`,
     });
   }
-  const known = isKnownOs(os, ctx.catalog);
+  // Only an answer of a server observed now is clear; anything else is never taken as evidence.
+  const known = observation.presence === 'present' && isKnownOs(os, ctx.catalog);
   const applied = record?.lastApplied ?? null;
   const reinstall = (
     reason: 'spec-changed' | 'drift',

@@ -67,13 +67,21 @@ export function makePlan(input: PlanInput): Plan {
   const fraction = validSpecs === 0 ? 0 : candidates.length / validSpecs;
   // Holds, first that applies: suspended > circuit-open > mass-reinstall-guard > window-closed >
   // the limits. Under the first two nothing starts anyway, and the operator reads what to clear first.
-  const guarded =
-    !outranksGuard &&
-    candidates.length > 1 &&
-    fraction > input.policy.rollout.maxFleetFraction &&
-    !input.policy.acknowledgedPlanHashes.includes(lifted.planHash);
-  if (!guarded) return lifted;
-  const message = `would reinstall ${candidates.length} of ${validSpecs} managed servers (more than ${input.policy.rollout.maxFleetFraction * 100}%); acknowledge plan ${lifted.planHash} to proceed`;
+  if (outranksGuard || candidates.length <= 1 || fraction <= input.policy.rollout.maxFleetFraction)
+    return lifted;
+  // What is acknowledged is the plan that would run: the guard lifted and the windows open. So a
+  // hash acknowledged while the window is closed lets the rollout start when it opens.
+  const openState = { ...state, windows: { open: true, nextOpening: null, problems: [] } };
+  const ackHash = planHashOf(
+    finish(
+      decidedKnown,
+      admitReinstalls(candidates, input.policy, openState, input.now, null),
+      input,
+      diagnostics,
+    ).servers,
+  );
+  if (input.policy.acknowledgedPlanHashes.includes(ackHash)) return lifted;
+  const message = `would reinstall ${candidates.length} of ${validSpecs} managed servers (more than ${input.policy.rollout.maxFleetFraction * 100}%); acknowledge plan ${ackHash} to proceed`;
   const guard = { reason: 'mass-reinstall-guard' as const, notBefore: null };
   const plan = finish(
     decidedKnown,

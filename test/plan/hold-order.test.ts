@@ -74,3 +74,33 @@ describe('order of the holds', () => {
     expect(new Set(got)).toEqual(new Set([expected]));
   });
 });
+
+describe('acknowledging a mass reinstall outside the maintenance window', () => {
+  // Saturday 02:00-03:00 UTC; NOW (a Friday noon) is outside it, OPEN is inside it.
+  const window = { windows: [{ cron: '0 2 * * 6', durationMs: 3_600_000, timezone: 'UTC' }] };
+  const OPEN = Date.UTC(2026, 10, 28, 2, 30, 0);
+  const plan = (p: FleetPolicy, now: number) =>
+    makePlan(
+      input({
+        specs: names.map((n) => spec(n, { operatingSystem: 'rocky9_64' })),
+        applied: new Map(names.map((n) => [n, record(n, spec(n))])),
+        observed: new Map(names.map((n) => [n, observed()])),
+        policy: p,
+        now,
+      }),
+    );
+
+  it('the hash shown while the window is closed is the one that lets the rollout start when it opens', () => {
+    const guarded = plan(policy({ maxFleetFraction: 0.5, ...window }), NOW);
+    const hash = /acknowledge plan (sha256:[0-9a-f]{64})/.exec(guarded.servers[0]?.message ?? '')?.[1];
+    const acknowledged = policy({ maxFleetFraction: 0.5, ...window }, { acknowledgedPlanHashes: [hash!] });
+
+    const stillClosed = plan(acknowledged, NOW);
+    const opened = plan(acknowledged, OPEN);
+
+    expect(guarded.servers.map((s) => s.reason)).toEqual(names.map(() => 'mass-reinstall-guard'));
+    expect(stillClosed.servers.map((s) => s.reason)).toEqual(names.map(() => 'window-closed'));
+    expect(opened.summary.reinstall).toBe(names.length);
+    expect(opened.planHash).toBe(hash);
+  });
+});
