@@ -11,6 +11,7 @@ import type { Plan, PlanServer } from '../plan/types.js';
 import type { TemplateInfo } from '../ovh/types.js';
 import type { ApplyDeps, ApplyOptions, ApplyOutcome, ApplyReport } from './apply-types.js';
 import { digestPrefix, type IntentEntry, type JournalContents } from './intent-journal.js';
+import { unrecordedAttempt } from './journal-attempts.js';
 import { DEFAULT_SKEW_MS } from './our-task.js';
 import { type PostOptions } from './post-reinstall.js';
 import { buildReinstallBody } from './reinstall-body.js';
@@ -217,9 +218,11 @@ async function startReinstalls(
 }
 
 /**
- * The journal's word on a (server, digest) pair: an earlier run already posted this digest (its
- * outcome stands, no second POST; a `drift` reinstall of a finished digest is the one exception),
- * or a corrupted entry names it (reported; the operator decides).
+ * The journal's word on a (server, digest) pair. It guards ONE attempt against a second post:
+ * the server's newest attempt, finished, at this digest, whose outcome git does not hold yet
+ * stands for this entry (journal-attempts.ts); a `drift` reinstall of an attempt that ended
+ * `done` is not held. An older attempt at the same digest never stands in: a later commit asks
+ * for it again (A → B → A). A corrupted entry naming the pair is reported; the operator decides.
  */
 function journalBlock(ctx: RunContext, entry: PlanServer, journal: JournalContents): ApplyOutcome | null {
   const serviceName = entry.serviceName as string;
@@ -235,12 +238,9 @@ function journalBlock(ctx: RunContext, entry: PlanServer, journal: JournalConten
       `journal entry ${corrupt.file} unreadable: ${corrupt.message}`,
     );
   }
-  const earlier = journal.entries
-    .filter(
-      (e) => e.serviceName === serviceName && e.digest === digest && !e.adopted && e.state === 'finished',
-    )
-    .at(-1);
-  if (!earlier?.outcome || (entry.reason === 'drift' && earlier.outcome.result === 'done')) return null;
+  const earlier = unrecordedAttempt(journal.entries, serviceName, ctx.deps.records?.get(serviceName));
+  if (!earlier?.outcome || earlier.digest !== digest) return null;
+  if (entry.reason === 'drift' && earlier.outcome.result === 'done') return null;
   return {
     ...ctx.notStarted(
       serviceName,

@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import type { TemplateInfo } from '../ovh/types.js';
 import type { FleetPolicy, ServerSpec } from '../specs/types.js';
+import type { StatusRecord } from '../status/types.js';
 import type { FollowProgress, StepTiming } from './follow-types.js';
 import type { IntentJournal, JournalProblem } from './intent-journal.js';
 import type { SecretEnv } from './reinstall-body.js';
@@ -78,6 +79,11 @@ export interface ApplyDeps {
   env: SecretEnv;
   policy: FleetPolicy;
   history?: RolloutHistory;
+  /**
+   * The status records the plan was made from (what git holds). A finished journal entry whose
+   * outcome a record holds no longer stands in for a plan entry (journal-attempts.ts).
+   */
+  records?: ReadonlyMap<string, StatusRecord>;
   /** True when the branch was rewritten and not acknowledged: nothing new starts. */
   historyRewritten?: boolean;
   /** The catalog; fetched once (priority write) when not given. */

@@ -148,6 +148,17 @@ export class IntentJournal {
     return { entries, problems };
   }
 
+  /** Deletes closed entries (journal-attempts.ts `settledEntries` says which); open ones are refused. */
+  async remove(entries: readonly IntentEntry[]): Promise<number> {
+    let removed = 0;
+    for (const entry of entries) {
+      if (entry.state !== 'finished' && entry.state !== 'not-posted') continue;
+      await rm(join(this.dir, `${entry.id}.json`), { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   /** Deletes finished and not-posted entries older than `maxAgeMs` (default 30 days), and stale temp files. */
   async prune(maxAgeMs = 30 * DAY_MS): Promise<number> {
     const { entries } = await this.read();

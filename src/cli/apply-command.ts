@@ -104,6 +104,7 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
         env: process.env,
         policy: input.policy,
         history: historyFromRecords(input.applied, plan),
+        records: input.applied,
         ...(options.signal ? { signal: options.signal } : {}),
       },
       {

@@ -134,6 +134,7 @@ export const applyChanges: CycleStep = async (ctx) => {
       env: rt.env,
       policy: gathered.input.policy,
       history: historyFromRecords(gathered.input.applied, plan),
+      records: gathered.input.applied,
       historyRewritten: state.block !== null,
       logger: ctx.log,
       onEvent: (event) => onApplyEvent(ctx, event),
