@@ -72,8 +72,9 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
   for (const [name, record] of records) {
     // The working tree's record (read by this cycle's plan) equal to the new one: nothing to
     // write, and no need to serialize (YAML output is the costly part with thousands of servers).
-    // A repaired file is in the tree but not in the branch: it is committed even when unchanged.
-    const repaired = state.repaired.has(name);
+    // A repaired file (from memory, or recovered from git history) is not in the branch as it is:
+    // it is committed even when unchanged.
+    const repaired = state.repaired.has(name) || gathered.recoveredRecords.has(name);
     const inTree = gathered.input.applied.get(name);
     if (!repaired && inTree !== undefined && isDeepStrictEqual(inTree, record)) continue;
     const text = serializeStatusRecord(record);

@@ -12,6 +12,7 @@ import type { ApplyEvent } from '../apply/apply-types.js';
 import { canonicalizeSpec, specDigest } from '../plan/digest.js';
 import { makePlan } from '../plan/make-plan.js';
 import { readPlanInput } from '../plan/observe.js';
+import { recordHistoryFrom } from '../plan/recover-records.js';
 import { hashBytes } from '../specs/parse-file.js';
 import { readFleet } from '../specs/read-fleet.js';
 import { parseStatusRecord, serializeStatusRecord } from '../status/status-record.js';
@@ -80,6 +81,11 @@ export const planChanges: CycleStep = async (ctx) => {
     revision: state.head as string,
     readCache: rt.readCache,
     recordCache: rt.recordCache,
+    recordHistory: recordHistoryFrom(
+      rt.git,
+      (await rt.git.statusHead()) ?? (state.head as string),
+      rt.prefix,
+    ),
     parallel: false,
     onPolicy: (policy) => {
       rt.memory.requestsPerMinute = policy.api.requestsPerMinute;
@@ -105,6 +111,12 @@ export const planChanges: CycleStep = async (ctx) => {
   ctx.log.info({ planHash, summary, apiErrors: gathered.apiErrors }, 'plan made');
   for (const d of gathered.input.diagnostics.filter((x) => x.severity === 'error').slice(0, 50)) {
     ctx.log.warn({ code: d.code, file: d.file, line: d.line }, 'spec problem');
+  }
+  for (const [serviceName, commit] of gathered.recoveredRecords) {
+    ctx.log.warn(
+      { serviceName, code: 'status-record-recovered', commit },
+      'status record missing or unreadable: its last valid version in git history stands in',
+    );
   }
   return 'continue';
 };
