@@ -12,6 +12,7 @@ import type { TemplateInfo } from '../ovh/types.js';
 import type { ApplyDeps, ApplyOptions, ApplyOutcome, ApplyReport } from './apply-types.js';
 import { digestPrefix, type IntentEntry, type JournalContents } from './intent-journal.js';
 import { unrecordedAttempt } from './journal-attempts.js';
+import { resolveJournalProblems } from './journal-problems.js';
 import { DEFAULT_SKEW_MS } from './our-task.js';
 import { type PostOptions } from './post-reinstall.js';
 import { buildReinstallBody } from './reinstall-body.js';
@@ -37,13 +38,12 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
       `the plan computed now (${plan.planHash}) differs from the reviewed one (${options.planHash}); nothing was applied`,
     );
   }
-  const journal = await deps.journal.read();
-  for (const problem of journal.problems) deps.onEvent?.({ type: 'journal-problem', problem });
+  const read = await deps.journal.read();
   const gate = new RolloutGate(
     deps.policy,
     deps.clock,
     deps.history,
-    journal.entries,
+    read.entries,
     deps.historyRewritten ?? false,
   );
   const catalog = await loadCatalog(deps);
@@ -52,6 +52,12 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
     ...options.post,
   });
 
+  const problems = await resolveJournalProblems(ctx, read.problems);
+  for (const { problem, movedTo } of problems.quarantined)
+    deps.onEvent?.({ type: 'journal-problem', problem, quarantinedTo: movedTo });
+  for (const problem of problems.unresolved)
+    deps.onEvent?.({ type: 'journal-problem', problem, quarantinedTo: null });
+  const journal: JournalContents = { entries: read.entries, problems: problems.unresolved };
   const handled = await reconcileJournal(ctx, journal.entries);
   await adoptFollowEntries(ctx, plan, handled);
   await startReinstalls(ctx, plan, journal, handled, options.wait);
@@ -59,7 +65,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   return {
     planHash: plan.planHash,
     outcomes: ctx.outcomes.sort((a, b) => a.serviceName.localeCompare(b.serviceName)),
-    journalProblems: journal.problems,
+    journalProblems: problems.unresolved,
+    journalQuarantined: problems.quarantined.map((q) => q.problem),
     circuitOpen: gate.circuitOpen,
     failures: gate.failures,
   };

@@ -58,7 +58,8 @@ export type ApplyEvent =
   | { type: 'progress'; progress: FollowProgress }
   | { type: 'outcome'; outcome: ApplyOutcome }
   | { type: 'circuit-open'; failures: number; maxFailures: number }
-  | { type: 'journal-problem'; problem: JournalProblem };
+  /** An unreadable journal entry: moved aside (`quarantinedTo`), or still blocking (null). */
+  | { type: 'journal-problem'; problem: JournalProblem; quarantinedTo: string | null };
 
 /** Past reinstalls the plan's status records know of (the journal adds this state dir's own). */
 export interface RolloutHistory {
@@ -112,7 +113,10 @@ export interface ApplyOptions {
 export interface ApplyReport {
   planHash: string;
   outcomes: ApplyOutcome[];
+  /** Unreadable journal entries that still block their (server, digest). */
   journalProblems: JournalProblem[];
+  /** Unreadable journal entries this run resolved and moved to `intents/quarantine/`. */
+  journalQuarantined: JournalProblem[];
   /** True when the circuit breaker stopped new reinstalls during (or before) this run. */
   circuitOpen: boolean;
   /** Failures counted for the circuit breaker at the end (history + this run). */

@@ -188,11 +188,21 @@ function onApplyEvent(ctx: CycleContext, event: ApplyEvent): void {
     case 'circuit-open':
       ctx.log.warn({ failures: event.failures, maxFailures: event.maxFailures }, 'circuit breaker open');
       break;
-    case 'journal-problem':
-      ctx.log.error(
-        { file: event.problem.file, serviceName: event.problem.serviceName },
-        'intent journal entry unreadable',
-      );
+    case 'journal-problem': {
+      const fields = {
+        code: 'journal-entry-corrupt',
+        file: event.problem.file,
+        serviceName: event.problem.serviceName,
+        reason: event.problem.message,
+      };
+      if (event.quarantinedTo === null)
+        ctx.log.error(fields, 'intent journal entry unreadable: blocks its server');
+      else
+        ctx.log.warn(
+          { ...fields, movedTo: event.quarantinedTo },
+          'intent journal entry unreadable: moved aside',
+        );
       break;
+    }
   }
 }
