@@ -7,7 +7,8 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { StatusRecord } from '../../src/status/types.js';
-import { closeSimulator, World } from './helpers.js';
+import { MAX_RECORD_VERSIONS } from '../../src/plan/recover-records.js';
+import { closeSimulator, spec, World } from './helpers.js';
 
 let world: World | null = null;
 afterEach(async () => {
@@ -52,4 +53,40 @@ describe('a lost status record never counts as first sight', () => {
       expect(w.logs.join('')).toContain('status-record-recovered');
     }, 60_000);
   }
+
+  it('a record with no valid version in history holds the server across cycles; a reviewed generation bump lifts it', async () => {
+    world = await World.create({ count: 1 });
+    const w = world;
+    const [m] = w.managed as [(typeof w.managed)[0]];
+    await w.start();
+    w.sim.control.updateServer(m.name, { os: m.other }); // drifted: first sight would reinstall
+    await w.daemon!.trigger('manual');
+    await w.daemon!.stop();
+    w.pull();
+    for (let i = 1; i < MAX_RECORD_VERSIONS; i++) {
+      w.write(`status/${m.name}.yaml`, `broken: ${i}\n`);
+      w.h(['add', '--all']);
+      w.h(['commit', '--quiet', '-m', `break ${i}`]);
+    }
+    w.write(`status/${m.name}.yaml`, 'phase: [unclosed\n');
+    w.commit('the last broken version');
+    w.sim.control.clearRequests();
+
+    await w.start();
+    await w.daemon!.trigger('manual');
+
+    expect(w.posts(m.name)).toBe(0);
+    expect(record(w, m.name)).toMatchObject({
+      phase: 'unknown',
+      reason: 'status-record-lost',
+      lastApplied: null,
+    });
+
+    w.pull();
+    w.write(m.file, `${spec(m.name, m.os)}reinstall:\n  generation: 1\n`);
+    w.commit('ask for the reinstall explicitly');
+    await w.daemon!.trigger('manual');
+
+    expect(w.posts(m.name)).toBe(1);
+  }, 60_000);
 });
