@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { lastCommitsTouching, logCommits, readBlob, type GitRun } from '../git/git-queries.js';
+import { logCommits, readBlob, type GitRun } from '../git/git-queries.js';
 import { recordHistoryFrom, type RecordHistory } from '../plan/recover-records.js';
 
 const run = promisify(execFile);
@@ -35,7 +35,6 @@ export async function repoRecordHistory(repo: string): Promise<RecordHistory | u
     );
   return recordHistoryFrom(
     {
-      lastCommitsTouching: (paths, rev) => lastCommitsTouching(inTop, paths, rev),
       logTouching: async (paths, rev, limit) =>
         (await logCommits(inTop, [rev], paths, limit)).map((c) => c.commit),
       readFileAt: (rev, path) => readBlob(inTop, rev, path),

@@ -22,6 +22,9 @@ export interface RecordHistory {
   readAt(commit: string, file: string): Promise<string | null>;
 }
 
+/** Paths of one history walk (keeps the command line short). */
+const PATHS_PER_WALK = 200;
+
 /** Versions of one record looked at before the server is held as lost. */
 export const MAX_RECORD_VERSIONS = 20;
 
@@ -103,7 +106,6 @@ function describe(error: unknown): string {
 
 /** What `recordHistoryFrom` needs of git (the daemon's GitRepo port has it; so does the CLI's reader). */
 export interface GitHistoryReader {
-  lastCommitsTouching(paths: readonly string[], rev: string): Promise<Map<string, string>>;
   logTouching(paths: readonly string[], rev: string, limit?: number): Promise<readonly { hash: string }[]>;
   readFileAt(rev: string, path: string): Promise<string | null>;
 }
@@ -114,12 +116,27 @@ export interface GitHistoryReader {
  */
 export function recordHistoryFrom(git: GitHistoryReader, rev: string, prefix: string): RecordHistory {
   return {
+    // One walk per chunk with exactly these paths (most missing records are new servers that
+    // history never saw); a file-by-file look only in a chunk where some file was committed.
     async everCommitted(files) {
-      const found = await git.lastCommitsTouching(
-        files.map((f) => `${prefix}${f}`),
-        rev,
-      );
-      return new Set(files.filter((f) => found.has(`${prefix}${f}`)));
+      const found = new Set<string>();
+      for (let i = 0; i < files.length; i += PATHS_PER_WALK) {
+        const chunk = files.slice(i, i + PATHS_PER_WALK);
+        if (
+          (
+            await git.logTouching(
+              chunk.map((f) => `${prefix}${f}`),
+              rev,
+              1,
+            )
+          ).length === 0
+        )
+          continue;
+        for (const file of chunk) {
+          if ((await git.logTouching([`${prefix}${file}`], rev, 1)).length > 0) found.add(file);
+        }
+      }
+      return found;
     },
     async commitsTouching(file, limit) {
       return (await git.logTouching([`${prefix}${file}`], rev, limit)).map((c) => c.hash);

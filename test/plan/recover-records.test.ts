@@ -108,6 +108,18 @@ describe('recoverLostRecords over git history', () => {
     });
   });
 
+  it('among 400 new servers (several history walks), finds the one deleted record', async () => {
+    const r = repo();
+    r.commit({ [FILE]: serializeStatusRecord(drifted) });
+    r.commit({ [FILE]: null });
+    const fresh = Array.from({ length: 400 }, (_, i) => `ns-new-${i}.eu`);
+
+    const records = await readWithHistory(r.root, [...fresh.slice(0, 300), NS, ...fresh.slice(300)]);
+
+    expect([...records.recovered.keys()]).toEqual([NS]);
+    expect(records.lost.size).toBe(0);
+  });
+
   it('a server whose record never existed in history is first sight (nothing recovered, nothing lost)', async () => {
     const r = repo();
     r.commit({ 'README.md': 'fleet\n' });
