@@ -11,6 +11,8 @@ import type { Plan, PlanServer } from '../plan/types.js';
 import type { TemplateInfo } from '../ovh/types.js';
 import type { ApplyDeps, ApplyOptions, ApplyOutcome, ApplyReport } from './apply-types.js';
 import { digestPrefix, type IntentEntry, type JournalContents } from './intent-journal.js';
+import { unrecordedAttempt } from './journal-attempts.js';
+import { resolveJournalProblems } from './journal-problems.js';
 import { DEFAULT_SKEW_MS } from './our-task.js';
 import { type PostOptions } from './post-reinstall.js';
 import { buildReinstallBody } from './reinstall-body.js';
@@ -36,13 +38,12 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
       `the plan computed now (${plan.planHash}) differs from the reviewed one (${options.planHash}); nothing was applied`,
     );
   }
-  const journal = await deps.journal.read();
-  for (const problem of journal.problems) deps.onEvent?.({ type: 'journal-problem', problem });
+  const read = await deps.journal.read();
   const gate = new RolloutGate(
     deps.policy,
     deps.clock,
     deps.history,
-    journal.entries,
+    read.entries,
     deps.historyRewritten ?? false,
   );
   const catalog = await loadCatalog(deps);
@@ -51,6 +52,12 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
     ...options.post,
   });
 
+  const problems = await resolveJournalProblems(ctx, read.problems);
+  for (const { problem, movedTo } of problems.quarantined)
+    deps.onEvent?.({ type: 'journal-problem', problem, quarantinedTo: movedTo });
+  for (const problem of problems.unresolved)
+    deps.onEvent?.({ type: 'journal-problem', problem, quarantinedTo: null });
+  const journal: JournalContents = { entries: read.entries, problems: problems.unresolved };
   const handled = await reconcileJournal(ctx, journal.entries);
   await adoptFollowEntries(ctx, plan, handled);
   await startReinstalls(ctx, plan, journal, handled, options.wait);
@@ -58,7 +65,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   return {
     planHash: plan.planHash,
     outcomes: ctx.outcomes.sort((a, b) => a.serviceName.localeCompare(b.serviceName)),
-    journalProblems: journal.problems,
+    journalProblems: problems.unresolved,
+    journalQuarantined: problems.quarantined.map((q) => q.problem),
     circuitOpen: gate.circuitOpen,
     failures: gate.failures,
   };
@@ -229,9 +237,11 @@ async function startReinstalls(
 }
 
 /**
- * The journal's word on a (server, digest) pair: an earlier run already posted this digest (its
- * outcome stands, no second POST; a `drift` reinstall of a finished digest is the one exception),
- * or a corrupted entry names it (reported; the operator decides).
+ * The journal's word on a (server, digest) pair. It guards ONE attempt against a second post:
+ * the server's newest attempt, finished, at this digest, whose outcome git does not hold yet
+ * stands for this entry (journal-attempts.ts); a `drift` reinstall of an attempt that ended
+ * `done` is not held. An older attempt at the same digest never stands in: a later commit asks
+ * for it again (A → B → A). A corrupted entry naming the pair is reported; the operator decides.
  */
 function journalBlock(ctx: RunContext, entry: PlanServer, journal: JournalContents): ApplyOutcome | null {
   const serviceName = entry.serviceName as string;
@@ -247,12 +257,9 @@ function journalBlock(ctx: RunContext, entry: PlanServer, journal: JournalConten
       `journal entry ${corrupt.file} unreadable: ${corrupt.message}`,
     );
   }
-  const earlier = journal.entries
-    .filter(
-      (e) => e.serviceName === serviceName && e.digest === digest && !e.adopted && e.state === 'finished',
-    )
-    .at(-1);
-  if (!earlier?.outcome || (entry.reason === 'drift' && earlier.outcome.result === 'done')) return null;
+  const earlier = unrecordedAttempt(journal.entries, serviceName, ctx.deps.records?.get(serviceName));
+  if (!earlier?.outcome || earlier.digest !== digest) return null;
+  if (entry.reason === 'drift' && earlier.outcome.result === 'done') return null;
   return {
     ...ctx.notStarted(
       serviceName,

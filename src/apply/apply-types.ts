@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import type { TemplateInfo } from '../ovh/types.js';
 import type { FleetPolicy, ServerSpec } from '../specs/types.js';
+import type { StatusRecord } from '../status/types.js';
 import type { FollowProgress, StepTiming } from './follow-types.js';
 import type { IntentJournal, JournalProblem } from './intent-journal.js';
 import type { SecretEnv } from './reinstall-body.js';
@@ -57,7 +58,8 @@ export type ApplyEvent =
   | { type: 'progress'; progress: FollowProgress }
   | { type: 'outcome'; outcome: ApplyOutcome }
   | { type: 'circuit-open'; failures: number; maxFailures: number }
-  | { type: 'journal-problem'; problem: JournalProblem };
+  /** An unreadable journal entry: moved aside (`quarantinedTo`), or still blocking (null). */
+  | { type: 'journal-problem'; problem: JournalProblem; quarantinedTo: string | null };
 
 /** Past reinstalls the plan's status records know of (the journal adds this state dir's own). */
 export interface RolloutHistory {
@@ -78,6 +80,11 @@ export interface ApplyDeps {
   env: SecretEnv;
   policy: FleetPolicy;
   history?: RolloutHistory;
+  /**
+   * The status records the plan was made from (what git holds). A finished journal entry whose
+   * outcome a record holds no longer stands in for a plan entry (journal-attempts.ts).
+   */
+  records?: ReadonlyMap<string, StatusRecord>;
   /** True when the branch was rewritten and not acknowledged: nothing new starts. */
   historyRewritten?: boolean;
   /** The catalog; fetched once (priority write) when not given. */
@@ -106,7 +113,10 @@ export interface ApplyOptions {
 export interface ApplyReport {
   planHash: string;
   outcomes: ApplyOutcome[];
+  /** Unreadable journal entries that still block their (server, digest). */
   journalProblems: JournalProblem[];
+  /** Unreadable journal entries this run resolved and moved to `intents/quarantine/`. */
+  journalQuarantined: JournalProblem[];
   /** True when the circuit breaker stopped new reinstalls during (or before) this run. */
   circuitOpen: boolean;
   /** Failures counted for the circuit breaker at the end (history + this run). */

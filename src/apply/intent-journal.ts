@@ -8,8 +8,8 @@
  * and lets a corrupted file name its server and digest through its file name; a corrupted entry
  * is reported, never fatal.
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { TEMP_PREFIX, writeFileDurably } from './atomic-file.js';
 
@@ -66,6 +66,8 @@ export interface JournalProblem {
   serviceName: string | undefined;
   /** First 16 hex digits of the digest, from the file name. */
   digestPrefix: string | undefined;
+  /** When the intent was recorded, from the file name. */
+  createdAtMs: number | undefined;
   message: string;
 }
 
@@ -82,6 +84,9 @@ export type NewIntent = Pick<
 >;
 
 const DAY_MS = 86_400_000;
+
+/** Where unreadable entries are moved once resolved (journal-problems.ts), inside `intents/`. */
+export const QUARANTINE_DIR = 'quarantine';
 
 /** The journal of one state directory. Entries are immutable values; updates rewrite the file. */
 export class IntentJournal {
@@ -140,12 +145,36 @@ export class IntentJournal {
           file: join(this.dir, name),
           serviceName: parsedName?.serviceName,
           digestPrefix: parsedName?.digestPrefix,
+          createdAtMs: parsedName?.createdAtMs,
           message: error instanceof Error ? error.message : String(error),
         });
       }
     }
     entries.sort((a, b) => a.createdAtMs - b.createdAtMs || a.id.localeCompare(b.id));
     return { entries, problems };
+  }
+
+  /**
+   * Moves an unreadable entry aside to `intents/quarantine/` (kept for the operator, never
+   * deleted; the journal no longer reads it). Returns the new path.
+   */
+  async quarantine(problem: JournalProblem): Promise<string> {
+    const dir = join(this.dir, QUARANTINE_DIR);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const target = join(dir, basename(problem.file));
+    await rename(problem.file, target);
+    return target;
+  }
+
+  /** Deletes closed entries (journal-attempts.ts `settledEntries` says which); open ones are refused. */
+  async remove(entries: readonly IntentEntry[]): Promise<number> {
+    let removed = 0;
+    for (const entry of entries) {
+      if (entry.state !== 'finished' && entry.state !== 'not-posted') continue;
+      await rm(join(this.dir, `${entry.id}.json`), { force: true });
+      removed++;
+    }
+    return removed;
   }
 
   /** Deletes finished and not-posted entries older than `maxAgeMs` (default 30 days), and stale temp files. */
@@ -186,11 +215,17 @@ export function digestPrefix(digest: string): string {
   return digest.replace(/^sha256:/, '').slice(0, 16);
 }
 
-function parseIntentFileName(name: string): { serviceName: string; digestPrefix: string } | undefined {
+function parseIntentFileName(
+  name: string,
+): { serviceName: string; digestPrefix: string; createdAtMs: number } | undefined {
   const match = /^(.+)__(\d+)__([0-9a-f]{1,16})\.json$/.exec(name);
   if (!match) return undefined;
   try {
-    return { serviceName: decodeURIComponent(match[1]!), digestPrefix: match[3]! };
+    return {
+      serviceName: decodeURIComponent(match[1]!),
+      digestPrefix: match[3]!,
+      createdAtMs: Number(match[2]),
+    };
   } catch {
     return undefined;
   }

@@ -49,7 +49,12 @@ export function createProgressPrinter(out: PrinterOutput, now: () => number): (e
         );
         break;
       case 'journal-problem':
-        emit('journal', `unreadable entry ${event.problem.file}: ${event.problem.message}`);
+        emit(
+          'journal',
+          event.quarantinedTo === null
+            ? `unreadable entry ${event.problem.file} blocks its server: ${event.problem.message}`
+            : `unreadable entry moved aside to ${event.quarantinedTo}: ${event.problem.message}`,
+        );
         break;
     }
   };

@@ -84,7 +84,9 @@ export class RunContext {
     };
   }
 
-  findOurTask(intent: IntentEntry): Promise<ServerTask | null> {
+  findOurTask(
+    intent: Pick<IntentEntry, 'serviceName' | 'priorTaskIds' | 'createdAtMs'>,
+  ): Promise<ServerTask | null> {
     return findOurTask(this.deps.api, intent, this.post.skewMs);
   }
 

@@ -22,6 +22,7 @@ import { makePlan } from '../plan/make-plan.js';
 import { openFileObservationCache, readPlanInput } from '../plan/observe.js';
 import type { Plan } from '../plan/types.js';
 import { openApi } from './context.js';
+import { repoRecordHistory } from './git-history-reader.js';
 import { exitCodeOf, gitRevision, resolveStateDir, useColor } from './plan-command.js';
 
 interface ApplyFlags {
@@ -78,7 +79,15 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     // The same steps as runPlan (plan-command.ts), so that the hash is the one `plan` printed.
     const cache = await openFileObservationCache(options.stateDir);
     const revision = options.revision ?? (await gitRevision(options.repo));
-    const gathered = await readPlanInput({ repo: options.repo, api: planApi, cache, clock, revision });
+    const recordHistory = await repoRecordHistory(options.repo);
+    const gathered = await readPlanInput({
+      repo: options.repo,
+      api: planApi,
+      cache,
+      clock,
+      revision,
+      ...(recordHistory ? { recordHistory } : {}),
+    });
     const plan = makePlan(gathered.input);
     try {
       await cache.flush();
@@ -104,6 +113,7 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
         env: process.env,
         policy: input.policy,
         history: historyFromRecords(input.applied, plan),
+        records: input.applied,
         ...(options.signal ? { signal: options.signal } : {}),
       },
       {

@@ -22,6 +22,7 @@ import {
   type ObserveStats,
 } from '../plan/observe.js';
 import { summaryLine } from '../plan/render/describe.js';
+import { repoRecordHistory } from './git-history-reader.js';
 import { renderPlanJson } from '../plan/render/render-json.js';
 import { renderPlanMarkdown } from '../plan/render/render-markdown.js';
 import { renderPlanText } from '../plan/render/render-text.js';
@@ -72,7 +73,15 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
       ? new MemoryObservationCache()
       : await openFileObservationCache(options.stateDir);
   const revision = options.revision ?? (await gitRevision(options.repo));
-  const gathered = await readPlanInput({ repo: options.repo, api: options.api, cache, clock, revision });
+  const recordHistory = await repoRecordHistory(options.repo);
+  const gathered = await readPlanInput({
+    repo: options.repo,
+    api: options.api,
+    cache,
+    clock,
+    revision,
+    ...(recordHistory ? { recordHistory } : {}),
+  });
   const plan = makePlan(gathered.input);
   try {
     await cache.flush();

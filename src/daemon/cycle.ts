@@ -7,6 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { FleetError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { settledEntries } from '../apply/journal-attempts.js';
+import type { StatusRecord } from '../status/types.js';
 import { writeDaemonState } from './daemon-state.js';
 import { recordStatus } from './record-status.js';
 import { detectRewrite, syncRepository, verifySignatures } from './steps-git.js';
@@ -61,7 +63,9 @@ export async function runCycle(
   }
   if (!ctx.state.skipped) {
     try {
-      statusCommit = (await recordStatus(ctx)).commit;
+      const recorded = await recordStatus(ctx);
+      statusCommit = recorded.commit;
+      if (recorded.inGit) await forgetRecordedIntents(ctx, recorded.inGit);
     } catch (caught) {
       error ??= describe(caught);
       ctx.log.error({ code: describe(caught).code, err: caught }, 'status not recorded');
@@ -101,6 +105,24 @@ async function rememberSuccess(ctx: CycleContext): Promise<void> {
     await writeDaemonState(rt.stateDir, { formatVersion: 1, lastApplied: state.head }).catch((e: unknown) =>
       ctx.log.error({ err: e }, 'daemon state not written'),
     );
+  }
+}
+
+/**
+ * Deletes the journal entries whose outcome the status records now in git hold, and those they
+ * supersede (src/apply/journal-attempts.ts): the journal guards an attempt only until git knows
+ * how it ended. A failure here is logged; the entries are tried again next cycle.
+ */
+async function forgetRecordedIntents(
+  ctx: CycleContext,
+  inGit: ReadonlyMap<string, StatusRecord>,
+): Promise<void> {
+  try {
+    const { entries } = await ctx.rt.journal.read();
+    const removed = await ctx.rt.journal.remove(settledEntries(entries, inGit));
+    if (removed > 0) ctx.log.debug({ removed }, 'intent journal: recorded entries forgotten');
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'intent journal entries not forgotten; tried again next cycle');
   }
 }
 

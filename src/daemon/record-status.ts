@@ -21,6 +21,11 @@ export interface RecordResult {
   changed: string[];
   /** The pushed status commit, or null when nothing changed. */
   commit: string | null;
+  /**
+   * The records git now holds (pushed, or already equal to the tree); null when no records were
+   * built. The intent journal forgets what they record (cycle.ts).
+   */
+  inGit: ReadonlyMap<string, StatusRecord> | null;
 }
 
 /** Builds the records of this cycle and commits the changed ones. */
@@ -28,7 +33,7 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
   const { rt, state } = ctx;
   const plan = state.plan;
   const gathered = state.gathered;
-  if (!plan || !gathered) return { changed: [], commit: null };
+  if (!plan || !gathered) return { changed: [], commit: null, inGit: null };
   const previous = new Map(gathered.input.applied);
   for (const [name, record] of rt.memory.records) previous.set(name, record);
 
@@ -67,8 +72,9 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
   for (const [name, record] of records) {
     // The working tree's record (read by this cycle's plan) equal to the new one: nothing to
     // write, and no need to serialize (YAML output is the costly part with thousands of servers).
-    // A repaired file is in the tree but not in the branch: it is committed even when unchanged.
-    const repaired = state.repaired.has(name);
+    // A repaired file (from memory, or recovered from git history) is not in the branch as it is:
+    // it is committed even when unchanged.
+    const repaired = state.repaired.has(name) || gathered.recoveredRecords.has(name);
     const inTree = gathered.input.applied.get(name);
     if (!repaired && inTree !== undefined && isDeepStrictEqual(inTree, record)) continue;
     const text = serializeStatusRecord(record);
@@ -83,7 +89,7 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
   const fleetMd = renderFleetMd(records.values());
   if ((await current(rt.root, 'FLEET.md')) !== fleetMd) writes.set(`${rt.prefix}status/FLEET.md`, fleetMd);
   rt.memory.records = records;
-  if (writes.size === 0) return { changed: [], commit: null };
+  if (writes.size === 0) return { changed: [], commit: null, inGit: records };
 
   changed.sort((a, b) => a.serviceName.localeCompare(b.serviceName));
   const result = await rt.git.commitStatus({
@@ -93,13 +99,13 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
     trailers: trailersOf(changed, specCommits, plan.planHash),
     author: rt.config.commit,
   });
-  if (result.outcome === 'unchanged') return { changed: [], commit: null };
+  if (result.outcome === 'unchanged') return { changed: [], commit: null, inGit: records };
   rt.metrics.statusCommits.inc();
   ctx.log.info(
     { commit: result.commit, servers: changed.length, attempts: result.attempts },
     'status committed',
   );
-  return { changed: changed.map((r) => r.serviceName), commit: result.commit };
+  return { changed: changed.map((r) => r.serviceName), commit: result.commit, inGit: records };
 }
 
 async function current(root: string, name: string): Promise<string | null> {

@@ -12,6 +12,7 @@ import type { ApplyEvent } from '../apply/apply-types.js';
 import { canonicalizeSpec, specDigest } from '../plan/digest.js';
 import { makePlan } from '../plan/make-plan.js';
 import { readPlanInput } from '../plan/observe.js';
+import { recordHistoryFrom } from '../plan/recover-records.js';
 import { hashBytes } from '../specs/parse-file.js';
 import { readFleet } from '../specs/read-fleet.js';
 import { parseStatusRecord, serializeStatusRecord } from '../status/status-record.js';
@@ -80,6 +81,11 @@ export const planChanges: CycleStep = async (ctx) => {
     revision: state.head as string,
     readCache: rt.readCache,
     recordCache: rt.recordCache,
+    recordHistory: recordHistoryFrom(
+      rt.git,
+      (await rt.git.statusHead()) ?? (state.head as string),
+      rt.prefix,
+    ),
     parallel: false,
     onPolicy: (policy) => {
       rt.memory.requestsPerMinute = policy.api.requestsPerMinute;
@@ -105,6 +111,12 @@ export const planChanges: CycleStep = async (ctx) => {
   ctx.log.info({ planHash, summary, apiErrors: gathered.apiErrors }, 'plan made');
   for (const d of gathered.input.diagnostics.filter((x) => x.severity === 'error').slice(0, 50)) {
     ctx.log.warn({ code: d.code, file: d.file, line: d.line }, 'spec problem');
+  }
+  for (const [serviceName, commit] of gathered.recoveredRecords) {
+    ctx.log.warn(
+      { serviceName, code: 'status-record-recovered', commit },
+      'status record missing or unreadable: its last valid version in git history stands in',
+    );
   }
   return 'continue';
 };
@@ -134,6 +146,7 @@ export const applyChanges: CycleStep = async (ctx) => {
       env: rt.env,
       policy: gathered.input.policy,
       history: historyFromRecords(gathered.input.applied, plan),
+      records: gathered.input.applied,
       historyRewritten: state.block !== null,
       logger: ctx.log,
       onEvent: (event) => onApplyEvent(ctx, event),
@@ -175,11 +188,21 @@ function onApplyEvent(ctx: CycleContext, event: ApplyEvent): void {
     case 'circuit-open':
       ctx.log.warn({ failures: event.failures, maxFailures: event.maxFailures }, 'circuit breaker open');
       break;
-    case 'journal-problem':
-      ctx.log.error(
-        { file: event.problem.file, serviceName: event.problem.serviceName },
-        'intent journal entry unreadable',
-      );
+    case 'journal-problem': {
+      const fields = {
+        code: 'journal-entry-corrupt',
+        file: event.problem.file,
+        serviceName: event.problem.serviceName,
+        reason: event.problem.message,
+      };
+      if (event.quarantinedTo === null)
+        ctx.log.error(fields, 'intent journal entry unreadable: blocks its server');
+      else
+        ctx.log.warn(
+          { ...fields, movedTo: event.quarantinedTo },
+          'intent journal entry unreadable: moved aside',
+        );
       break;
+    }
   }
 }

@@ -32,14 +32,14 @@ export function makePlan(input: PlanInput): Plan {
       );
       continue;
     }
-    decided.push(
-      decideServer(spec, {
-        observation: input.observed.get(spec.serviceName) ?? UNKNOWN,
-        record: input.applied.get(spec.serviceName),
-        policy: input.policy,
-        catalog,
-      }),
-    );
+    const record = input.applied.get(spec.serviceName);
+    const decision = decideServer(spec, {
+      observation: input.observed.get(spec.serviceName) ?? UNKNOWN,
+      record,
+      policy: input.policy,
+      catalog,
+    });
+    decided.push(holdIfRecordLost(decision, input.lostRecords?.has(spec.serviceName) ?? false, record));
   }
   for (const [serviceName, record] of input.applied) {
     if (!managed.has(serviceName) && !invalidNames.has(serviceName))
@@ -108,6 +108,32 @@ function deferUnknownErasure(s: PlanServer): PlanServer {
     action: 'deferred',
     reason: 'erasure-unknown',
     message: `${s.message}; held back: erasure-unknown (the hardware was not read, so what would be erased is unknown; retried when it is)`,
+  };
+}
+
+/**
+ * A lost status record never turns into a reinstall: the server is held (`status-record-lost`)
+ * while its record cannot be recovered, and while the record the daemon wrote for that hold
+ * (reason `status-record-lost`, nothing applied) still names the same digest. A reviewed commit
+ * that changes the spec (a new digest) asks for the reinstall explicitly and lifts the hold.
+ */
+function holdIfRecordLost(entry: PlanServer, lost: boolean, record: StatusRecord | undefined): PlanServer {
+  if (entry.action !== 'reinstall') return entry;
+  const held =
+    lost ||
+    (record?.reason === 'status-record-lost' &&
+      record.lastApplied === null &&
+      record.desiredDigest === entry.digest);
+  if (!held) return entry;
+  return {
+    ...entry,
+    action: 'none',
+    reason: 'status-record-lost',
+    message:
+      'the status record was lost and cannot be recovered from git history; restore status/' +
+      `${entry.serviceName}.yaml, or change the spec to ask for a reinstall`,
+    changes: [],
+    erases: [],
   };
 }
 

@@ -1,7 +1,9 @@
 /**
  * readApplied: the `status/<serviceName>.yaml` records of the fleet repository, read into the
  * planner's `applied` map (format: docs/status-format.md). A record that cannot be used is left
- * out with a warning `status-record-invalid`: the planner then treats the server as having none.
+ * out with a warning `status-record-invalid` and its server listed in `unreadable`; with git
+ * history, recover-records.ts then finds the last valid version or holds the server as lost: a
+ * lost record never counts as first sight.
  */
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,6 +25,12 @@ export interface AppliedRecords {
   /** sha256 of each valid record file's bytes, by serviceName: changes whenever the record does. */
   hashes: Map<string, string>;
   diagnostics: Diagnostic[];
+  /** Servers whose status file is present but cannot be used (by the file name). */
+  unreadable: Set<string>;
+  /** Servers whose record was taken from git history, with the commit it came from. */
+  recovered: Map<string, string>;
+  /** Servers whose record existed but cannot be recovered: the planner holds their reinstalls. */
+  lost: Set<string>;
 }
 
 /**
@@ -55,7 +63,14 @@ export class AppliedRecordCache {
  * `cache`, files whose bytes it knows are not parsed again, and the records read are remembered.
  */
 export async function readApplied(root: string, cache?: AppliedRecordCache): Promise<AppliedRecords> {
-  const result: AppliedRecords = { applied: new Map(), hashes: new Map(), diagnostics: [] };
+  const result: AppliedRecords = {
+    applied: new Map(),
+    hashes: new Map(),
+    diagnostics: [],
+    unreadable: new Set(),
+    recovered: new Map(),
+    lost: new Set(),
+  };
   const dir = path.join(root, STATUS_DIR);
   let names: string[];
   try {
@@ -67,8 +82,10 @@ export async function readApplied(root: string, cache?: AppliedRecordCache): Pro
     const file = `${STATUS_DIR}/${name}`;
     const absolute = path.join(dir, name);
     const stat = await lstat(absolute);
+    const serviceName = name.slice(0, -'.yaml'.length);
     // Only regular files: a symbolic link could make the plan read outside the repository.
     if (!stat.isFile() || stat.size > MAX_STATUS_BYTES) {
+      result.unreadable.add(serviceName);
       result.diagnostics.push(
         ignoredRecord(file, stat.isFile() ? 'the file is too large' : 'not a regular file'),
       );
@@ -76,7 +93,6 @@ export async function readApplied(root: string, cache?: AppliedRecordCache): Pro
     }
     const bytes = await readFile(absolute);
     const hash = hashBytes(bytes);
-    const serviceName = name.slice(0, -'.yaml'.length);
     const known = cache?.get(serviceName, hash);
     if (known) {
       result.applied.set(serviceName, known);
@@ -86,8 +102,12 @@ export async function readApplied(root: string, cache?: AppliedRecordCache): Pro
     const parsed = parseStatusRecord(bytes.toString('utf8'), file);
     result.diagnostics.push(...parsed.diagnostics);
     const record = parsed.record;
-    if (!record) continue;
+    if (!record) {
+      result.unreadable.add(serviceName);
+      continue;
+    }
     if (`${record.serviceName}.yaml` !== name) {
+      result.unreadable.add(serviceName);
       result.diagnostics.push(
         ignoredRecord(file, `serviceName ${record.serviceName} does not match the file name`),
       );

@@ -73,6 +73,11 @@ export interface PlanInput {
   observed: ReadonlyMap<string, Observation>;
   /** Valid status records per serviceName (corrupted ones are left out, with a diagnostic). */
   applied: ReadonlyMap<string, StatusRecord>;
+  /**
+   * Servers whose status record existed in git but cannot be recovered (recover-records.ts): a
+   * reinstall of theirs is held as `status-record-lost`, never decided as first sight.
+   */
+  lostRecords?: ReadonlySet<string>;
   /** Template names of the catalog; undefined when not observed (then any non-empty os counts as known). */
   catalog?: readonly string[] | undefined;
   /** Milliseconds since the epoch: the instant the plan is made for. */

@@ -257,6 +257,7 @@ function fromPlan(
     case 'last-attempt-failed':
       return d('failed');
     case 'os-unknown':
+    case 'status-record-lost':
       return d('unknown');
     case 'protected':
       return d(observation?.os && observation.os === entry.to?.operatingSystem ? 'ready' : 'unknown');

@@ -121,9 +121,9 @@ export const APPLY_CODES = {
   },
   'journal-entry-corrupt': {
     summary:
-      'An entry of the intent journal in the state directory cannot be read; its server is reconciled with the task list before anything is posted.',
+      "An entry of the intent journal cannot be read. It is resolved from OVHcloud's task list and the status record: with no reinstall task since it was written, or one the status record holds, it is moved to intents/quarantine/ and reported once; otherwise it blocks its (server, digest) and the message names the task to check.",
     action:
-      "Nothing usually; delete the file named in the message once the server's task is known to be finished.",
+      'While it blocks: check the task named in the message in the OVHcloud control panel (wait for a running one to end); once the outcome is known, move the file to intents/quarantine/ in the state directory (do not delete it). Quarantined files can be removed after review.',
     exitCode: 1,
   },
 } as const satisfies CodeTable;

@@ -123,8 +123,24 @@ export const PLAN_CODES = {
     exitCode: 1,
   },
   'status-record-invalid': {
-    summary: 'A status/SERVICE.yaml file cannot be read; the planner treats the server as having no record.',
-    action: 'Restore the file from git history or delete it; the next cycle rewrites it.',
+    summary:
+      'A status/SERVICE.yaml file cannot be read. It never counts as first sight: the last valid version in git history stands in (status-record-recovered), else the server is held (status-record-lost).',
+    action:
+      'Do not delete the file. Revert the commit that broke it (`git log -- status/SERVICE.yaml`); the daemon also rewrites it from memory or history.',
+    exitCode: 1,
+  },
+  'status-record-recovered': {
+    summary:
+      'status/SERVICE.yaml is missing or unreadable; its last valid version in git history (the commit is named) is used instead, and the daemon commits it back.',
+    action:
+      'Nothing if the daemon runs; otherwise restore the file from the named commit (`git checkout COMMIT -- status/SERVICE.yaml`).',
+    exitCode: 0,
+  },
+  'status-record-lost': {
+    summary:
+      'The status record existed in git history but no valid version can be recovered: no reinstall starts for the server (a lost record never counts as first sight). The daemon records the hold; it lasts until the record is restored or a reviewed commit changes the spec.',
+    action:
+      'Restore status/SERVICE.yaml from a commit of `git log -- status/SERVICE.yaml`, or change the spec (e.g. bump reinstall.generation) to ask for a reinstall explicitly.',
     exitCode: 1,
   },
   'window-invalid': {
@@ -137,5 +153,9 @@ export const PLAN_CODES = {
 /** A reason code of a plan entry: one per server, DESIGN.md section 2. */
 export type PlanReason = Exclude<
   keyof typeof PLAN_CODES,
-  'history-rewritten' | 'signature-invalid' | 'status-record-invalid' | 'window-invalid'
+  | 'history-rewritten'
+  | 'signature-invalid'
+  | 'status-record-invalid'
+  | 'status-record-recovered'
+  | 'window-invalid'
 >;

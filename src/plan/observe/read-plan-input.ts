@@ -16,6 +16,7 @@ import { loadSchemas } from '../../validate/schema-files.js';
 import { decideServer } from '../decide.js';
 import { specDigest } from '../digest.js';
 import { readApplied, STATUS_DIR, type AppliedRecordCache, type AppliedRecords } from '../read-applied.js';
+import { recoverLostRecords, type RecordHistory } from '../recover-records.js';
 import type { InvalidEntry, Observation, PlanAction, PlanInput } from '../types.js';
 import type { ObservationCache } from './cache.js';
 import { forgetOtherServers, type ObserveLifetimes } from './cached-values.js';
@@ -40,6 +41,12 @@ export interface ReadPlanInputOptions {
   parallel?: false;
   /** Keeps parsed status records between reads (same: the daemon passes one for its lifetime). */
   recordCache?: AppliedRecordCache;
+  /**
+   * Git history of the status records: a missing or unreadable record of a managed server is
+   * taken from its last valid version, or the server is held (recover-records.ts). Without it, a
+   * missing record is first sight (outside git only).
+   */
+  recordHistory?: RecordHistory;
   lifetimes?: Partial<ObserveLifetimes>;
   concurrency?: number;
   /**
@@ -55,6 +62,8 @@ export interface GatheredPlanInput {
   observation: ObserveResult;
   /** Number of API calls that failed (each is also an error diagnostic of the plan). */
   apiErrors: number;
+  /** Servers whose record was taken from git history (the daemon commits them back). */
+  recoveredRecords: ReadonlyMap<string, string>;
 }
 
 /** Reads specs and status records, observes the API, and assembles the PlanInput. */
@@ -69,6 +78,13 @@ export async function readPlanInput(options: ReadPlanInputOptions): Promise<Gath
     ...parallel,
   });
   const records = await readApplied(repo, options.recordCache);
+  if (options.recordHistory) {
+    await recoverLostRecords(
+      records,
+      first.specs.map((s) => s.serviceName),
+      options.recordHistory,
+    );
+  }
   const now = clock.now();
   const offline = api === undefined;
   options.onPolicy?.(first.policy);
@@ -116,12 +132,13 @@ export async function readPlanInput(options: ReadPlanInputOptions): Promise<Gath
     policy: fleet.policy,
     observed: observation.observed,
     applied: records.applied,
+    lostRecords: records.lost,
     catalog: observation.catalog,
     now,
     revision: options.revision,
     diagnostics,
   };
-  return { input, observation, apiErrors: observation.errors.length };
+  return { input, observation, apiErrors: observation.errors.length, recoveredRecords: records.recovered };
 }
 
 /** Every server a spec names (valid or not) and every server with a record. */

@@ -1,0 +1,192 @@
+/**
+ * Issue 11, confirmed failure 1: the intent journal guards ONE attempt against a second post of
+ * that attempt, and never stands in for a reinstall that a later commit asks for. Through
+ * applyPlan with the fake API (the daemon-level proof is test/daemon/revert-reapply.test.ts), and
+ * the pure rules of src/apply/journal-attempts.ts with generated journals.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/apply/apply-plan.js';
+import type { IntentEntry, IntentState } from '../../src/apply/intent-journal.js';
+import { settledEntries, unrecordedAttempt } from '../../src/apply/journal-attempts.js';
+import { VirtualClock } from '../../src/core/virtual-clock.js';
+import type { StatusRecord } from '../../src/status/types.js';
+import { FakeOvhApi } from './fake-ovh-api.js';
+import { FAST_FOLLOW, FAST_POST, entry, makeDeps, makeSpec, planOf, tempStateDir } from './helpers.js';
+
+const SN = 'ns900.ip-51-75-1.eu';
+const opts = { wait: true, follower: FAST_FOLLOW, post: FAST_POST };
+
+/** Digest and spec of version `v` of the server's spec: A = debian12_64, B = ubuntu. */
+const VERSIONS = {
+  A: { os: 'debian12_64', digest: `sha256:${'a'.repeat(64)}` },
+  B: { os: 'ubuntu2404-server_64', digest: `sha256:${'b'.repeat(64)}` },
+  A2: { os: 'debian12_64', digest: `sha256:${'c'.repeat(64)}` }, // A with reinstall.generation bumped
+} as const;
+type Version = keyof typeof VERSIONS;
+
+/** One `ovh-fleet apply --yes --wait` of version `v` on a shared state directory, without status records. */
+async function applyVersion(world: { clock: VirtualClock; api: FakeOvhApi; stateDir: string }, v: Version) {
+  const { os, digest } = VERSIONS[v];
+  const plan = planOf([entry(SN, 'reinstall', 'spec-changed', { digest, to: { operatingSystem: os } })]);
+  const deps = await makeDeps(world.api, world.clock, [makeSpec(SN, os)], {}, world.stateDir);
+  return world.clock.runUntil(applyPlan(plan, deps, opts), 3_600_000, 1_000);
+}
+
+async function world() {
+  const clock = new VirtualClock();
+  const api = new FakeOvhApi(clock);
+  api.addServer(SN);
+  return { clock, api, stateDir: await tempStateDir() };
+}
+
+describe('the journal guards one attempt, never a later request', () => {
+  it('A → B → A posts A again and reports it done by its own task', async () => {
+    const w = await world();
+    for (const v of ['A', 'B'] as const) await applyVersion(w, v);
+
+    const revert = await applyVersion(w, 'A');
+
+    expect(w.api.posts(SN).map((c) => c.body?.operatingSystem)).toEqual([
+      'debian12_64',
+      'ubuntu2404-server_64',
+      'debian12_64',
+    ]);
+    expect(revert.outcomes[0]).toMatchObject({ result: 'done', code: 'reinstall-done', posted: true });
+    expect(w.api.servers.get(SN)?.os).toBe('debian12_64');
+  });
+
+  it('A → B → A → B posts four times, and a generation bump posts once more', async () => {
+    const w = await world();
+    for (const v of ['A', 'B', 'A', 'B', 'A2'] as const) await applyVersion(w, v);
+
+    expect(w.api.posts(SN)).toHaveLength(5);
+  });
+
+  it('the same attempt is never posted twice: applying A again before git knows it ended stands in', async () => {
+    const w = await world();
+    const first = await applyVersion(w, 'A');
+
+    const again = await applyVersion(w, 'A');
+
+    expect(w.api.posts(SN)).toHaveLength(1);
+    expect(again.outcomes[0]).toMatchObject({
+      result: 'done',
+      posted: false,
+      taskId: first.outcomes[0]?.taskId,
+    });
+    expect(again.outcomes[0]?.message).toMatch(/already applied by an earlier run/);
+  });
+
+  it('once the status record holds the attempt, the journal no longer stands in', async () => {
+    const w = await world();
+    const first = await applyVersion(w, 'A');
+    const taskId = first.outcomes[0]?.taskId ?? null;
+    const plan = planOf([
+      entry(SN, 'reinstall', 'spec-changed', {
+        digest: VERSIONS.A.digest,
+        to: { operatingSystem: 'debian12_64' },
+      }),
+    ]);
+    const records = new Map([[SN, recordWith(VERSIONS.A.digest, taskId, 'failed')]]);
+    const deps = await makeDeps(w.api, w.clock, [makeSpec(SN)], { records }, w.stateDir);
+
+    await w.clock.runUntil(applyPlan(plan, deps, opts), 3_600_000, 1_000);
+
+    expect(w.api.posts(SN)).toHaveLength(2);
+  });
+});
+
+function recordWith(
+  digest: string,
+  taskId: number | null,
+  result: 'done' | 'failed' | 'running',
+): StatusRecord {
+  return {
+    serviceName: SN,
+    phase: result === 'running' ? 'reinstalling' : result === 'done' ? 'ready' : 'failed',
+    reason: 'in-sync',
+    message: '',
+    since: '2026-01-01T00:00:00.000Z',
+    spec: null,
+    desiredDigest: digest,
+    observedOs: null,
+    task: null,
+    lastApplied: null,
+    lastAttempt: {
+      digest,
+      result,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: null,
+      taskId,
+      message: null,
+    },
+    attempts: [],
+    lastError: null,
+  };
+}
+
+const STATES: IntentState[] = ['intended', 'posted', 'ambiguous', 'not-posted', 'finished'];
+const arbEntry = fc
+  .record({
+    server: fc.constantFrom('s1', 's2'),
+    digest: fc.constantFrom('sha256:a', 'sha256:b'),
+    state: fc.constantFrom(...STATES),
+    adopted: fc.boolean(),
+    at: fc.integer({ min: 0, max: 1000 }),
+    result: fc.constantFrom('done' as const, 'failed' as const),
+  })
+  .map((g): IntentEntry => ({
+    formatVersion: 1,
+    id: `${g.server}__${g.at}`,
+    serviceName: g.server,
+    digest: g.digest,
+    planHash: 'sha256:p',
+    revision: 'r',
+    operatingSystem: 'debian12_64',
+    createdAtMs: g.at,
+    priorTaskIds: [],
+    state: g.state,
+    taskId: g.state === 'not-posted' || g.state === 'intended' ? null : g.at + 1,
+    adopted: g.adopted,
+    outcome: g.state === 'finished' ? { result: g.result, code: 'x', message: '', finishedAt: 'now' } : null,
+    updatedAtMs: g.at,
+  }));
+const arbJournal = fc.uniqueArray(arbEntry, { selector: (e) => `${e.serviceName}${e.createdAtMs}` });
+
+describe('journal-attempts rules (generated journals)', () => {
+  it('only the newest touching entry can stand in, and only an unrecorded finished attempt of ours', () => {
+    fc.assert(
+      fc.property(arbJournal, fc.option(fc.integer({ min: 0, max: 1001 })), (entries, recordedTask) => {
+        const record = recordedTask === null ? undefined : recordWith('sha256:a', recordedTask, 'done');
+        const standing = unrecordedAttempt(entries, 's1', record);
+        if (standing === null) return;
+        const newer = entries.filter(
+          (e) => e.serviceName === 's1' && e.state !== 'not-posted' && e.createdAtMs > standing.createdAtMs,
+        );
+        expect(newer).toEqual([]);
+        expect(standing).toMatchObject({ serviceName: 's1', state: 'finished', adopted: false });
+        expect(standing.taskId).not.toBe(recordedTask);
+      }),
+    );
+  });
+
+  it('pruning never removes an open entry nor the attempt that still stands in, and changes no decision', () => {
+    fc.assert(
+      fc.property(arbJournal, fc.option(fc.integer({ min: 0, max: 1001 })), (entries, recordedTask) => {
+        const records = new Map<string, StatusRecord>();
+        if (recordedTask !== null) records.set('s1', recordWith('sha256:a', recordedTask, 'done'));
+        const settled = new Set(settledEntries(entries, records));
+        const kept = entries.filter((e) => !settled.has(e));
+        for (const e of settled) expect(['not-posted', 'finished']).toContain(e.state);
+        for (const server of ['s1', 's2']) {
+          expect(unrecordedAttempt(kept, server, records.get(server))).toBe(
+            unrecordedAttempt(entries, server, records.get(server)),
+          );
+        }
+        // A server without a record in git keeps its whole journal.
+        expect([...settled].some((e) => !records.has(e.serviceName))).toBe(false);
+      }),
+    );
+  });
+});
