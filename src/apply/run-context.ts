@@ -178,7 +178,7 @@ export class RunContext {
   }
 
   private async follow(task: TrackedTask): Promise<void> {
-    const { api, clock, journal } = this.deps;
+    const { api, clock } = this.deps;
     if (!this.options.wait) {
       const seen = await readTask(api, task.serviceName, task.taskId, 'follow');
       if (seen && ['init', 'todo', 'doing'].includes(seen.status)) {
@@ -216,7 +216,21 @@ export class RunContext {
     if (outcome.result === 'done') this.recordDuration(outcome.endedAt - outcome.startedAt);
     const mapped = FOLLOW_RESULTS[outcome.result];
     if (mapped.result === 'failed' && task.intent) this.gate.recordFailure();
-    if (outcome.result !== 'interrupted') this.gate.release(task.serviceName);
+    // The slot is freed only once the outcome is journaled and reported, so that no observer sees
+    // the next start before the end whose slot it takes.
+    try {
+      await this.recordEnd(task, outcome, mapped);
+    } finally {
+      if (outcome.result !== 'interrupted') this.gate.release(task.serviceName);
+    }
+  }
+
+  private async recordEnd(
+    task: TrackedTask,
+    outcome: FollowOutcome,
+    mapped: (typeof FOLLOW_RESULTS)[keyof typeof FOLLOW_RESULTS],
+  ): Promise<void> {
+    const { journal } = this.deps;
     if (task.intent && outcome.result !== 'interrupted') {
       await journal.update(task.intent, {
         state: 'finished',
