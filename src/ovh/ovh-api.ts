@@ -19,7 +19,7 @@ import type {
 /**
  * Who is asking, so that a shared request budget serves the urgent first: `write` (reinstall
  * posts and their preflight), `follow` (running tasks), `plan` (observing servers for a plan),
- * `background` (catalog, drift refresh). Lower in this list waits longer.
+ * `background` (catalog, `status` reads). Lower in this list waits longer.
  */
 export type RequestPriority = 'write' | 'follow' | 'plan' | 'background';
 
