@@ -20,9 +20,15 @@ export const APPLY_CODES = {
   },
   'state-dir-locked': {
     summary:
-      'Another ovh-fleet apply or daemon holds the state directory (its lock file names a running process): nothing was done.',
+      'Another ovh-fleet apply or daemon holds the state directory (a kernel lock on <state-dir>/lock, released when that process ends, however it ends): nothing was done.',
     action:
-      'Wait for it to end, or stop it. If the process named in the lock file is not ovh-fleet (its pid was reused), delete the lock file.',
+      'Wait for it to end, or stop it (lock.owner names it). Never delete the lock file: the lock is freed by the kernel, there is no stale lock to clean up.',
+    exitCode: 1,
+  },
+  'state-lock-unavailable': {
+    summary:
+      'The state directory lock could not be taken because flock(1) (util-linux) is missing or failed: nothing was done.',
+    action: 'Install util-linux (it provides flock; Debian and the node images have it) and run again.',
     exitCode: 1,
   },
   'secret-missing': {
