@@ -47,6 +47,11 @@ export interface OvhApi {
   reinstall(serviceName: string, body: ReinstallBody, options?: CallOptions): Promise<TaskResponse>;
   listTasks(serviceName: string, filter?: TaskFilter, options?: CallOptions): Promise<number[]>;
   getTask(serviceName: string, taskId: number, options?: CallOptions): Promise<ServerTask>;
+  /**
+   * OVHcloud's clock (`GET /auth/time`, unauthenticated), in milliseconds since the epoch (the
+   * API answers whole seconds). Task dates are in this clock, not in ours.
+   */
+  getApiTime(options?: CallOptions): Promise<number>;
   /** `null` when the server is not being installed (OVHcloud answers 404 then). */
   getInstallProgress(serviceName: string, options?: CallOptions): Promise<InstallProgress | null>;
 }

@@ -174,7 +174,11 @@ function serve(
   let result: ApiAnswer | SimHttpError;
   try {
     result = handleApi(
-      { state: ctx.state, taskFailureRate: () => ctx.faults.current.taskFailureRate },
+      {
+        state: ctx.state,
+        taskFailureRate: () => ctx.faults.current.taskFailureRate,
+        taskListLagMs: () => ctx.faults.current.taskListLagMs,
+      },
       { method, path, query: url.searchParams, body: parsed.value },
     );
   } catch (error) {
@@ -183,6 +187,7 @@ function serve(
   }
   if (fault.kind !== 'none') return applyFault(fault, answer, drop);
   if (result instanceof SimHttpError) return fail(result);
+  if (isReinstallPost(method, path) && ctx.faults.drawLostReinstallAnswer()) return drop();
   answer(result.status, result.body);
 }
 

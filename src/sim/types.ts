@@ -72,6 +72,17 @@ export interface FaultConfig {
   ambiguousWrites: boolean;
   /** Accepted distance between X-Ovh-Timestamp and the sim clock, in seconds; 0 = not checked. */
   timestampToleranceSec: number;
+  /**
+   * Lag of the task list: `GET …/task` leaves out tasks created less than this many ms of sim
+   * time ago (a stale cached list). `GET …/task/{id}`, TaskAlreadyExists and install/status
+   * still see them. 0 = no lag.
+   */
+  taskListLagMs: number;
+  /**
+   * Share of `POST …/reinstall` whose task IS created but whose answer is lost (the connection is
+   * dropped): an ambiguous write on its own, without touching other requests.
+   */
+  lostReinstallAnswers: number;
 }
 
 /** One API request the simulator received (never `/_sim/` requests). */

@@ -73,8 +73,9 @@ export const APPLY_CODES = {
   },
   'reinstall-unconfirmed': {
     summary:
-      'A reinstall request failed ambiguously and the task list did not show a task for it after several looks: not posted again in this run.',
-    action: 'Nothing; the next run looks at the task list again before deciding.',
+      "A reinstall request failed ambiguously (or an earlier run was interrupted before its answer) and the task list, which may lag, does not show a task for it yet: nothing is posted for the server until the list is settled (10 minutes after the request, OVHcloud's clock) or shows the task.",
+    action:
+      'Nothing; the next runs look at the task list again and either follow the task or post once the list is settled.',
     exitCode: 1,
   },
   'task-adopted': {

@@ -191,5 +191,6 @@ function offlineApi(): OvhApi {
     listTasks: refuse,
     getTask: refuse,
     getInstallProgress: refuse,
+    getApiTime: refuse,
   };
 }
