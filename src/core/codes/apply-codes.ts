@@ -116,7 +116,7 @@ export const APPLY_CODES = {
   },
   'task-timeout': {
     summary:
-      'The reinstall task did not end within the overall timeout (default 2 hours): recorded as failed.',
+      'The reinstall task did not end within the overall timeout (default 2 hours): `apply --wait` records it as failed; the daemon keeps following it and reports it stuck (slow, not failed).',
     action: 'Look at the task in the OVHcloud control panel; the next run adopts it if it still runs.',
     exitCode: 1,
   },
