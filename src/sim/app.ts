@@ -4,7 +4,7 @@
  * and the drawn faults, serve, add latency, answer with `X-Ovh-QueryID`, record the request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate } from './auth.js';
+import { authenticate, hasAccessRules } from './auth.js';
 import { handleApi, isPublicRoute, isReinstallPost, type ApiAnswer } from './api-routes.js';
 import { handleControl } from './control.js';
 import { SimHttpError, classError } from './error-templates.js';
@@ -133,7 +133,7 @@ function serve(
   if (tooLarge) return fail(classError(413, 'Client::RequestEntityTooLarge', 'Request body is too large'));
 
   try {
-    if (!isPublicRoute(method, path)) {
+    if (!isPublicRoute(method, path) || hasAccessRules(ctx.credentials, consumerKey)) {
       authenticate(
         {
           method,

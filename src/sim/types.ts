@@ -46,6 +46,20 @@ export interface SimCredentials {
   consumerKey: string;
   /** A consumer key granted GET calls only; anything else gets 403 NOT_GRANTED_CALL. */
   readOnlyConsumerKey: string;
+  /**
+   * More consumer keys, each granted only the calls its access rules match (OVHcloud's
+   * `accessRules` of POST /auth/credential: a method and a path where `*` matches anything,
+   * slashes included). A signed call such a key makes is checked even on the unauthenticated
+   * catalog routes (the cautious reading: whether OVHcloud checks them there is not recorded).
+   */
+  accessRules?: Record<string, readonly SimAccessRule[]>;
+}
+
+/** One access rule of a consumer key. */
+export interface SimAccessRule {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Without the /1.0 prefix, e.g. `/dedicated/server/*`. */
+  path: string;
 }
 
 /**
