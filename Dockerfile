@@ -12,8 +12,9 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM ${NODE_IMAGE} AS runtime
+# util-linux (essential in Debian, named to be explicit) provides flock(1): the state directory lock.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git openssh-client ca-certificates tini \
+ && apt-get install -y --no-install-recommends git openssh-client ca-certificates tini util-linux \
  && rm -rf /var/lib/apt/lists/*
 # MALLOC_ARENA_MAX and --optimize-for-size: the daemon's memory settings (docs/operations.md#memory),
 # the same as the systemd unit's.

@@ -17,7 +17,7 @@ import { DEFAULT_SKEW_MS } from './our-task.js';
 import { type PostOptions } from './post-reinstall.js';
 import { buildReinstallBody } from './reinstall-body.js';
 import { RolloutGate } from './rollout-gate.js';
-import { RunContext, type TrackedTask } from './run-context.js';
+import { IntentUnsettledError, RunContext, type TrackedTask } from './run-context.js';
 
 /** Defaults of the POST's ambiguity handling. */
 export const DEFAULT_POST_OPTIONS: PostOptions = {
@@ -92,14 +92,16 @@ async function reconcileJournal(ctx: RunContext, entries: readonly IntentEntry[]
       let task;
       try {
         task = await ctx.findOurTask(intent);
-      } catch {
-        handled.add(intent.serviceName); // unreadable now: never post over an unresolved intent
+      } catch (error) {
+        handled.add(intent.serviceName); // unreadable or unsettled: never post over an unresolved intent
         ctx.record(
           ctx.notStarted(
             intent.serviceName,
             intent.digest,
             'reinstall-unconfirmed',
-            'the task list could not be read to resolve an earlier intent',
+            error instanceof IntentUnsettledError
+              ? error.message
+              : 'the task list could not be read to resolve an earlier intent',
           ),
         );
         continue;

@@ -47,6 +47,12 @@ export interface IntentEntry {
   /** When the intent was recorded (executor clock), milliseconds since the epoch. */
   createdAtMs: number;
   /**
+   * OVHcloud's clock (`GET /auth/time`) read right before the intent was recorded, in ms; task
+   * dates are compared with it, never with our clock (see our-task.ts). Absent in entries
+   * written by older versions (then our clock with a skew allowance stands in).
+   */
+  apiTimeMs?: number;
+  /**
    * Reinstall task ids that existed on the server when the preflight looked, just before the
    * POST. A task not in this list, started at or after the intent (within the skew allowance),
    * is ours.
@@ -80,7 +86,7 @@ export interface JournalContents {
 /** Fields given when recording a new intent. */
 export type NewIntent = Pick<
   IntentEntry,
-  'serviceName' | 'digest' | 'planHash' | 'revision' | 'operatingSystem' | 'priorTaskIds'
+  'serviceName' | 'digest' | 'planHash' | 'revision' | 'operatingSystem' | 'priorTaskIds' | 'apiTimeMs'
 >;
 
 const DAY_MS = 86_400_000;
@@ -244,6 +250,7 @@ function validateEntry(data: unknown): IntentEntry {
     if (typeof e[field] !== 'string') fail(field);
   }
   for (const field of ['createdAtMs', 'updatedAtMs']) if (typeof e[field] !== 'number') fail(field);
+  if (e.apiTimeMs !== undefined && typeof e.apiTimeMs !== 'number') fail('apiTimeMs');
   if (!Array.isArray(e.priorTaskIds) || !e.priorTaskIds.every((id) => typeof id === 'number')) {
     fail('priorTaskIds');
   }

@@ -1,8 +1,11 @@
 /**
  * One reinstall start: preflight on fresh data, the intent recorded durably, the POST, and the
- * resolution of whatever the POST's answer leaves unclear. The POST is sent again only once the
- * task list has shown that the previous one created nothing; TaskAlreadyExists adopts the
- * running task. Holds the secret-bearing body only for the POST itself.
+ * resolution of whatever the POST's answer leaves unclear. After an ambiguous answer the POST is
+ * sent again only once the task list is proven to show everything up to that POST (read at least
+ * `settleMs` after it, OVHcloud's clock: our-task.ts); until then the intent stays `ambiguous` and
+ * a later run resolves it. TaskAlreadyExists is never what stands between us and a second
+ * reinstall. TaskAlreadyExists adopts the running task. Holds the secret-bearing body only for
+ * the POST itself.
  */
 import type { ErrorCode } from '../core/codes/registry.js';
 import type { Clock } from '../core/clock.js';
@@ -10,7 +13,7 @@ import { OvhApiError } from '../ovh/errors.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import type { ReinstallBody, TemplateInfo } from '../ovh/types.js';
 import type { IntentEntry, IntentJournal } from './intent-journal.js';
-import { resolveAmbiguous } from './our-task.js';
+import { DEFAULT_SETTLE_MS, resolveAmbiguous } from './our-task.js';
 import { findRunningReinstall, preflight, type FinishedTasks } from './preflight.js';
 
 /** Knobs of the POST and of the resolution of ambiguous answers. */
@@ -23,6 +26,8 @@ export interface PostOptions {
   ambiguityDelayMs: number;
   /** See our-task.ts. */
   skewMs: number;
+  /** See our-task.ts; default DEFAULT_SETTLE_MS. */
+  settleMs?: number;
 }
 
 /** What one start gave. */
@@ -60,7 +65,10 @@ export async function startReinstall(request: StartRequest, deps: StartDeps): Pr
   for (let attempt = 1; attempt <= options.maxPostAttempts; attempt++) {
     if (attempt > 1) await clock.sleep(options.ambiguityDelayMs);
     let check;
+    let apiTimeMs: number;
     try {
+      // OVHcloud's clock, before the task list is read: the intent's time for task matching.
+      apiTimeMs = await api.getApiTime({ priority: 'write' });
       check = await preflight(
         api,
         serviceName,
@@ -88,6 +96,7 @@ export async function startReinstall(request: StartRequest, deps: StartDeps): Pr
       revision: request.revision,
       operatingSystem: body.operatingSystem,
       priorTaskIds: check.priorTaskIds,
+      apiTimeMs,
     });
     try {
       const answer = await api.reinstall(serviceName, body, { priority: 'write' });
@@ -116,12 +125,13 @@ export async function startReinstall(request: StartRequest, deps: StartDeps): Pr
         continue;
       }
       intent = await journal.update(intent, { state: 'ambiguous' });
-      let task;
+      let resolution;
       try {
-        task = await resolveAmbiguous(api, clock, intent, {
+        resolution = await resolveAmbiguous(api, clock, intent, {
           checks: options.ambiguityChecks,
           delayMs: options.ambiguityDelayMs,
           skewMs: options.skewMs,
+          settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
         });
       } catch {
         // The task list could not be read: the intent stays ambiguous for the next run to resolve.
@@ -131,14 +141,24 @@ export async function startReinstall(request: StartRequest, deps: StartDeps): Pr
           intent,
         };
       }
-      if (task) {
+      const why = error instanceof Error ? error.message : String(error);
+      if (resolution.kind === 'found') {
+        const { task } = resolution;
         intent = await journal.update(intent, { state: 'posted', taskId: task.taskId });
         return { kind: 'posted', taskId: task.taskId, startDate: task.startDate, intent };
+      }
+      if (resolution.kind === 'unsettled') {
+        // The list may not show the task yet: the intent stays ambiguous, nothing is posted again.
+        return {
+          kind: 'unconfirmed',
+          message: `POST failed ambiguously (${why}) and the task list, which may lag, shows no task for it yet: nothing is posted again for this server before ${new Date(resolution.settledAtMs).toISOString()} (OVHcloud's clock)`,
+          intent,
+        };
       }
       intent = await journal.update(intent, { state: 'not-posted' });
       last = {
         kind: 'unconfirmed',
-        message: `POST failed ambiguously (${error instanceof Error ? error.message : String(error)}) and no task came of it`,
+        message: `POST failed ambiguously (${why}) and no task came of it`,
         intent,
       };
     }

@@ -10,7 +10,7 @@ import type { Plan, PlanServer } from '../plan/types.js';
 import type { ApplyDeps, ApplyOptions, ApplyOutcome, ApplyResult } from './apply-types.js';
 import type { FollowOutcome } from './follow-types.js';
 import type { IntentEntry } from './intent-journal.js';
-import { findOurTask } from './our-task.js';
+import { DEFAULT_SETTLE_MS, resolveIntent, type IntentKey } from './our-task.js';
 import { startReinstall, type PostOptions } from './post-reinstall.js';
 import { findRunningReinstall, readTask, type FinishedTasks } from './preflight.js';
 import type { RolloutGate } from './rollout-gate.js';
@@ -37,6 +37,11 @@ const FOLLOW_RESULTS: Record<FollowOutcome['result'], { result: ApplyResult; cod
   timeout: { result: 'failed', code: 'task-timeout' },
   interrupted: { result: 'running', code: 'follow-interrupted' },
 };
+
+/** An earlier intent's task list cannot be believed yet (it may lag); the message says until when. */
+export class IntentUnsettledError extends Error {
+  override readonly name = 'IntentUnsettledError';
+}
 
 /** One run's shared state; see the module comment. */
 export class RunContext {
@@ -84,10 +89,20 @@ export class RunContext {
     };
   }
 
-  findOurTask(
-    intent: Pick<IntentEntry, 'serviceName' | 'priorTaskIds' | 'createdAtMs'>,
-  ): Promise<ServerTask | null> {
-    return findOurTask(this.deps.api, intent, this.post.skewMs);
+  /**
+   * The task of an earlier intent, or null when the task list proves there is none; throws
+   * {@link IntentUnsettledError} while the list may still lag behind that intent's POST.
+   */
+  async findOurTask(intent: IntentKey): Promise<ServerTask | null> {
+    const resolution = await resolveIntent(this.deps.api, intent, {
+      skewMs: this.post.skewMs,
+      settleMs: this.post.settleMs ?? DEFAULT_SETTLE_MS,
+    });
+    if (resolution.kind === 'found') return resolution.task;
+    if (resolution.kind === 'absent') return null;
+    throw new IntentUnsettledError(
+      `an earlier reinstall request of this server may have created a task the task list does not show yet: nothing is posted for it before ${new Date(resolution.settledAtMs).toISOString()} (OVHcloud's clock)`,
+    );
   }
 
   findRunning(serviceName: string): ReturnType<typeof findRunningReinstall> {

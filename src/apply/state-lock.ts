@@ -1,20 +1,32 @@
 /**
  * The lock of a state directory: two applies, or an apply and a daemon, must never work on the
- * same intent journal at once (each would post what the other is about to post). The lock is the
- * file `<stateDir>/lock`, created with O_EXCL (`wx`), holding the owner's pid, host and start
- * time. A lock whose pid no longer runs on this host is stale: it is broken under a second
- * O_EXCL file (`lock.break`) so that two processes never break it at once, re-read, and removed.
- * A lock from another host, or of a pid that runs, is respected.
+ * same intent journal at once (each would post what the other is about to post).
+ *
+ * The lock is a kernel lock, `flock(2)` on `<stateDir>/lock`, held by a child `flock(1)`
+ * (util-linux) that waits on a pipe from this process: `flock -xn lock -c 'echo locked; exec cat'`.
+ * The kernel releases the lock when the last holder of the file descriptor exits, and the child
+ * exits as soon as its stdin pipe closes, which the kernel does when this process ends, however
+ * it ends (SIGKILL, crash, OOM). So there is no stale lock to detect: no pid, no hostname, no
+ * breaking of someone else's lock, and a recreated container (another hostname) is never locked
+ * out. The lock file is never deleted nor renamed (that would let two processes lock two
+ * different inodes). The child runs in its own session, so a Ctrl-C on the terminal does not
+ * reach it. `<stateDir>/lock.owner` names the holder for the diagnostic only; it decides nothing.
  */
+import { spawn } from 'node:child_process';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { FleetError } from '../core/errors.js';
+import { writeFileDurably } from './atomic-file.js';
 
-/** The lock file's name inside the state directory. */
+/** The lock file's name inside the state directory (locked with flock, never removed). */
 export const LOCK_FILE = 'lock';
+/** Who holds the lock, for the diagnostic only. */
+export const LOCK_OWNER_FILE = 'lock.owner';
+/** flock(1): util-linux, Essential in Debian (present in the node:*-bookworm-slim images). */
+export const FLOCK_COMMAND = 'flock';
 
-/** What the lock file holds (JSON). */
+/** What the owner file holds (JSON). */
 export interface LockOwner {
   pid: number;
   hostname: string;
@@ -28,119 +40,98 @@ export interface LockOwner {
 export interface StateLock {
   readonly path: string;
   readonly owner: LockOwner;
-  /** Removes the lock file if it is still ours; idempotent. */
+  /** Releases the lock (closes the pipe, waits for the child to end); idempotent. */
   release(): Promise<void>;
 }
 
-/** Options of {@link acquireStateLock} (tests inject the process facts). */
+/** Options of {@link acquireStateLock}. */
 export interface LockOptions {
   purpose: string;
-  pid?: number;
-  hostname?: string;
+  /** Wait for the holder to release it instead of failing at once (tests, and nothing else). */
+  wait?: boolean;
   now?: () => number;
-  /** Whether `pid` runs on this host; default: `process.kill(pid, 0)`. */
-  isAlive?: (pid: number) => boolean;
 }
+
+/** flock's exit code when the lock is held by someone else (-E). */
+const CONFLICT_EXIT = 75;
+const READY = 'locked\n';
 
 /** Takes the lock of `stateDir` or throws FleetError `state-dir-locked` naming the holder. */
 export async function acquireStateLock(stateDir: string, options: LockOptions): Promise<StateLock> {
-  const pid = options.pid ?? process.pid;
-  const host = options.hostname ?? osHostname();
-  const isAlive = options.isAlive ?? pidRuns;
   const path = join(stateDir, LOCK_FILE);
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const child = spawn(
+    FLOCK_COMMAND,
+    [
+      '--exclusive',
+      ...(options.wait ? [] : ['--nonblock']),
+      '--conflict-exit-code',
+      String(CONFLICT_EXIT),
+      path,
+      '-c',
+      'echo locked; exec cat >/dev/null',
+    ],
+    { stdio: ['pipe', 'pipe', 'pipe'], detached: true },
+  );
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', () => resolve(null));
+  });
+  const outcome = await new Promise<'locked' | 'conflict' | { failed: string }>((resolve) => {
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      if (out.startsWith(READY)) resolve('locked');
+    });
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    child.once('error', (error) => resolve({ failed: error.message }));
+    child.once('exit', (code) =>
+      resolve(code === CONFLICT_EXIT ? 'conflict' : { failed: `flock exited with ${code}: ${err.trim()}` }),
+    );
+  });
+  if (outcome === 'conflict') throw lockedError(path, await readOwner(stateDir));
+  if (outcome !== 'locked') {
+    child.kill('SIGKILL');
+    throw new FleetError(
+      'state-lock-unavailable',
+      `the state directory lock ${path} could not be taken with ${FLOCK_COMMAND}(1): ${outcome.failed}`,
+      { details: { lockFile: path } },
+    );
+  }
+  // The child must not keep this process alive, and must die with it (its stdin closes then).
+  child.stdout.destroy();
+  child.stderr.destroy();
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void }).unref?.();
   const owner: LockOwner = {
-    pid,
-    hostname: host,
+    pid: process.pid,
+    hostname: osHostname(),
     since: new Date(options.now?.() ?? Date.now()).toISOString(),
     purpose: options.purpose,
   };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (await createExclusive(path, `${JSON.stringify(owner)}\n`)) return heldLock(path, owner);
-    const holder = await readOwner(path);
-    if (holder === 'gone') continue; // released between our try and our read
-    if (holder === 'unreadable' && !(await olderThan(path, UNREADABLE_GRACE_MS)))
-      throw lockedError(path, holder);
-    if (!isStale(holder, { pid, host, isAlive })) throw lockedError(path, holder);
-    await breakStale(path, `${JSON.stringify(owner)}\n`, async (h) =>
-      h === 'unreadable' ? olderThan(path, UNREADABLE_GRACE_MS) : isStale(h, { pid, host, isAlive }),
-    );
-  }
-  throw lockedError(path, await readOwner(path));
+  await writeFileDurably(join(stateDir, LOCK_OWNER_FILE), `${JSON.stringify(owner)}\n`).catch(
+    () => undefined, // only a diagnostic
+  );
+  let released: Promise<void> | undefined;
+  return {
+    path,
+    owner,
+    release() {
+      released ??= (async () => {
+        child.ref(); // keep this process alive until the child is gone
+        child.stdin.end();
+        await exited;
+      })();
+      return released;
+    },
+  };
 }
 
-/** An empty or unreadable lock file younger than this may be one being written now. */
-const UNREADABLE_GRACE_MS = 10_000;
-
-/**
- * Stale: an unreadable lock file older than the grace (a crash between create and write), or a
- * pid of this host that no longer runs. Our own pid counts as stale: this process does not hold it (a container
- * restarted with the same pid 1 must not lock itself out).
- */
-function isStale(
-  holder: LockOwner | 'unreadable' | 'gone',
-  self: { pid: number; host: string; isAlive: (pid: number) => boolean },
-): boolean {
-  if (holder === 'gone' || holder === 'unreadable') return true;
-  if (holder.hostname !== self.host) return false;
-  return holder.pid === self.pid || !self.isAlive(holder.pid);
-}
-
-/** Removes a stale lock under `lock.break`, re-checking it there; losing the race is not an error. */
-async function breakStale(
-  path: string,
-  breakerText: string,
-  stale: (holder: LockOwner | 'unreadable' | 'gone') => Promise<boolean>,
-): Promise<void> {
-  const breaker = `${path}.break`;
-  if (!(await createExclusive(breaker, breakerText))) {
-    // Another process is breaking it; a breaker left by a crash (older than the grace) is removed.
-    if (await olderThan(breaker, UNREADABLE_GRACE_MS)) await rm(breaker, { force: true });
-    return;
-  }
+async function readOwner(stateDir: string): Promise<LockOwner | null> {
   try {
-    if (await stale(await readOwner(path))) await rm(path, { force: true });
-  } finally {
-    await rm(breaker, { force: true });
-  }
-}
-
-async function olderThan(path: string, ms: number): Promise<boolean> {
-  try {
-    return Date.now() - (await stat(path)).mtimeMs > ms;
-  } catch {
-    return true;
-  }
-}
-
-async function createExclusive(path: string, text: string): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(path, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  return true;
-}
-
-async function readOwner(path: string): Promise<LockOwner | 'unreadable' | 'gone'> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-    throw error;
-  }
-  try {
-    const data = JSON.parse(text) as Partial<LockOwner>;
-    if (typeof data.pid !== 'number' || typeof data.hostname !== 'string') return 'unreadable';
+    const data = JSON.parse(await readFile(join(stateDir, LOCK_OWNER_FILE), 'utf8')) as Partial<LockOwner>;
+    if (typeof data.pid !== 'number' || typeof data.hostname !== 'string') return null;
     return {
       pid: data.pid,
       hostname: data.hostname,
@@ -148,46 +139,16 @@ async function readOwner(path: string): Promise<LockOwner | 'unreadable' | 'gone
       purpose: String(data.purpose ?? ''),
     };
   } catch {
-    return 'unreadable';
+    return null;
   }
 }
 
-function heldLock(path: string, owner: LockOwner): StateLock {
-  let released = false;
-  return {
-    path,
-    owner,
-    async release() {
-      if (released) return;
-      released = true;
-      const holder = await readOwner(path);
-      if (
-        holder !== 'gone' &&
-        holder !== 'unreadable' &&
-        holder.pid === owner.pid &&
-        holder.since === owner.since
-      )
-        await rm(path, { force: true });
-    },
-  };
-}
-
-function lockedError(path: string, holder: LockOwner | 'unreadable' | 'gone'): FleetError {
+function lockedError(path: string, holder: LockOwner | null): FleetError {
   const who =
-    typeof holder === 'string'
+    holder === null
       ? 'another process'
       : `${holder.purpose || 'a process'} (pid ${holder.pid} on ${holder.hostname}, since ${holder.since})`;
   return new FleetError('state-dir-locked', `the state directory is in use by ${who}: ${path}`, {
     details: { lockFile: path },
   });
-}
-
-/** True when a process with this pid exists (EPERM: it exists but belongs to another user). */
-function pidRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -52,7 +52,9 @@ else 400 QUERY_TIME_OUT "Query out of time" (set timestampToleranceSec=0 in --fa
 Keys: rateLimitPerMinute (per consumer key, 429 + Retry-After), errorRate (share of 500/503),
 latencyMs, latencyJitterMs (real ms), dropRate (share of connections destroyed without answer),
 taskFailureRate (share of reinstall tasks ending in customerError/ovhError), ambiguousWrites
-(true: a 5xx/drop on POST .../reinstall strikes after the task was created), timestampToleranceSec.
+(true: a 5xx/drop on POST .../reinstall strikes after the task was created), timestampToleranceSec,
+taskListLagMs (GET .../task leaves out tasks younger than this, sim ms), lostReinstallAnswers
+(share of POST .../reinstall whose task is created but whose answer is dropped).
 
 Tasks: a reinstall takes 11 min 05 s / --speed (init 1%, todo until 5%, then 21 install steps);
 finished tasks are purged 72 h (sim time) after they end. The request log keeps the last

@@ -40,6 +40,8 @@ export interface DaemonConfig {
   verify: { allowedSignersFile: string | null };
   stateDir: string;
   logLevel: LogLevel;
+  /** After an ambiguous reinstall request, how long OVHcloud's task list may lag (src/apply/our-task.ts). */
+  taskListSettleSeconds: number;
 }
 
 /** pino levels accepted by `logLevel`. */
@@ -52,7 +54,7 @@ export interface DaemonSecrets {
   webhookSecret: string | null;
 }
 
-type Kind = 'string' | 'path' | 'ref' | 'cron' | 'listen' | 'level' | 'url' | 'subdir' | 'email';
+type Kind = 'string' | 'path' | 'ref' | 'cron' | 'listen' | 'level' | 'url' | 'subdir' | 'email' | 'seconds';
 
 /** One configuration key: its dotted name, environment variable, kind and default. */
 export interface ConfigKey {
@@ -98,6 +100,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   key('verify.allowedSignersFile', 'path', null, 'ssh allowed_signers file; set to require signed commits'),
   key('stateDir', 'path', '', 'clone, intent journal and daemon state; default $XDG_STATE_HOME/ovh-fleet'),
   key('logLevel', 'level', 'info', 'fatal, error, warn, info, debug, trace or silent'),
+  key(
+    'taskListSettleSeconds',
+    'seconds',
+    '600',
+    "after an ambiguous reinstall request, seconds (OVHcloud's clock) before a task list that shows no task for it is believed; lower it only for a task list known not to lag",
+  ),
 ];
 
 function key(name: string, kind: Kind, def: string | null | undefined, doc: string): ConfigKey {
@@ -168,6 +176,7 @@ export function parseDaemonConfig(
     verify: { allowedSignersFile: get('verify.allowedSignersFile') },
     stateDir: get('stateDir') || defaultStateDir(env),
     logLevel: get('logLevel') as LogLevel,
+    taskListSettleSeconds: Number(get('taskListSettleSeconds')),
   };
 }
 
@@ -277,6 +286,10 @@ function check(k: ConfigKey, raw: string, where: string, baseDir: string): strin
       return value;
     case 'email':
       if (!/^[^\s<>@]+@[^\s<>@]+$/.test(value)) bad(`"${value}" is not an email address`);
+      return value;
+    case 'seconds':
+      if (!/^\d{1,5}$/.test(value) || Number(value) > 86_400)
+        bad('must be a whole number of seconds, 0 to 86400');
       return value;
     default:
       if (/[<>]/.test(value)) bad('must not contain < or >');

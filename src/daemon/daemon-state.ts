@@ -1,10 +1,12 @@
 /**
  * `<stateDir>/daemon-state.json`: what the daemon must remember across restarts beyond git and
  * the intent journal — the head of the last cycle whose plan was applied, against which a
- * rewritten branch is detected. Written atomically (temp file + rename).
+ * rewritten branch is detected. Written atomically and durably (temp file, fsync, rename, fsync of
+ * the directory: writeFileDurably), so a power loss leaves the old head or the new one.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileDurably } from '../apply/atomic-file.js';
 
 /** The file's content. */
 export interface DaemonStateFile {
@@ -30,11 +32,8 @@ export async function readDaemonState(stateDir: string): Promise<DaemonStateFile
   }
 }
 
-/** Writes the state atomically. */
+/** Writes the state atomically and durably. */
 export async function writeDaemonState(stateDir: string, state: DaemonStateFile): Promise<void> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const file = join(stateDir, NAME);
-  const temp = `${file}.tmp-${process.pid}`;
-  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(temp, file);
+  await writeFileDurably(join(stateDir, NAME), `${JSON.stringify(state, null, 2)}\n`);
 }

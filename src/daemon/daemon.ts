@@ -122,7 +122,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     cloneDir,
     stateDir: config.stateDir,
     ...(deps.follower ? { follower: deps.follower } : {}),
-    ...(deps.post ? { post: deps.post } : {}),
+    post: { settleMs: config.taskListSettleSeconds * 1000, ...deps.post },
     ...(deps.setRequestsPerMinute ? { setRequestsPerMinute: deps.setRequestsPerMinute } : {}),
     stopSignal: stop.signal,
   };

@@ -37,5 +37,6 @@ export function meteredApi(api: OvhApi, count: (statusClass: string) => void): O
     listTasks: wrap((s, f, o) => api.listTasks(s, f, o)),
     getTask: wrap((s, t, o) => api.getTask(s, t, o)),
     getInstallProgress: wrap((s, o) => api.getInstallProgress(s, o)),
+    getApiTime: wrap((o) => api.getApiTime(o)),
   };
 }

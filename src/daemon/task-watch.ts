@@ -4,9 +4,15 @@
  * progress for /api/status and the next status records, and asks for a cycle when a task ends:
  * that cycle resolves the intent journal and commits the outcome. It never posts and never
  * writes the journal itself.
+ *
+ * A task that runs past the task timeout (`timeoutMs`, 2 h by default) is slow, not ended: the
+ * watch keeps following it (a timeout here would end the follower at once, ask for a cycle, be
+ * started again by that cycle and end again: a storm of cycles), logs `task-timeout` once and
+ * reports it `stuck` until it ends; only a real end asks for a cycle
+ * (test: test/daemon/task-watch.test.ts).
  */
 import type { FollowProgress } from '../apply/follow-types.js';
-import { followTask, type FollowerOptions } from '../apply/task-follower.js';
+import { DEFAULT_FOLLOWER_OPTIONS, followTask, type FollowerOptions } from '../apply/task-follower.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
@@ -73,6 +79,18 @@ export class TaskWatch {
   private start(task: WatchedTask): void {
     const controller = new AbortController();
     const log = this.deps.log.child({ serviceName: task.serviceName, taskId: task.taskId });
+    const slowAfterMs = this.deps.options?.timeoutMs ?? DEFAULT_FOLLOWER_OPTIONS.timeoutMs;
+    let slow = false;
+    const onProgress = (progress: FollowProgress): void => {
+      if (!slow && this.deps.clock.now() - task.startedAt >= slowAfterMs) {
+        slow = true;
+        log.warn(
+          { code: 'task-timeout', minutes: Math.round(slowAfterMs / 60_000) },
+          'reinstall task runs longer than the task timeout: still followed, reported stuck (slow, not failed)',
+        );
+      }
+      this.deps.onProgress(slow ? { ...progress, stuck: true } : progress);
+    };
     const done = followTask(
       {
         serviceName: task.serviceName,
@@ -84,14 +102,19 @@ export class TaskWatch {
       {
         api: this.deps.api,
         clock: this.deps.clock,
-        options: { ...this.deps.options, intervalFloorMs: () => this.intervalFloor() },
-        onProgress: (p) => this.deps.onProgress(p),
+        // Never a timeout here: see the module comment.
+        options: {
+          ...this.deps.options,
+          timeoutMs: Number.POSITIVE_INFINITY,
+          intervalFloorMs: () => this.intervalFloor(),
+        },
+        onProgress,
       },
     ).then(
       (outcome) => {
         if (this.running.get(task.serviceName)?.controller !== controller) return;
         this.running.delete(task.serviceName);
-        if (outcome.result === 'interrupted') return;
+        if (outcome.result === 'interrupted' || outcome.result === 'timeout') return;
         log.info({ result: outcome.result }, 'followed task ended');
         this.deps.onEnd(task.serviceName, task.taskId);
       },

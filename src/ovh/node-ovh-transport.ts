@@ -16,6 +16,9 @@ import { queryString } from './path.js';
 import { withResponseCapture } from './response-capture.js';
 import type { OvhTransport, TransportRequest } from './transport.js';
 
+/** OVHcloud's clock: unauthenticated, so the client's unsigned sending is right for it. */
+export const API_TIME_PATH = '/auth/time';
+
 /** The part of the official client the transport uses (a fake implements the same protocol). */
 export type OvhClientLike = Pick<OvhClient, 'apiTimeDiff' | 'requestPromised'>;
 
@@ -43,8 +46,9 @@ export class NodeOvhTransport implements OvhTransport {
     const query = request.query ? queryString(request.query) : '';
     const context = { method: request.method, path: query ? `${request.path}?${query}` : request.path };
     if (request.signal?.aborted) throw classifyFailure({ kind: 'aborted', sent: false }, context);
-    if (request.path.includes('/auth')) {
-      // The client sends any path containing "/auth" unsigned (ovh.js: path.indexOf('/auth') < 0).
+    if (request.path.includes('/auth') && !(request.method === 'GET' && request.path === API_TIME_PATH)) {
+      // The client sends any path containing "/auth" unsigned (ovh.js: path.indexOf('/auth') < 0);
+      // only `GET /auth/time` is meant to be (it needs no authentication).
       throw new OvhApiError({
         ...context,
         code: 'api-unsafe-path',

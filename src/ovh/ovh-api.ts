@@ -19,7 +19,7 @@ import type {
 /**
  * Who is asking, so that a shared request budget serves the urgent first: `write` (reinstall
  * posts and their preflight), `follow` (running tasks), `plan` (observing servers for a plan),
- * `background` (catalog, drift refresh). Lower in this list waits longer.
+ * `background` (catalog, `status` reads). Lower in this list waits longer.
  */
 export type RequestPriority = 'write' | 'follow' | 'plan' | 'background';
 
@@ -47,6 +47,11 @@ export interface OvhApi {
   reinstall(serviceName: string, body: ReinstallBody, options?: CallOptions): Promise<TaskResponse>;
   listTasks(serviceName: string, filter?: TaskFilter, options?: CallOptions): Promise<number[]>;
   getTask(serviceName: string, taskId: number, options?: CallOptions): Promise<ServerTask>;
+  /**
+   * OVHcloud's clock (`GET /auth/time`, unauthenticated), in milliseconds since the epoch (the
+   * API answers whole seconds). Task dates are in this clock, not in ours.
+   */
+  getApiTime(options?: CallOptions): Promise<number>;
   /** `null` when the server is not being installed (OVHcloud answers 404 then). */
   getInstallProgress(serviceName: string, options?: CallOptions): Promise<InstallProgress | null>;
 }

@@ -20,6 +20,7 @@ import {
 import { DecodeError, type Decoder } from './decode.js';
 import { OvhApiError } from './errors.js';
 import type { CallOptions, OvhApi, TaskFilter } from './ovh-api.js';
+import { API_TIME_PATH } from './node-ovh-transport.js';
 import { ovhPath } from './path.js';
 import type { RequestBudget } from './request-budget.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retryDelay, type RetryPolicy } from './retry-policy.js';
@@ -49,6 +50,12 @@ export interface AdapterDependencies {
 }
 
 const NOT_INSTALLING = /not being installed or reinstalled/i;
+
+/** A bare non-negative integer: UNIX epoch seconds (API-NOTES §2, `GET /auth/time`). */
+const decodeEpochSeconds: Decoder<number> = (value, path) => {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw new DecodeError(path, 'epoch seconds');
+  return value as number;
+};
 
 /** OvhApi over a transport. */
 export class OvhClientAdapter implements OvhApi {
@@ -114,6 +121,10 @@ export class OvhClientAdapter implements OvhApi {
 
   getTask(serviceName: string, taskId: number, options?: CallOptions): Promise<ServerTask> {
     return this.read(ovhPath`/dedicated/server/${serviceName}/task/${taskId}`, decodeTask, options);
+  }
+
+  async getApiTime(options?: CallOptions): Promise<number> {
+    return (await this.read(API_TIME_PATH, decodeEpochSeconds, options)) * 1000;
   }
 
   async getInstallProgress(serviceName: string, options?: CallOptions): Promise<InstallProgress | null> {

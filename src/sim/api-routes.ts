@@ -31,6 +31,8 @@ export interface ApiAnswer {
 export interface RouteContext {
   state: SimState;
   taskFailureRate: () => number;
+  /** See FaultConfig.taskListLagMs; absent = no lag. */
+  taskListLagMs?: () => number;
 }
 
 type Handler = (ctx: RouteContext, req: ApiRequest, params: string[]) => ApiAnswer;
@@ -196,12 +198,15 @@ const ROUTES: Route[] = [
         const fn = req.query.get('function');
         const status = req.query.get('status') as TaskStatus | null;
         const now = ctx.state.now();
+        const lag = ctx.taskListLagMs?.() ?? 0;
         return ok(
           ctx.state
             .tasks(sn as string)
             .filter(
               (t) =>
-                (fn === null || t.function === fn) && (status === null || viewTask(t, now).status === status),
+                now - t.createdAt >= lag &&
+                (fn === null || t.function === fn) &&
+                (status === null || viewTask(t, now).status === status),
             )
             .map((t) => t.taskId),
         );

@@ -4,7 +4,7 @@
  * and the drawn faults, serve, add latency, answer with `X-Ovh-QueryID`, record the request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate } from './auth.js';
+import { authenticate, hasAccessRules } from './auth.js';
 import { handleApi, isPublicRoute, isReinstallPost, type ApiAnswer } from './api-routes.js';
 import { handleControl } from './control.js';
 import { SimHttpError, classError } from './error-templates.js';
@@ -133,7 +133,7 @@ function serve(
   if (tooLarge) return fail(classError(413, 'Client::RequestEntityTooLarge', 'Request body is too large'));
 
   try {
-    if (!isPublicRoute(method, path)) {
+    if (!isPublicRoute(method, path) || hasAccessRules(ctx.credentials, consumerKey)) {
       authenticate(
         {
           method,
@@ -174,7 +174,11 @@ function serve(
   let result: ApiAnswer | SimHttpError;
   try {
     result = handleApi(
-      { state: ctx.state, taskFailureRate: () => ctx.faults.current.taskFailureRate },
+      {
+        state: ctx.state,
+        taskFailureRate: () => ctx.faults.current.taskFailureRate,
+        taskListLagMs: () => ctx.faults.current.taskListLagMs,
+      },
       { method, path, query: url.searchParams, body: parsed.value },
     );
   } catch (error) {
@@ -183,6 +187,7 @@ function serve(
   }
   if (fault.kind !== 'none') return applyFault(fault, answer, drop);
   if (result instanceof SimHttpError) return fail(result);
+  if (isReinstallPost(method, path) && ctx.faults.drawLostReinstallAnswer()) return drop();
   answer(result.status, result.body);
 }
 

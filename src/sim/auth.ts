@@ -10,11 +10,12 @@
  * 4. timestamp further than the tolerance (default ±300 s) from the sim clock → 400 QUERY_TIME_OUT
  *    "Query out of time" (the real code and text are not recorded);
  * 5. wrong signature → 400 INVALID_SIGNATURE "Invalid signature";
- * 6. read-only consumer key on anything but GET → 403 NOT_GRANTED_CALL "This call has not been granted".
+ * 6. read-only consumer key on anything but GET, or a key with access rules on a call none of
+ *    them matches → 403 NOT_GRANTED_CALL "This call has not been granted".
  */
 import { createHash } from 'node:crypto';
 import { SimHttpError } from './error-templates.js';
-import type { SimCredentials } from './types.js';
+import type { SimAccessRule, SimCredentials } from './types.js';
 
 /** Obviously fake defaults, printed by `ovh-fleet sim --help`. */
 export const DEFAULT_CREDENTIALS: Readonly<SimCredentials> = Object.freeze({
@@ -84,7 +85,8 @@ export function authenticate(
   if (!consumerKey || !timestamp || !signature) {
     throw authError(401, 'NOT_AUTHENTICATED', 'Unauthorized', 'You must login first');
   }
-  if (consumerKey !== credentials.consumerKey && consumerKey !== credentials.readOnlyConsumerKey) {
+  const rules = credentials.accessRules?.[consumerKey];
+  if (consumerKey !== credentials.consumerKey && consumerKey !== credentials.readOnlyConsumerKey && !rules) {
     throw authError(403, 'INVALID_CREDENTIAL', 'Forbidden', 'This credential is not valid');
   }
   const ts = Number(timestamp);
@@ -111,8 +113,27 @@ export function authenticate(
       }) === signature,
   );
   if (!ok) throw authError(400, 'INVALID_SIGNATURE', 'Bad Request', 'Invalid signature');
-  if (consumerKey === credentials.readOnlyConsumerKey && request.method !== 'GET') {
+  if (
+    (consumerKey === credentials.readOnlyConsumerKey && request.method !== 'GET') ||
+    (rules && !rules.some((rule) => grants(rule, request.method, request.target)))
+  ) {
     throw authError(403, 'NOT_GRANTED_CALL', 'Forbidden', 'This call has not been granted');
   }
   return consumerKey;
+}
+
+/** Whether `rule` grants `method` on `target` (prefix /1.0 or /v1 and query left out). */
+export function grants(rule: SimAccessRule, method: string, target: string): boolean {
+  if (rule.method !== method.toUpperCase()) return false;
+  const path = target.replace(/^\/(1\.0|v1)(?=\/|$)/, '').replace(/\?.*$/, '');
+  const pattern = rule.path
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${pattern}$`).test(path);
+}
+
+/** Whether calls of this consumer key are authenticated even on the catalog routes: keys with access rules are. */
+export function hasAccessRules(credentials: SimCredentials, consumerKey: string | null): boolean {
+  return consumerKey !== null && credentials.accessRules?.[consumerKey] !== undefined;
 }

@@ -19,10 +19,12 @@ export const DEFAULT_FAULTS: Readonly<FaultConfig> = Object.freeze({
   taskFailureRate: 0,
   ambiguousWrites: false,
   timestampToleranceSec: 300,
+  taskListLagMs: 0,
+  lostReinstallAnswers: 0,
 });
 
 const KEYS = Object.keys(DEFAULT_FAULTS) as (keyof FaultConfig)[];
-const SHARES: (keyof FaultConfig)[] = ['errorRate', 'dropRate', 'taskFailureRate'];
+const SHARES: (keyof FaultConfig)[] = ['errorRate', 'dropRate', 'taskFailureRate', 'lostReinstallAnswers'];
 
 /** Checks and normalises a partial fault configuration (throws config-invalid). */
 export function validateFaults(partial: Record<string, unknown>): Partial<FaultConfig> {
@@ -131,6 +133,12 @@ export class FaultInjector {
     if (roll < dropRate) return { kind: 'drop' };
     if (roll < dropRate + errorRate) return { kind: 'error', status: this.prng.next() < 0.75 ? 500 : 503 };
     return { kind: 'none' };
+  }
+
+  /** Whether the answer to this reinstall POST is lost after the task was created. */
+  drawLostReinstallAnswer(): boolean {
+    const share = this.config.lostReinstallAnswers;
+    return share > 0 && this.prng.next() < share;
   }
 
   /** Real milliseconds to wait before answering. */

@@ -46,6 +46,20 @@ export interface SimCredentials {
   consumerKey: string;
   /** A consumer key granted GET calls only; anything else gets 403 NOT_GRANTED_CALL. */
   readOnlyConsumerKey: string;
+  /**
+   * More consumer keys, each granted only the calls its access rules match (OVHcloud's
+   * `accessRules` of POST /auth/credential: a method and a path where `*` matches anything,
+   * slashes included). A signed call such a key makes is checked even on the unauthenticated
+   * catalog routes (the cautious reading: whether OVHcloud checks them there is not recorded).
+   */
+  accessRules?: Record<string, readonly SimAccessRule[]>;
+}
+
+/** One access rule of a consumer key. */
+export interface SimAccessRule {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Without the /1.0 prefix, e.g. `/dedicated/server/*`. */
+  path: string;
 }
 
 /**
@@ -72,6 +86,17 @@ export interface FaultConfig {
   ambiguousWrites: boolean;
   /** Accepted distance between X-Ovh-Timestamp and the sim clock, in seconds; 0 = not checked. */
   timestampToleranceSec: number;
+  /**
+   * Lag of the task list: `GET …/task` leaves out tasks created less than this many ms of sim
+   * time ago (a stale cached list). `GET …/task/{id}`, TaskAlreadyExists and install/status
+   * still see them. 0 = no lag.
+   */
+  taskListLagMs: number;
+  /**
+   * Share of `POST …/reinstall` whose task IS created but whose answer is lost (the connection is
+   * dropped): an ambiguous write on its own, without touching other requests.
+   */
+  lostReinstallAnswers: number;
 }
 
 /** One API request the simulator received (never `/_sim/` requests). */

@@ -97,7 +97,7 @@ describe('ovh-fleet apply', () => {
     const { repo } = fleetRepo();
     const stateDir = await tempStateDir();
     const { acquireStateLock } = await import('../../src/apply/state-lock.js');
-    const held = await acquireStateLock(stateDir, { purpose: 'daemon', pid: process.ppid });
+    const held = await acquireStateLock(stateDir, { purpose: 'daemon' });
     sim.control.clearRequests();
 
     const run = runApply({

@@ -83,9 +83,16 @@ const report = await applyPlan(
   {
     wait: true,
     follower: { slowIntervalMs: 100, intervalMs: 80, minIntervalMs: 40 },
-    post: { ambiguityDelayMs: 100 },
+    // The simulator's task list does not lag (no taskListLagMs) and the POST crosses loopback:
+    // a lost answer is settled after a second (test/apply/duplicate-post.test.ts covers a lag).
+    post: { ambiguityDelayMs: 100, settleMs: 0 },
   },
 );
+// An earlier intent not settled yet: nothing was posted for it; the parent runs us again.
+if (report.outcomes.some((o) => o.code === 'reinstall-unconfirmed')) {
+  process.stdout.write('APPLY-UNSETTLED\n');
+  process.exit(0);
+}
 process.stdout.write(
   `APPLY-DONE ${JSON.stringify(report.outcomes.map((o) => [o.serviceName, o.result, o.code, o.taskId]))}\n`,
 );

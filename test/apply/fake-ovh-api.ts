@@ -101,6 +101,12 @@ export class FakeOvhApi implements OvhApi {
     );
   }
 
+  /** OVHcloud's clock: this fake's clock plus `apiClockAheadMs` (not recorded in `calls`). */
+  apiClockAheadMs = 0;
+  async getApiTime(): Promise<number> {
+    return Math.floor((this.clock.now() + this.apiClockAheadMs) / 1000) * 1000;
+  }
+
   async listServers(): Promise<string[]> {
     return [...this.servers.keys()];
   }

@@ -26,7 +26,17 @@ describe('parseDaemonConfig', () => {
       verify: { allowedSignersFile: null },
       stateDir: '/home/ops/.local/state/ovh-fleet',
       logLevel: 'info',
+      taskListSettleSeconds: 600,
     });
+  });
+
+  it('takes taskListSettleSeconds as whole seconds and refuses anything else, naming the line', () => {
+    expect(parseDaemonConfig(`${BASE}taskListSettleSeconds: 30\n`, {}).taskListSettleSeconds).toBe(30);
+    for (const bad of ['-1', '1.5', 'ten', '90000']) {
+      expect(failure(`${BASE}taskListSettleSeconds: ${bad}\n`).message).toMatch(
+        /daemon\.yaml:3: taskListSettleSeconds: must be a whole number of seconds/,
+      );
+    }
   });
 
   it('lets every key be overridden by its environment variable', () => {

@@ -141,7 +141,9 @@ describe('the daemon process under SIGKILL', () => {
       ].join('\n'),
     );
     world.commit('fleet policy for a fast rollout');
-    const schedule = 'schedule: "* * * * * *"\n'; // a full cycle every second
+    // A full cycle every second. The simulator's task list does not lag: an intent cut off by a
+    // kill is settled after a second (test/apply/duplicate-post.test.ts covers a lagging list).
+    const schedule = 'schedule: "* * * * * *"\ntaskListSettleSeconds: 1\n';
     daemon = DaemonProcess.start(world, schedule);
     await world.until(
       () =>

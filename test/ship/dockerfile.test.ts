@@ -20,8 +20,9 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-[a-z]+-slim$/m);
   });
 
-  it('installs git, openssh-client and tini in the runtime image', () => {
-    for (const pkg of ['git', 'openssh-client', 'tini', 'ca-certificates']) expect(runtime).toContain(pkg);
+  it('installs git, openssh-client, tini and util-linux (flock, the state lock) in the runtime image', () => {
+    for (const pkg of ['git', 'openssh-client', 'tini', 'ca-certificates', 'util-linux'])
+      expect(runtime).toContain(pkg);
   });
 
   it('runs as a non-root user with tini as PID 1', () => {

@@ -20,9 +20,15 @@ export const APPLY_CODES = {
   },
   'state-dir-locked': {
     summary:
-      'Another ovh-fleet apply or daemon holds the state directory (its lock file names a running process): nothing was done.',
+      'Another ovh-fleet apply or daemon holds the state directory (a kernel lock on <state-dir>/lock, released when that process ends, however it ends): nothing was done.',
     action:
-      'Wait for it to end, or stop it. If the process named in the lock file is not ovh-fleet (its pid was reused), delete the lock file.',
+      'Wait for it to end, or stop it (lock.owner names it). Never delete the lock file: the lock is freed by the kernel, there is no stale lock to clean up.',
+    exitCode: 1,
+  },
+  'state-lock-unavailable': {
+    summary:
+      'The state directory lock could not be taken because flock(1) (util-linux) is missing or failed: nothing was done.',
+    action: 'Install util-linux (it provides flock; Debian and the node images have it) and run again.',
     exitCode: 1,
   },
   'secret-missing': {
@@ -67,8 +73,9 @@ export const APPLY_CODES = {
   },
   'reinstall-unconfirmed': {
     summary:
-      'A reinstall request failed ambiguously and the task list did not show a task for it after several looks: not posted again in this run.',
-    action: 'Nothing; the next run looks at the task list again before deciding.',
+      "A reinstall request failed ambiguously (or an earlier run was interrupted before its answer) and the task list, which may lag, does not show a task for it yet: nothing is posted for the server until the list is settled (10 minutes after the request, OVHcloud's clock) or shows the task.",
+    action:
+      'Nothing; the next runs look at the task list again and either follow the task or post once the list is settled.',
     exitCode: 1,
   },
   'task-adopted': {
@@ -109,7 +116,7 @@ export const APPLY_CODES = {
   },
   'task-timeout': {
     summary:
-      'The reinstall task did not end within the overall timeout (default 2 hours): recorded as failed.',
+      'The reinstall task did not end within the overall timeout (default 2 hours): `apply --wait` records it as failed; the daemon keeps following it and reports it stuck (slow, not failed).',
     action: 'Look at the task in the OVHcloud control panel; the next run adopts it if it still runs.',
     exitCode: 1,
   },

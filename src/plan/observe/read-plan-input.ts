@@ -208,5 +208,6 @@ function offlineApi(): OvhApi {
     listTasks: refuse,
     getTask: refuse,
     getInstallProgress: refuse,
+    getApiTime: refuse,
   };
 }
