@@ -18,6 +18,7 @@ import { AppliedRecordCache } from '../plan/read-applied.js';
 import { ReadCache } from '../specs/read-cache.js';
 import { runCycle } from './cycle.js';
 import { readDaemonState } from './daemon-state.js';
+import { readVerifiedHead } from '../apply/verified-head.js';
 import { startHttpServer, type HttpListener } from './http-server.js';
 import { meteredApi } from './metered-api.js';
 import { createDaemonMetrics } from './metrics.js';
@@ -93,7 +94,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   const memory: DaemonMemory = {
     lastHead: null,
     lastApplied: state?.lastApplied ?? null,
-    lastVerified: null,
+    lastVerified: config.verify.allowedSignersFile === null ? null : await readVerifiedHead(config.stateDir),
     records: new Map(),
     canonical: new Map(),
     progress: new Map(),

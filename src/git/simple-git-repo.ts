@@ -14,6 +14,7 @@ import type {
   HistoryEntry,
   HistoryOptions,
   SignatureCheck,
+  SignedPaths,
   SpecPathResolver,
   StatusCommitRequest,
   StatusCommitResult,
@@ -21,7 +22,9 @@ import type {
 } from './git-repo.js';
 import {
   changedPaths,
+  checkLastChange,
   checkSignatures,
+  uncommittedPaths,
   isAncestorOf,
   lastCommitsTouching,
   logCommits,
@@ -311,9 +314,17 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
     fromExclusive: string | null,
     to: string,
     allowedSignersFile: string,
-    paths: readonly string[],
+    paths: SignedPaths,
   ): Promise<SignatureCheck> {
     return this.serial(() => checkSignatures(this.run, fromExclusive, to, allowedSignersFile, paths));
+  }
+
+  verifyLastChange(rev: string, path: string, allowedSignersFile: string): Promise<SignatureCheck> {
+    return this.serial(() => checkLastChange(this.run, rev, path, allowedSignersFile));
+  }
+
+  uncommittedPaths(under: string): Promise<string[]> {
+    return this.serial(() => uncommittedPaths(this.run, under));
   }
 
   history(
