@@ -11,6 +11,7 @@ import { writeDaemonState } from './daemon-state.js';
 import { recordStatus } from './record-status.js';
 import { detectRewrite, syncRepository, verifySignatures } from './steps-git.js';
 import { applyChanges, planChanges, restoreRecords } from './steps-plan.js';
+import { keepTrustedRecords, trustRecords } from './trusted-records.js';
 import type { CycleContext, CycleRuntime, CycleStep, CycleSummary, TriggerKind } from './types.js';
 
 /** The steps, in order. */
@@ -19,6 +20,7 @@ export const CYCLE_STEPS: ReadonlyArray<[string, CycleStep]> = [
   ['detect-rewrite', detectRewrite],
   ['verify-signatures', verifySignatures],
   ['restore-records', restoreRecords],
+  ['trust-records', trustRecords],
   ['plan', planChanges],
   ['apply', applyChanges],
 ];
@@ -61,7 +63,9 @@ export async function runCycle(
   }
   if (!ctx.state.skipped) {
     try {
-      statusCommit = (await recordStatus(ctx)).commit;
+      const recorded = await recordStatus(ctx);
+      statusCommit = recorded.commit;
+      await keepTrustedRecords(ctx, recorded.changed);
     } catch (caught) {
       error ??= describe(caught);
       ctx.log.error({ code: describe(caught).code, err: caught }, 'status not recorded');

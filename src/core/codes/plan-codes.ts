@@ -119,6 +119,13 @@ export const PLAN_CODES = {
     action: 'Restore the file from git history or delete it; the next cycle rewrites it.',
     exitCode: 1,
   },
+  'status-record-untrusted': {
+    summary:
+      'With verify.allowedSignersFile, a status record differs from the one the daemon wrote (or the daemon never wrote it): the kept record is used and committed again; an unknown one is ignored.',
+    action:
+      "Nothing: status records are the daemon's. To change what is applied, change the spec in a signed commit.",
+    exitCode: 0,
+  },
   'window-invalid': {
     summary: "A maintenance window's cron expression or time zone cannot be evaluated; it never opens.",
     action: 'Correct rollout.windows in fleet.yaml (node-cron syntax, IANA time zone).',
@@ -129,5 +136,9 @@ export const PLAN_CODES = {
 /** A reason code of a plan entry: one per server, DESIGN.md section 2. */
 export type PlanReason = Exclude<
   keyof typeof PLAN_CODES,
-  'history-rewritten' | 'signature-invalid' | 'status-record-invalid' | 'window-invalid'
+  | 'history-rewritten'
+  | 'signature-invalid'
+  | 'status-record-invalid'
+  | 'status-record-untrusted'
+  | 'window-invalid'
 >;
