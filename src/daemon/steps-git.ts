@@ -78,7 +78,8 @@ export const verifySignatures: CycleStep = async (ctx) => {
   return 'continue';
 };
 
-async function newestAppliedCommit(root: string): Promise<string | null> {
+/** The newest `lastApplied.specCommit` of the status records under `root` (shared with apply). */
+export async function newestAppliedCommit(root: string): Promise<string | null> {
   const { applied } = await readApplied(root);
   let best: { at: string; commit: string } | null = null;
   for (const record of applied.values()) {

@@ -80,9 +80,17 @@ export async function lastCommitsTouching(
   return found;
 }
 
-/** Paths under `under` that differ from HEAD in the index or the working tree, or are untracked. */
+/** Paths under `under` that differ from HEAD in the index or the working tree, or are untracked or ignored. */
 export async function uncommittedPaths(run: GitRun, under: string): Promise<string[]> {
-  const out = await run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', under]);
+  const out = await run([
+    'status',
+    '--porcelain=v1',
+    '-z',
+    '--untracked-files=all',
+    '--ignored=matching',
+    '--',
+    under,
+  ]);
   return out
     .split('\0')
     .filter((p) => p.length > 3)

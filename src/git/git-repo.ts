@@ -165,7 +165,7 @@ export interface GitRepo {
    * read there): ok when none did or when it has a good ssh signature from `allowedSignersFile`.
    */
   verifyLastChange(rev: string, path: string, allowedSignersFile: string): Promise<SignatureCheck>;
-  /** Paths of the working tree under `under` (repository-relative) that differ from HEAD or are untracked. */
+  /** Paths of the working tree under `under` (repository-relative) that differ from HEAD, or are untracked or ignored. */
   uncommittedPaths(under: string): Promise<string[]>;
   /** The timeline of one server, oldest first: spec changes and the status commits naming it. */
   history(
