@@ -54,6 +54,8 @@ export interface StatusCommitRequest {
   trailers: readonly Trailer[];
   /** Author of the commit; the committer is the adapter's configured identity. */
   author: GitIdentity;
+  /** An ssh private key file: the commit is signed with it (`gpg.format=ssh`); absent: unsigned. */
+  signingKey?: string;
 }
 
 /** The outcome of `commitStatus`. */
@@ -132,6 +134,7 @@ export interface GitRepo {
     content: string,
     author: GitIdentity,
     trailers?: readonly Trailer[],
+    signingKey?: string,
   ): Promise<StatusCommitResult>;
   /** The remote head of the status branch after the last fetch, or `null` when it does not exist yet. */
   statusHead(): Promise<string | null>;

@@ -218,9 +218,21 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
       }
       const messageFile = join(this.o.dir, '.git', 'OVH_FLEET_COMMIT_MSG');
       await writeFile(messageFile, message);
-      await this.git(['commit', '--quiet', '--no-verify', '--cleanup=whitespace', `--file=${messageFile}`], {
-        author: request.author,
-      });
+      const key = request.signingKey;
+      await this.git(
+        [
+          'commit',
+          '--quiet',
+          '--no-verify',
+          '--cleanup=whitespace',
+          ...(key ? ['-S'] : []),
+          `--file=${messageFile}`,
+        ],
+        {
+          author: request.author,
+          ...(key ? { config: ['gpg.format=ssh', `user.signingkey=${key}`] } : {}),
+        },
+      );
       const commit = (await this.git(['rev-parse', 'HEAD'])).trim();
       try {
         await this.git(['push', '--quiet', 'origin', `HEAD:refs/heads/${target}`]);
@@ -269,6 +281,7 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
     content: string,
     author: GitIdentity,
     trailers: readonly Trailer[] = [],
+    signingKey?: string,
   ): Promise<StatusCommitResult> {
     return this.commitStatus({
       files: new Map([[`${this.o.statusDir}/ack-rewrite.yaml`, content]]),
@@ -276,6 +289,7 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
       body: '',
       trailers,
       author,
+      ...(signingKey ? { signingKey } : {}),
     });
   }
 

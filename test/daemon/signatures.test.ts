@@ -5,12 +5,19 @@
  * old history against today's keys. Real git repositories, real ssh signatures, the real daemon
  * (in-process here; the restart case also as a child process in signatures-process.test.ts).
  */
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ackRewrite } from '../../src/cli/ack-rewrite-command.js';
 import { renderRewriteAck } from '../../src/daemon/ack-rewrite.js';
 import { closeSimulator, spec, World } from './helpers.js';
-import { allowSigners, commitUnsigned, makeSigners, signInitialCommit } from './signed-fleet.js';
+import {
+  allowSigners,
+  commitUnsigned,
+  makeSigners,
+  signatureStatus,
+  signInitialCommit,
+} from './signed-fleet.js';
 
 let world: World | null = null;
 afterEach(async () => {
@@ -104,6 +111,21 @@ describe('with verify.allowedSignersFile, nothing unsigned moves a decision', ()
     expect(postsAfterUnsigned).toBe(0);
     expect(signedAck?.block).toBeNull();
     expect(w.posts(m.name)).toBe(1);
+  });
+
+  it('ack-rewrite --signing-key signs the acknowledgement, so that it counts', async () => {
+    const { w, signers } = await signedWorld();
+    world = w;
+    const head = w.git(w.origin, ['rev-parse', 'main']);
+
+    const commit = await ackRewrite(
+      w.config(),
+      head,
+      { name: 'Ops', email: 'ops@example.com' },
+      { signingKey: join(w.root, 'trusted') },
+    );
+
+    expect(signatureStatus(w, commit!, signers)).toBe('G');
   });
 
   it('after a restart, checks only the commits since the last verified one (old keys may be gone)', async () => {
