@@ -110,8 +110,10 @@ export const PLAN_CODES = {
     exitCode: 1,
   },
   'signature-invalid': {
-    summary: 'The head commit is not signed by an allowed signer: nothing is applied.',
-    action: 'Sign the commit with a key listed in verify.allowedSignersFile.',
+    summary:
+      'A commit since the last verified head changes the fleet root outside status/ and is not signed by an allowed signer (or the repository cannot be verified): nothing is applied.',
+    action:
+      'Sign the commit named in the message with a key listed in the allowed signers file (git commit -S with gpg.format=ssh), or revert it in a signed commit.',
     exitCode: 1,
   },
   'status-record-invalid': {
