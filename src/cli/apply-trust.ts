@@ -55,7 +55,7 @@ export async function checkApplyTrust(options: ApplyTrustOptions): Promise<void>
   const history = await checkHistory(git, {
     last,
     head,
-    ackRev: head,
+    ackRev: () => Promise.resolve(head),
     ackPath: `${prefix}status/ack-rewrite.yaml`,
     allowedSignersFile: options.allowedSignersFile,
   });

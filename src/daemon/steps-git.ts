@@ -41,7 +41,7 @@ export const detectRewrite: CycleStep = async (ctx) => {
   const { block, acknowledged } = await checkHistory(rt.git, {
     last,
     head,
-    ackRev: (await rt.git.statusHead()) ?? head,
+    ackRev: async () => (await rt.git.statusHead()) ?? head,
     ackPath: `${rt.prefix}status/ack-rewrite.yaml`,
     allowedSignersFile: rt.config.verify.allowedSignersFile,
   });

@@ -27,8 +27,8 @@ export interface HistoryCheck {
   /** The last applied revision; null when none is known (nothing to compare). */
   last: string | null;
   head: string;
-  /** Revision at which the acknowledgement is read (the status branch head, or the head). */
-  ackRev: string;
+  /** Revision at which the acknowledgement is read (the status branch head, or the head); asked only after a rewrite. */
+  ackRev: () => Promise<string>;
   /** Repository-relative path of the acknowledgement, `<fleet root>/status/ack-rewrite.yaml`. */
   ackPath: string;
   /** The allowed signers file when verification is on, else null. */
@@ -49,7 +49,8 @@ export async function checkHistory(git: GitRepo, check: HistoryCheck): Promise<H
   if (last === null || last === head || (await git.isAncestor(last, head)))
     return { block: null, acknowledged: false };
   const rewritten = `the branch was rewritten: the last applied revision ${last.slice(0, 12)} is not an ancestor of ${head.slice(0, 12)}`;
-  const ack = parseRewriteAck(await git.readFileAt(check.ackRev, check.ackPath));
+  const ackRev = await check.ackRev();
+  const ack = parseRewriteAck(await git.readFileAt(ackRev, check.ackPath));
   const acknowledged =
     ack !== null &&
     (ack.revision === head || (await git.isAncestor(ack.revision, head))) &&
@@ -58,7 +59,7 @@ export async function checkHistory(git: GitRepo, check: HistoryCheck): Promise<H
   if (!acknowledged)
     return { block: { reason: 'history-rewritten', message: `${rewritten}; ${todo}` }, acknowledged: false };
   if (check.allowedSignersFile === null) return { block: null, acknowledged: true };
-  const signed = await git.verifyLastChange(check.ackRev, check.ackPath, check.allowedSignersFile);
+  const signed = await git.verifyLastChange(ackRev, check.ackPath, check.allowedSignersFile);
   if (signed.ok) return { block: null, acknowledged: true };
   const message = `${rewritten}; the acknowledgement ${check.ackPath} does not count: ${signed.reason}; ${todo} in a signed commit`;
   return { block: { reason: 'history-rewritten', message }, acknowledged: false };
