@@ -2,7 +2,9 @@
  * `ovh-fleet ack-rewrite REVISION [--config FILE]`: records in git (a status commit touching only
  * status/ack-rewrite.yaml) that the operator accepts the rewritten branch whose head is REVISION;
  * the daemon then applies again. REVISION must be the full id of a commit of the configured
- * branch (its head or an ancestor of it). Uses a temporary clone of the daemon's repository.
+ * branch (its head or an ancestor of it). Uses a temporary clone of the daemon's repository. With
+ * `--signing-key FILE` the commit is signed (ssh): with verify.allowedSignersFile, only a signed
+ * acknowledgement counts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { SimpleGitRepo } from '../git/simple-git-repo.js';
 interface AckFlags {
   config?: string;
   by?: string;
+  signingKey?: string;
 }
 
 /** Adds the `ack-rewrite` command. */
@@ -28,9 +31,15 @@ export function register(program: Command): void {
     .argument('<revision>', 'full commit id of the new branch head')
     .option('--config <file>', 'the daemon configuration (repository, branches, identity)')
     .option('--by <name <email>>', 'who acknowledges (default: the configured commit identity)')
+    .option(
+      '--signing-key <file>',
+      'ssh private key to sign the acknowledgement with (required to count when the daemon verifies signatures)',
+    )
     .action(async (revision: string, flags: AckFlags) => {
       const { config } = await readDaemonConfig(flags.config, process.env);
-      const commit = await ackRewrite(config, revision, identityOf(flags.by) ?? config.commit);
+      const commit = await ackRewrite(config, revision, identityOf(flags.by) ?? config.commit, {
+        ...(flags.signingKey ? { signingKey: path.resolve(flags.signingKey) } : {}),
+      });
       process.stdout.write(
         `ovh-fleet ack-rewrite: ${revision} acknowledged${commit ? ` in ${commit}` : ' (already recorded)'}\n`,
       );
@@ -42,6 +51,7 @@ export async function ackRewrite(
   config: DaemonConfig,
   revision: string,
   by: GitIdentity,
+  options: { signingKey?: string } = {},
 ): Promise<string | null> {
   if (!/^[0-9a-f]{40}$/.test(revision))
     throw configError('ack-rewrite-invalid', `REVISION must be a full 40-hex commit id, got "${revision}"`);
@@ -75,7 +85,12 @@ export async function ackRewrite(
       by: `${by.name} <${by.email}>`,
       at: new Date(systemClock.now()).toISOString(),
     });
-    const result = await git.ackRewrite(content, by, [{ key: 'Fleet-Ack-Rewrite', value: revision }]);
+    const result = await git.ackRewrite(
+      content,
+      by,
+      [{ key: 'Fleet-Ack-Rewrite', value: revision }],
+      options.signingKey,
+    );
     return result.outcome === 'pushed' ? result.commit : null;
   } finally {
     await rm(dir, { recursive: true, force: true });

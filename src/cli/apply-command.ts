@@ -1,6 +1,7 @@
 /**
- * `ovh-fleet apply [--repo DIR] [--yes] [--plan-hash HASH] [--wait] [--state-dir DIR]`: takes the
- * lock of the state directory, computes the plan exactly as `ovh-fleet plan` does (readPlanInput
+ * `ovh-fleet apply [--repo DIR] [--yes] [--plan-hash HASH] [--wait] [--state-dir DIR]
+ * [--allowed-signers FILE]`: takes the lock of the state directory, makes the daemon's trust checks
+ * (apply-trust.ts: rewritten history, signatures), computes the plan exactly as `ovh-fleet plan` does (readPlanInput
  * with the observation cache of the state directory, makePlan, revision = the repository's HEAD)
  * and executes it (src/apply). Without --yes it prints the plan and refuses (exit 64) when the
  * plan would act; --plan-hash refuses a plan that differs from the reviewed one (exit 1); --wait
@@ -8,6 +9,7 @@
  * go on at OVHcloud; a later run adopts them). Exit 1 when a reinstall failed, or when the plan
  * has invalid specs or API errors (the valid servers are still applied). docs/apply.md.
  */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { runApplyShell, type ApplyShellOptions } from '../apply/apply-shell.js';
 import type { ApplyReport } from '../apply/apply-types.js';
@@ -21,6 +23,7 @@ import type { OvhApi } from '../ovh/ovh-api.js';
 import { makePlan } from '../plan/make-plan.js';
 import { openFileObservationCache, readPlanInput } from '../plan/observe.js';
 import type { Plan } from '../plan/types.js';
+import { checkApplyTrust } from './apply-trust.js';
 import { openApi } from './context.js';
 import { repoRecordHistory } from './git-history-reader.js';
 import { exitCodeOf, gitRevision, resolveStateDir, useColor } from './plan-command.js';
@@ -31,6 +34,7 @@ interface ApplyFlags {
   planHash?: string;
   wait?: boolean;
   stateDir?: string;
+  allowedSigners?: string;
 }
 
 /** `--state-dir`, else OVH_FLEET_STATE_DIR, else `$XDG_STATE_HOME/ovh-fleet` (DESIGN.md §3). */
@@ -45,6 +49,11 @@ export interface ApplyRunOptions {
   yes: boolean;
   wait: boolean;
   planHash?: string | undefined;
+  /**
+   * ssh allowed signers file: verify the commits as the daemon does (apply-trust.ts); null or
+   * absent: no signature verification (the history check is always made).
+   */
+  allowedSignersFile?: string | null;
   /** The API; default: built from the environment (openApi). */
   api?: OvhApi;
   clock?: Clock;
@@ -75,6 +84,11 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
   };
   const lock = await acquireStateLock(options.stateDir, { purpose: 'apply' });
   try {
+    await checkApplyTrust({
+      repo: options.repo,
+      stateDir: options.stateDir,
+      allowedSignersFile: options.allowedSignersFile ?? null,
+    });
     const planApi = options.api ?? (await openApi());
     // The same steps as runPlan (plan-command.ts), so that the hash is the one `plan` printed.
     const cache = await openFileObservationCache(options.stateDir);
@@ -135,6 +149,12 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
   }
 }
 
+/** `--allowed-signers`, else OVH_FLEET_VERIFY_ALLOWED_SIGNERS_FILE (the daemon's variable), else null. */
+export function allowedSignersOf(flag: string | undefined, env: NodeJS.ProcessEnv): string | null {
+  const file = flag ?? env.OVH_FLEET_VERIFY_ALLOWED_SIGNERS_FILE;
+  return file ? path.resolve(file) : null;
+}
+
 /** Registers the command. */
 export function register(program: Command): void {
   program
@@ -144,6 +164,10 @@ export function register(program: Command): void {
     .option('--yes', 'really apply (without it the plan is printed and nothing is posted)')
     .option('--plan-hash <hash>', 'refuse unless the plan computed now has this hash')
     .option('--wait', 'follow every started reinstall to its end, with live progress')
+    .option(
+      '--allowed-signers <file>',
+      'verify commit signatures as the daemon does (default $OVH_FLEET_VERIFY_ALLOWED_SIGNERS_FILE)',
+    )
     .option(
       '--state-dir <dir>',
       'state directory (intent journal, lock, caches); default $OVH_FLEET_STATE_DIR or $XDG_STATE_HOME/ovh-fleet',
@@ -159,6 +183,7 @@ export function register(program: Command): void {
           yes: flags.yes ?? false,
           wait: flags.wait ?? false,
           planHash: flags.planHash,
+          allowedSignersFile: allowedSignersOf(flags.allowedSigners, process.env),
           color: useColor(process.stdout),
           signal: controller.signal,
         });

@@ -13,6 +13,7 @@ import { writeDaemonState } from './daemon-state.js';
 import { recordStatus } from './record-status.js';
 import { detectRewrite, syncRepository, verifySignatures } from './steps-git.js';
 import { applyChanges, planChanges, restoreRecords } from './steps-plan.js';
+import { keepTrustedRecords, trustRecords } from './trusted-records.js';
 import type { CycleContext, CycleRuntime, CycleStep, CycleSummary, TriggerKind } from './types.js';
 
 /** The steps, in order. */
@@ -21,6 +22,7 @@ export const CYCLE_STEPS: ReadonlyArray<[string, CycleStep]> = [
   ['detect-rewrite', detectRewrite],
   ['verify-signatures', verifySignatures],
   ['restore-records', restoreRecords],
+  ['trust-records', trustRecords],
   ['plan', planChanges],
   ['apply', applyChanges],
 ];
@@ -65,6 +67,7 @@ export async function runCycle(
     try {
       const recorded = await recordStatus(ctx);
       statusCommit = recorded.commit;
+      await keepTrustedRecords(ctx, recorded.changed);
       if (recorded.inGit) await forgetRecordedIntents(ctx, recorded.inGit);
     } catch (caught) {
       error ??= describe(caught);

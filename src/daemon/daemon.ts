@@ -18,6 +18,8 @@ import { AppliedRecordCache } from '../plan/read-applied.js';
 import { ReadCache } from '../specs/read-cache.js';
 import { runCycle } from './cycle.js';
 import { readDaemonState } from './daemon-state.js';
+import { readVerifiedHead } from '../apply/verified-head.js';
+import { loadTrustedRecords } from './trusted-records.js';
 import { startHttpServer, type HttpListener } from './http-server.js';
 import { meteredApi } from './metered-api.js';
 import { createDaemonMetrics } from './metrics.js';
@@ -90,10 +92,12 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
       clock,
     });
   const state = await readDaemonState(config.stateDir);
+  const verifying = config.verify.allowedSignersFile !== null;
   const memory: DaemonMemory = {
     lastHead: null,
     lastApplied: state?.lastApplied ?? null,
-    lastVerified: null,
+    lastVerified: verifying ? await readVerifiedHead(config.stateDir) : null,
+    trustedRecords: verifying ? await loadTrustedRecords(config.stateDir) : null,
     records: new Map(),
     canonical: new Map(),
     progress: new Map(),

@@ -4,7 +4,8 @@
  * the cycle state; none writes status.
  */
 import { readApplied } from '../plan/read-applied.js';
-import { parseRewriteAck } from './ack-rewrite.js';
+import { writeVerifiedHead } from '../apply/verified-head.js';
+import { checkHistory, checkSignedRange } from '../git/trust.js';
 import type { CycleStep, TriggerKind } from './types.js';
 
 /** Triggers after which a cycle with only status/ changes stops after the fetch. */
@@ -29,55 +30,56 @@ export const syncRepository: CycleStep = async (ctx) => {
 
 /**
  * The last applied head must be an ancestor of the new head; otherwise the branch was rewritten
- * and nothing new is applied until `status/ack-rewrite.yaml` acknowledges the new head. Without a
- * state file (a new state directory), the newest `lastApplied.specCommit` of the records stands in.
+ * and nothing new is applied until `status/ack-rewrite.yaml` acknowledges the new head (signed,
+ * with verification on). Without a state file (a new state directory), the newest
+ * `lastApplied.specCommit` of the records stands in. The same check as `ovh-fleet apply`.
  */
 export const detectRewrite: CycleStep = async (ctx) => {
   const { rt, state } = ctx;
   const head = state.head as string;
   const last = rt.memory.lastApplied ?? (await newestAppliedCommit(rt.root));
-  if (last === null || last === head || (await rt.git.isAncestor(last, head))) return 'continue';
-  const statusRev = (await rt.git.statusHead()) ?? head;
-  const ack = parseRewriteAck(await rt.git.readFileAt(statusRev, `${rt.prefix}status/ack-rewrite.yaml`));
-  const acknowledged =
-    ack !== null &&
-    (ack.revision === head || (await rt.git.isAncestor(ack.revision, head))) &&
-    !(await rt.git.isAncestor(ack.revision, last));
-  if (acknowledged) {
-    ctx.log.warn({ last, head, ack: ack.revision, by: ack.by }, 'rewritten history acknowledged');
-    return 'continue';
-  }
-  state.block = {
-    reason: 'history-rewritten',
-    message: `the branch was rewritten: the last applied revision ${last.slice(0, 12)} is not an ancestor of ${head.slice(0, 12)}; nothing new is applied until \`ovh-fleet ack-rewrite ${head}\``,
-  };
-  ctx.log.error({ code: 'history-rewritten', last, head }, 'branch history rewritten: applying nothing');
+  const { block, acknowledged } = await checkHistory(rt.git, {
+    last,
+    head,
+    ackRev: async () => (await rt.git.statusHead()) ?? head,
+    ackPath: `${rt.prefix}status/ack-rewrite.yaml`,
+    allowedSignersFile: rt.config.verify.allowedSignersFile,
+  });
+  if (acknowledged) ctx.log.warn({ last, head }, 'rewritten history acknowledged');
+  if (block === null) return 'continue';
+  state.block = block;
+  ctx.log.error({ code: 'history-rewritten', last, head }, block.message);
   return 'continue';
 };
 
-/** With verify.allowedSignersFile, every new commit touching specs, scripts or fleet.yaml must be signed. */
+/**
+ * With verify.allowedSignersFile, every commit since the last verified head that changes the
+ * fleet root outside status/ must be signed (src/git/trust.ts). The verified head is persisted
+ * durably before the cycle goes on, so a restart checks only newer commits.
+ */
 export const verifySignatures: CycleStep = async (ctx) => {
   const { rt, state } = ctx;
   const file = rt.config.verify.allowedSignersFile;
   const head = state.head as string;
   if (file === null || rt.memory.lastVerified === head) return 'continue';
-  const paths = ['servers/', 'scripts/', 'fleet.yaml'].map((p) => `${rt.prefix}${p}`);
-  const from = rt.memory.lastVerified;
-  const usable = from !== null && (await rt.git.isAncestor(from, head)) ? from : null;
-  const check = await rt.git.verifySignatures(usable, head, file, paths);
-  if (check.ok) {
+  const block = await checkSignedRange(rt.git, {
+    from: rt.memory.lastVerified,
+    head,
+    prefix: rt.prefix,
+    allowedSignersFile: file,
+  });
+  if (block === null) {
+    await writeVerifiedHead(rt.stateDir, head);
     rt.memory.lastVerified = head;
     return 'continue';
   }
-  state.block = {
-    reason: 'signature-invalid',
-    message: `commit ${check.commit.slice(0, 12)} is not signed by an allowed signer (${check.reason}); nothing new is applied`,
-  };
-  ctx.log.error({ code: 'signature-invalid', commit: check.commit, status: check.status }, 'unsigned commit');
+  state.block = block;
+  ctx.log.error({ code: 'signature-invalid', head }, block.message);
   return 'continue';
 };
 
-async function newestAppliedCommit(root: string): Promise<string | null> {
+/** The newest `lastApplied.specCommit` of the status records under `root` (shared with apply). */
+export async function newestAppliedCommit(root: string): Promise<string | null> {
   const { applied } = await readApplied(root);
   let best: { at: string; commit: string } | null = null;
   for (const record of applied.values()) {

@@ -61,8 +61,13 @@ export interface DaemonMemory {
   lastHead: string | null;
   /** Head of the last cycle whose plan was applied (history-rewritten detection). */
   lastApplied: string | null;
-  /** Head whose signatures were last verified good. */
+  /** Head whose signatures were last verified good (persisted in `<stateDir>/verified-head.json`). */
   lastVerified: string | null;
+  /**
+   * With verification on, the texts of the records the daemon wrote (trusted-records.ts); null
+   * until the first cycle keeps them (or without verification).
+   */
+  trustedRecords: Map<string, string> | null;
   /** The records last written (or read), per server. */
   records: Map<string, StatusRecord>;
   /** Canonical specs by digest, for lastApplied.spec. */

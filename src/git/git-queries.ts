@@ -80,6 +80,23 @@ export async function lastCommitsTouching(
   return found;
 }
 
+/** Paths under `under` that differ from HEAD in the index or the working tree, or are untracked or ignored. */
+export async function uncommittedPaths(run: GitRun, under: string): Promise<string[]> {
+  const out = await run([
+    'status',
+    '--porcelain=v1',
+    '-z',
+    '--untracked-files=all',
+    '--ignored=matching',
+    '--',
+    under,
+  ]);
+  return out
+    .split('\0')
+    .filter((p) => p.length > 3)
+    .map((p) => p.slice(3));
+}
+
 /** Content of `path` at `rev`, or null when no file is there. */
 export async function readBlob(run: GitRun, rev: string, path: string): Promise<string | null> {
   checkRev(rev);
@@ -126,45 +143,109 @@ const SIGNATURE_TEXT: Record<string, string> = {
   R: 'is signed by a revoked key',
 };
 
+/** Which changed paths make a commit need a signature (repository-relative, forward slashes). */
+export interface SignedPaths {
+  /** Prefixes: `dir/` covers everything under dir, `file` that file, `''` everything. */
+  include: readonly string[];
+  /** Prefixes excluded from `include` (same form). */
+  exclude?: readonly string[];
+}
+
+/** True when `path` is covered by `paths`. */
+export function isSignedPath(path: string, paths: SignedPaths): boolean {
+  const under = (prefix: string): boolean =>
+    prefix === '' || path === prefix || (prefix.endsWith('/') && path.startsWith(prefix));
+  return paths.include.some(under) && !(paths.exclude ?? []).some(under);
+}
+
 /**
- * Every commit in `(fromExclusive, to]` that touches `paths` must have `%G?` = G with
- * `gpg.format=ssh` and the given allowed signers file. `verify-commit`'s exit status is not used:
- * simple-git resolves it for an unsigned commit (rc 1, no output). `--full-history` keeps merges
- * that change the paths in the range, so an unsigned merge that brings its own change is caught.
+ * Every commit in `(fromExclusive, to]` that changes a path covered by `paths` must have `%G?` = G
+ * with `gpg.format=ssh` and the given allowed signers file. The paths a commit changes are listed
+ * by git and matched here, not with pathspecs: the runner sets GIT_LITERAL_PATHSPECS, which rules
+ * out pathspec magic (an exclusion). A merge counts with the paths it changes against every parent
+ * (`--diff-merges=combined`: its own edits and conflict resolutions); what it brings from a
+ * branch is checked on that branch's commits, which are in the range too. `verify-commit`'s exit
+ * status is not used: simple-git resolves it for an unsigned commit (rc 1, no output).
  */
 export async function checkSignatures(
   run: GitRun,
   fromExclusive: string | null,
   to: string,
   allowedSignersFile: string,
-  paths: readonly string[],
+  paths: SignedPaths,
 ): Promise<SignatureCheck> {
+  const range = fromExclusive === null ? checkRev(to) : `${checkRev(fromExclusive)}..${checkRev(to)}`;
+  const records = await signatureLog(run, allowedSignersFile, [
+    '--reverse',
+    '--full-history',
+    '--name-only',
+    '--diff-merges=combined',
+    '-z',
+    range,
+  ]);
+  const covered = records.filter((r) => r.paths.some((p) => isSignedPath(p, paths)));
+  const bad = covered.find((r) => r.status !== 'G');
+  return bad ? refusal(bad) : { ok: true, checked: covered.length };
+}
+
+/**
+ * The signature of the last commit at or before `rev` that changed `path` (the one whose content
+ * is read there): ok when no commit changed it, or when that commit has a good signature.
+ */
+export async function checkLastChange(
+  run: GitRun,
+  rev: string,
+  path: string,
+  allowedSignersFile: string,
+): Promise<SignatureCheck> {
+  const records = await signatureLog(run, allowedSignersFile, ['-1', checkRev(rev), '--', path]);
+  const last = records[0];
+  if (last === undefined) return { ok: true, checked: 0 };
+  return last.status === 'G' ? { ok: true, checked: 1 } : refusal(last);
+}
+
+interface SignatureRecord {
+  hash: string;
+  status: string;
+  signer: string;
+  /** Paths the commit changed (with `--name-only -z` only). */
+  paths: string[];
+}
+
+/** `git log` of `args` with each commit's hash, `%G?` and signer, checked against the allowed signers. */
+async function signatureLog(
+  run: GitRun,
+  allowedSignersFile: string,
+  args: readonly string[],
+): Promise<SignatureRecord[]> {
   await access(allowedSignersFile).catch(() => {
     throw configError(
       'git-credential-unreadable',
       `cannot read the allowed signers file ${allowedSignersFile}`,
     );
   });
-  const range = fromExclusive === null ? checkRev(to) : `${checkRev(fromExclusive)}..${checkRev(to)}`;
-  const out = await run(
-    ['log', '--reverse', '--full-history', `--format=%H${SEP}%G?${SEP}%GS${END}`, range, '--', ...paths],
-    { config: ['gpg.format=ssh', `gpg.ssh.allowedSignersFile=${allowedSignersFile}`] },
-  );
-  const records = out
+  const out = await run(['log', `--format=%x1e%H%x1f%G?%x1f%GS%x1f`, ...args], {
+    config: ['gpg.format=ssh', `gpg.ssh.allowedSignersFile=${allowedSignersFile}`],
+  });
+  return out
     .split('\x1e')
-    .map((r) => r.trim())
-    .filter((r) => r !== '');
-  for (const record of records) {
-    const [hash = '', status = '', signer = ''] = record.split('\0');
-    if (status !== 'G') {
-      const why = SIGNATURE_TEXT[status] ?? `has signature status ${status}`;
-      return {
-        ok: false,
-        commit: hash,
-        status,
-        reason: `commit ${hash} ${why}${signer ? ` (${signer})` : ''}`,
-      };
-    }
-  }
-  return { ok: true, checked: records.length };
+    .filter((r) => r.trim() !== '')
+    .map((record) => {
+      const [header = '', ...names] = record.split('\0');
+      const [hash = '', status = '', signer = ''] = header.split('\x1f');
+      const paths = [header.slice(header.lastIndexOf('\x1f') + 1), ...names]
+        .map((n) => n.replace(/^\n/, ''))
+        .filter((n) => n !== '');
+      return { hash: hash.trim(), status, signer, paths };
+    });
+}
+
+function refusal({ hash, status, signer }: SignatureRecord): SignatureCheck {
+  const why = SIGNATURE_TEXT[status] ?? `has signature status ${status}`;
+  return {
+    ok: false,
+    commit: hash,
+    status,
+    reason: `commit ${hash} ${why}${signer ? ` (${signer})` : ''}`,
+  };
 }

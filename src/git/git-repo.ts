@@ -2,6 +2,9 @@
  * The GitRepo port: everything the daemon and the CLI ask of the fleet repository's clone. One
  * adapter (simple-git-repo.ts) implements it over real git; nothing else in ovh-fleet runs git.
  */
+import type { SignedPaths } from './git-queries.js';
+
+export type { SignedPaths };
 
 /** A person or bot, as git records it. */
 export interface GitIdentity {
@@ -51,6 +54,8 @@ export interface StatusCommitRequest {
   trailers: readonly Trailer[];
   /** Author of the commit; the committer is the adapter's configured identity. */
   author: GitIdentity;
+  /** An ssh private key file: the commit is signed with it (`gpg.format=ssh`); absent: unsigned. */
+  signingKey?: string;
 }
 
 /** The outcome of `commitStatus`. */
@@ -129,6 +134,7 @@ export interface GitRepo {
     content: string,
     author: GitIdentity,
     trailers?: readonly Trailer[],
+    signingKey?: string,
   ): Promise<StatusCommitResult>;
   /** The remote head of the status branch after the last fetch, or `null` when it does not exist yet. */
   statusHead(): Promise<string | null>;
@@ -148,15 +154,22 @@ export interface GitRepo {
   /** Content of `path` at `rev`, or `null` when the file does not exist there. */
   readFileAt(rev: string, path: string): Promise<string | null>;
   /**
-   * Checks that every commit in `(fromExclusive, to]` touching one of `paths` has a good ssh
-   * signature (`%G?` = G) from a key in `allowedSignersFile`. `fromExclusive` null: the whole history.
+   * Checks that every commit in `(fromExclusive, to]` changing a path covered by `paths` has a good
+   * ssh signature (`%G?` = G) from a key in `allowedSignersFile`. `fromExclusive` null: the whole history.
    */
   verifySignatures(
     fromExclusive: string | null,
     to: string,
     allowedSignersFile: string,
-    paths: readonly string[],
+    paths: SignedPaths,
   ): Promise<SignatureCheck>;
+  /**
+   * Checks the last commit at or before `rev` that changed `path` (the commit whose content is
+   * read there): ok when none did or when it has a good ssh signature from `allowedSignersFile`.
+   */
+  verifyLastChange(rev: string, path: string, allowedSignersFile: string): Promise<SignatureCheck>;
+  /** Paths of the working tree under `under` (repository-relative) that differ from HEAD, or are untracked or ignored. */
+  uncommittedPaths(under: string): Promise<string[]>;
   /** The timeline of one server, oldest first: spec changes and the status commits naming it. */
   history(
     serviceName: string,

@@ -14,6 +14,7 @@ import type {
   HistoryEntry,
   HistoryOptions,
   SignatureCheck,
+  SignedPaths,
   SpecPathResolver,
   StatusCommitRequest,
   StatusCommitResult,
@@ -21,7 +22,9 @@ import type {
 } from './git-repo.js';
 import {
   changedPaths,
+  checkLastChange,
   checkSignatures,
+  uncommittedPaths,
   isAncestorOf,
   lastCommitsTouching,
   logCommits,
@@ -215,9 +218,21 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
       }
       const messageFile = join(this.o.dir, '.git', 'OVH_FLEET_COMMIT_MSG');
       await writeFile(messageFile, message);
-      await this.git(['commit', '--quiet', '--no-verify', '--cleanup=whitespace', `--file=${messageFile}`], {
-        author: request.author,
-      });
+      const key = request.signingKey;
+      await this.git(
+        [
+          'commit',
+          '--quiet',
+          '--no-verify',
+          '--cleanup=whitespace',
+          ...(key ? ['-S'] : []),
+          `--file=${messageFile}`,
+        ],
+        {
+          author: request.author,
+          ...(key ? { config: ['gpg.format=ssh', `user.signingkey=${key}`] } : {}),
+        },
+      );
       const commit = (await this.git(['rev-parse', 'HEAD'])).trim();
       try {
         await this.git(['push', '--quiet', 'origin', `HEAD:refs/heads/${target}`]);
@@ -266,6 +281,7 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
     content: string,
     author: GitIdentity,
     trailers: readonly Trailer[] = [],
+    signingKey?: string,
   ): Promise<StatusCommitResult> {
     return this.commitStatus({
       files: new Map([[`${this.o.statusDir}/ack-rewrite.yaml`, content]]),
@@ -273,6 +289,7 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
       body: '',
       trailers,
       author,
+      ...(signingKey ? { signingKey } : {}),
     });
   }
 
@@ -311,9 +328,17 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
     fromExclusive: string | null,
     to: string,
     allowedSignersFile: string,
-    paths: readonly string[],
+    paths: SignedPaths,
   ): Promise<SignatureCheck> {
     return this.serial(() => checkSignatures(this.run, fromExclusive, to, allowedSignersFile, paths));
+  }
+
+  verifyLastChange(rev: string, path: string, allowedSignersFile: string): Promise<SignatureCheck> {
+    return this.serial(() => checkLastChange(this.run, rev, path, allowedSignersFile));
+  }
+
+  uncommittedPaths(under: string): Promise<string[]> {
+    return this.serial(() => uncommittedPaths(this.run, under));
   }
 
   history(

@@ -17,7 +17,7 @@ beforeAll(() => {
 });
 afterAll(() => cleanup());
 
-const PATHS = ['servers/', 'fleet.yaml'];
+const PATHS = { include: ['servers/', 'fleet.yaml'] };
 
 /** Commits a change in the human clone, signed with `key` (or unsigned), and pushes it. */
 function commit(w: World, path: string, content: string, key: 'trusted' | 'stranger' | null): string {

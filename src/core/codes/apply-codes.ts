@@ -13,6 +13,12 @@ export const APPLY_CODES = {
       'Review the plan it printed, then run again with --yes (and --plan-hash to pin the reviewed plan).',
     exitCode: 64,
   },
+  'worktree-uncommitted': {
+    summary:
+      '`ovh-fleet apply` with signature verification found files of the fleet root that differ from HEAD (changed, untracked or ignored): no signature covers them, so nothing was applied.',
+    action: 'Commit (signed) or discard the changes, then apply again.',
+    exitCode: 1,
+  },
   'plan-hash-mismatch': {
     summary: 'The plan computed now differs from the one reviewed (--plan-hash): nothing was posted.',
     action: 'Run `ovh-fleet plan` again, review the new plan and apply with its hash.',

@@ -55,7 +55,7 @@ export const GIT_CODES = {
   },
   'git-signature-invalid': {
     summary:
-      'A commit that touches servers/ or fleet.yaml is not signed by a key in the allowed signers file.',
+      'A commit that changes the fleet root outside status/ is not signed by a key in the allowed signers file.',
     action:
       'Sign the commit with an allowed key (git commit -S with gpg.format=ssh) or add the key to allowed_signers.',
     exitCode: 1,

@@ -118,8 +118,10 @@ export const PLAN_CODES = {
     exitCode: 1,
   },
   'signature-invalid': {
-    summary: 'The head commit is not signed by an allowed signer: nothing is applied.',
-    action: 'Sign the commit with a key listed in verify.allowedSignersFile.',
+    summary:
+      'A commit since the last verified head changes the fleet root outside status/ and is not signed by an allowed signer (or the repository cannot be verified): nothing is applied.',
+    action:
+      'Sign the commit named in the message with a key listed in the allowed signers file (git commit -S with gpg.format=ssh), or revert it in a signed commit.',
     exitCode: 1,
   },
   'status-record-invalid': {
@@ -143,6 +145,13 @@ export const PLAN_CODES = {
       'Restore status/SERVICE.yaml from a commit of `git log -- status/SERVICE.yaml`, or change the spec (e.g. bump reinstall.generation) to ask for a reinstall explicitly.',
     exitCode: 1,
   },
+  'status-record-untrusted': {
+    summary:
+      'With verify.allowedSignersFile, a status record differs from the one the daemon wrote (or the daemon never wrote it): the kept record is used and committed again; an unknown one is ignored.',
+    action:
+      "Nothing: status records are the daemon's. To change what is applied, change the spec in a signed commit.",
+    exitCode: 0,
+  },
   'window-invalid': {
     summary: "A maintenance window's cron expression or time zone cannot be evaluated; it never opens.",
     action: 'Correct rollout.windows in fleet.yaml (node-cron syntax, IANA time zone).',
@@ -157,5 +166,6 @@ export type PlanReason = Exclude<
   | 'signature-invalid'
   | 'status-record-invalid'
   | 'status-record-recovered'
+  | 'status-record-untrusted'
   | 'window-invalid'
 >;

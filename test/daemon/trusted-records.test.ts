@@ -1,0 +1,79 @@
+/**
+ * The trust-records step (src/daemon/trusted-records.ts) on a real directory, as a property: for
+ * any records in the working tree (kept, edited, unknown, missing) and any kept texts, after the
+ * step the working tree holds exactly the kept records, and every record put back is marked
+ * repaired (so the status step commits it). Without verification, nothing is touched.
+ */
+import fc from 'fast-check';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { trustRecords } from '../../src/daemon/trusted-records.js';
+import type { CycleContext } from '../../src/daemon/types.js';
+
+const silent = { warn: () => undefined } as unknown as CycleContext['log'];
+
+function context(root: string, kept: Map<string, string> | null, verifying: boolean): CycleContext {
+  return {
+    id: 't',
+    log: silent,
+    rt: {
+      root,
+      config: { verify: { allowedSignersFile: verifying ? '/signers' : null } },
+      memory: { trustedRecords: kept },
+    },
+    state: { repaired: new Set<string>() },
+  } as unknown as CycleContext;
+}
+
+function treeRecords(root: string): Map<string, string> {
+  const dir = join(root, 'status');
+  return new Map(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml') && f !== 'ack-rewrite.yaml')
+      .map((f) => [f.slice(0, -5), readFileSync(join(dir, f), 'utf8')]),
+  );
+}
+
+const name = fc.constantFrom('ns1.example.net', 'ns2.example.net', 'ns3.example.net', 'web-4');
+const text = fc.constantFrom('phase: ready\n', 'phase: failed\n', 'lastApplied: {digest: sha256:0}\n', '');
+const records = fc.dictionary(name, text, { maxKeys: 4 });
+
+describe('trust-records', () => {
+  it('leaves exactly the kept records in the working tree, marking each one put back (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(records, records, async (inTree, keptObj) => {
+        const root = mkdtempSync(join(tmpdir(), 'ovh-fleet-trusted-'));
+        try {
+          mkdirSync(join(root, 'status'));
+          for (const [n, t] of Object.entries(inTree)) writeFileSync(join(root, 'status', `${n}.yaml`), t);
+          writeFileSync(join(root, 'status', 'ack-rewrite.yaml'), 'kind: RewriteAck\n');
+          const kept = new Map(Object.entries(keptObj));
+          const ctx = context(root, kept, true);
+
+          await trustRecords(ctx);
+
+          expect(treeRecords(root)).toEqual(kept);
+          for (const [n, t] of kept) expect(ctx.state.repaired.has(n)).toBe(inTree[n] !== t);
+          expect(readFileSync(join(root, 'status', 'ack-rewrite.yaml'), 'utf8')).toBe('kind: RewriteAck\n');
+        } finally {
+          rmSync(root, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('touches nothing without verification, or before the first records are kept', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ovh-fleet-trusted-'));
+    mkdirSync(join(root, 'status'));
+    writeFileSync(join(root, 'status', 'ns1.example.net.yaml'), 'edited\n');
+
+    await trustRecords(context(root, new Map([['ns1.example.net', 'kept\n']]), false));
+    await trustRecords(context(root, null, true));
+
+    expect(treeRecords(root)).toEqual(new Map([['ns1.example.net', 'edited\n']]));
+    rmSync(root, { recursive: true, force: true });
+  });
+});
