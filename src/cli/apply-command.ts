@@ -8,6 +8,7 @@
  * go on at OVHcloud; a later run adopts them). Exit 1 when a reinstall failed, or when the plan
  * has invalid specs or API errors (the valid servers are still applied). docs/apply.md.
  */
+import { secretRuleFromEnv } from '../core/secret-rule.js';
 import type { Command } from 'commander';
 import { runApplyShell, type ApplyShellOptions } from '../apply/apply-shell.js';
 import type { ApplyReport } from '../apply/apply-types.js';
@@ -72,13 +73,21 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     write: (s: string) => void process.stdout.write(s),
     isTTY: Boolean(process.stdout.isTTY),
   };
+  const secretRule = secretRuleFromEnv(process.env);
   const lock = await acquireStateLock(options.stateDir, { purpose: 'apply' });
   try {
     const planApi = options.api ?? (await openApi());
     // The same steps as runPlan (plan-command.ts), so that the hash is the one `plan` printed.
     const cache = await openFileObservationCache(options.stateDir);
     const revision = options.revision ?? (await gitRevision(options.repo));
-    const gathered = await readPlanInput({ repo: options.repo, api: planApi, cache, clock, revision });
+    const gathered = await readPlanInput({
+      repo: options.repo,
+      api: planApi,
+      cache,
+      clock,
+      revision,
+      secrets: secretRule,
+    });
     const plan = makePlan(gathered.input);
     try {
       await cache.flush();
@@ -102,6 +111,7 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
           input.specs.filter((s) => !invalidNames.has(s.serviceName)).map((s) => [s.serviceName, s]),
         ),
         env: process.env,
+        secretRule,
         policy: input.policy,
         history: historyFromRecords(input.applied, plan),
         ...(options.signal ? { signal: options.signal } : {}),

@@ -5,6 +5,7 @@
  * (DESIGN.md §3): 0; 1 when the plan has invalid servers or API errors; 2 with
  * --detailed-exitcode when it contains reinstalls (and nothing worse); 64 on bad usage.
  */
+import { secretRuleFromEnv } from '../core/secret-rule.js';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -72,7 +73,14 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
       ? new MemoryObservationCache()
       : await openFileObservationCache(options.stateDir);
   const revision = options.revision ?? (await gitRevision(options.repo));
-  const gathered = await readPlanInput({ repo: options.repo, api: options.api, cache, clock, revision });
+  const gathered = await readPlanInput({
+    repo: options.repo,
+    api: options.api,
+    cache,
+    clock,
+    revision,
+    secrets: secretRuleFromEnv(process.env),
+  });
   const plan = makePlan(gathered.input);
   try {
     await cache.flush();

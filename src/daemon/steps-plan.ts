@@ -31,7 +31,7 @@ export const restoreRecords: CycleStep = async (ctx) => {
   const names = new Set(rt.memory.records.keys());
   if (statusRev !== null && names.size === 0) {
     // First cycle with a separate status branch: the servers the specs name.
-    const fleet = await readFleet(rt.root);
+    const fleet = await readFleet(rt.root, { secrets: rt.secretRule });
     for (const spec of fleet.specs) names.add(spec.serviceName);
     for (const invalid of fleet.invalid) if (invalid.serviceName) names.add(invalid.serviceName);
   }
@@ -81,6 +81,7 @@ export const planChanges: CycleStep = async (ctx) => {
     readCache: rt.readCache,
     recordCache: rt.recordCache,
     parallel: false,
+    secrets: rt.secretRule,
     onPolicy: (policy) => {
       rt.memory.requestsPerMinute = policy.api.requestsPerMinute;
       rt.setRequestsPerMinute?.(policy.api.requestsPerMinute);
@@ -132,6 +133,7 @@ export const applyChanges: CycleStep = async (ctx) => {
       journal: rt.journal,
       specs: state.specs,
       env: rt.env,
+      secretRule: rt.secretRule,
       policy: gathered.input.policy,
       history: historyFromRecords(gathered.input.applied, plan),
       historyRewritten: state.block !== null,

@@ -5,6 +5,7 @@
  * checked; a file with any error yields no spec.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
+import { DEFAULT_SECRET_RULE, type SecretRule } from '../core/secret-rule.js';
 import type { ErrorCode } from '../core/codes/registry.js';
 import type { StorageEntry } from '../ovh/types.js';
 import type { CustomizationValue, EnvRef, FileRef, ParsedFile, ServerSpec, SourcePos } from './types.js';
@@ -24,8 +25,15 @@ export interface BuildResult {
 
 type Data = Record<string, unknown>;
 
-/** Turns a parsed server file into a ServerSpec, reading `{file}` references through `repo`. */
-export function buildServerSpec(parsed: ParsedFile, repo: RepoFiles): BuildResult {
+/**
+ * Turns a parsed server file into a ServerSpec, reading `{file}` references through `repo`;
+ * `{env}` references must be allowed by `secrets` (default: FLEET_SECRET_*).
+ */
+export function buildServerSpec(
+  parsed: ParsedFile,
+  repo: RepoFiles,
+  secrets: SecretRule = DEFAULT_SECRET_RULE,
+): BuildResult {
   const diagnostics: Diagnostic[] = [];
   const references: string[] = [];
   const report = (
@@ -53,7 +61,7 @@ export function buildServerSpec(parsed: ParsedFile, repo: RepoFiles): BuildResul
   const serviceName = requiredString(data, 'serviceName', report);
   const operatingSystem = requiredString(data, 'operatingSystem', report);
   const labels = readLabels(data.labels, report);
-  const ctx: RefContext = { repo, report, references };
+  const ctx: RefContext = { repo, secrets, report, references };
   const customizations = readCustomizations(data.customizations, ctx);
   const storage = readStorage(data.storage, report);
   const reinstall = readReinstall(data.reinstall, report);

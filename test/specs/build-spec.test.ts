@@ -113,7 +113,7 @@ describe('buildServerSpec: references', () => {
     const result = build(
       spec(
         'ns1.eu',
-        'customizations:\n  httpHeaders: {Authorization: {env: IMAGE_TOKEN}, X-Id: "7", Bad: {env: "a b"}}\n',
+        'customizations:\n  httpHeaders: {Authorization: {env: FLEET_SECRET_IMAGE_TOKEN}, X-Id: "7", Bad: {env: "a b"}}\n',
       ),
     );
 

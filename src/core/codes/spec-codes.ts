@@ -90,6 +90,13 @@ export const SPEC_CODES = {
     summary: 'An `{env: NAME}` reference names an invalid environment variable (`^[A-Za-z_][A-Za-z0-9_]*$`).',
     ...fix('Use letters, digits and underscores, not starting with a digit.'),
   },
+  'env-not-allowed': {
+    summary:
+      "An `{env: NAME}` reference names a variable the secrets allow-list does not allow (default `FLEET_SECRET_*`, set by OVH_FLEET_SECRETS_ALLOW), or one of the process's own variables (OVHcloud credentials, `OVH_*`, PATH, HOME, NODE_*, ...), which no allow-list makes readable. Outside validation, the executor refuses the same names.",
+    ...fix(
+      'Give the secret a name the allow-list matches (e.g. `FLEET_SECRET_IMAGE_TOKEN`), or add it to OVH_FLEET_SECRETS_ALLOW (daemon: `secrets.allow`) wherever ovh-fleet runs (CI and daemon).',
+    ),
+  },
   'duplicate-service-name': {
     summary: 'Two spec files declare the same serviceName; both are invalid until one is removed.',
     ...fix('Keep one file per server: delete or correct one of the files named in the message.'),
