@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { FileContent, Trailer } from '../git/git-repo.js';
+import { isServiceName } from '../core/service-name.js';
 import { FLEET_TRAILERS } from '../git/commit-message.js';
 import { hashBytes } from '../specs/parse-file.js';
 import { buildStatusRecords } from '../status/build-records.js';
@@ -61,6 +62,13 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
     block: state.block,
   });
   for (const [name, record] of previous) if (!records.has(name)) records.set(name, record);
+  // A status file is named only by a service name (core/service-name.ts): anything else is left
+  // out, so that one bad name never blocks the status commit of the others.
+  for (const name of records.keys()) {
+    if (isServiceName(name)) continue;
+    records.delete(name);
+    ctx.log.warn({ code: 'service-name-invalid' }, 'a record with an unusable serviceName was not written');
+  }
 
   const writes = new Map<string, FileContent>();
   const changed: StatusRecord[] = [];

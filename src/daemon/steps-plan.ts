@@ -4,6 +4,7 @@
  * validate + observe + plan through the shared readPlanInput/makePlan, then apply with the intent
  * journal. They fill the cycle state; none writes status.
  */
+import { isServiceName } from '../core/service-name.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyFromRecords } from '../apply/rollout-history.js';
@@ -37,6 +38,7 @@ export const restoreRecords: CycleStep = async (ctx) => {
   }
   let restored = 0;
   for (const name of names) {
+    if (!isServiceName(name)) continue; // never a file name
     const file = path.join(statusDir, `${name}.yaml`);
     const inTree = await readFile(file, 'utf8').catch(() => null);
     let text = inTree;

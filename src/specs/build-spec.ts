@@ -5,6 +5,7 @@
  * checked; a file with any error yields no spec.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
+import { isServiceName } from '../core/service-name.js';
 import { DEFAULT_SECRET_RULE, type SecretRule } from '../core/secret-rule.js';
 import type { ErrorCode } from '../core/codes/registry.js';
 import type { StorageEntry } from '../ovh/types.js';
@@ -58,7 +59,7 @@ export function buildServerSpec(
     return { diagnostics, references };
   }
 
-  const serviceName = requiredString(data, 'serviceName', report);
+  const serviceName = serviceNameOf(data, report);
   const operatingSystem = requiredString(data, 'operatingSystem', report);
   const labels = readLabels(data.labels, report);
   const ctx: RefContext = { repo, secrets, report, references };
@@ -90,6 +91,18 @@ function requiredString(data: Data, key: string, report: Report): string | undef
     'spec-structure',
     `/${key}`,
     value === undefined ? `${key} is required` : `${key} must be a non-empty string`,
+  );
+  return undefined;
+}
+
+/** The serviceName when it is one (it names a status file): see core/service-name.ts. */
+function serviceNameOf(data: Data, report: Report): string | undefined {
+  const name = requiredString(data, 'serviceName', report);
+  if (name === undefined || isServiceName(name)) return name;
+  report(
+    'service-name-invalid',
+    '/serviceName',
+    `serviceName ${JSON.stringify((name as string).slice(0, 80))} is not an OVHcloud service name (letters, digits, dots and dashes, e.g. ns5001234.ip-51-75-1.eu)`,
   );
   return undefined;
 }

@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
+import { isServiceName } from '../core/service-name.js';
 import { DEFAULT_SECRET_RULE, type SecretRule } from '../core/secret-rule.js';
 import type {
   FileValidator,
@@ -251,7 +252,8 @@ function built(ctx: FileContext, entry: CacheEntry): BuildResult {
 function serviceNameOf(parsed: ParsedFile): { serviceName?: string } {
   const data = parsed.data as Record<string, unknown> | undefined;
   const name = data && typeof data === 'object' ? data.serviceName : undefined;
-  return typeof name === 'string' && name !== '' ? { serviceName: name } : {};
+  // An invalid spec's name is kept only when it is a service name: it names a status file.
+  return isServiceName(name) ? { serviceName: name } : {};
 }
 
 /** A stand-in for a file that could not be read, so the policy falls back to its safe default. */

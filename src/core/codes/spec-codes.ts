@@ -97,6 +97,13 @@ export const SPEC_CODES = {
       'Give the secret a name the allow-list matches (e.g. `FLEET_SECRET_IMAGE_TOKEN`), or add it to OVH_FLEET_SECRETS_ALLOW (daemon: `secrets.allow`) wherever ovh-fleet runs (CI and daemon).',
     ),
   },
+  'service-name-invalid': {
+    summary:
+      'serviceName is not an OVHcloud service name: letters, digits, dots and dashes, starting with a letter or digit, no `..`, at most 200 characters. The file is invalid and its name is never used (no status file, no API call).',
+    ...fix(
+      'Write the name exactly as OVHcloud shows it, e.g. ns5001234.ip-51-75-1.eu (`ovh-fleet import` lists them).',
+    ),
+  },
   'duplicate-service-name': {
     summary: 'Two spec files declare the same serviceName; both are invalid until one is removed.',
     ...fix('Keep one file per server: delete or correct one of the files named in the message.'),
