@@ -3,8 +3,7 @@
  * status records and FLEET.md, and makes the cycle's single status commit (only when a file
  * changed). The subject says what happened; trailers name every server whose record changed.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readConfined } from '../core/confined-file.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { FileContent, Trailer } from '../git/git-repo.js';
 import { isServiceName } from '../core/service-name.js';
@@ -110,9 +109,14 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
   return { changed: changed.map((r) => r.serviceName), commit: result.commit };
 }
 
+/** The working tree's `status/NAME` (null when absent, unreadable or reached through a link). */
 async function current(root: string, name: string): Promise<string | null> {
-  return readFile(path.join(root, 'status', name), 'utf8').catch(() => null);
+  const read = readConfined(root, `status/${name}`, MAX_STATUS_TEXT);
+  return read.ok ? read.bytes.toString('utf8') : null;
 }
+
+/** Larger than any status record or FLEET.md the daemon writes (only compared, never parsed). */
+const MAX_STATUS_TEXT = 64 * 1024 * 1024;
 
 /** `ovh-fleet: ns1 reinstalling` for one server, else counts per phase. */
 export function subjectOf(changed: readonly StatusRecord[], block: string | null): string {

@@ -4,8 +4,9 @@
  * validate + observe + plan through the shared readPlanInput/makePlan, then apply with the intent
  * journal. They fill the cycle state; none writes status.
  */
+import { readConfined, writeConfined } from '../core/confined-file.js';
 import { isServiceName } from '../core/service-name.js';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { historyFromRecords } from '../apply/rollout-history.js';
 import { applyPlan } from '../apply/apply-plan.js';
@@ -39,8 +40,10 @@ export const restoreRecords: CycleStep = async (ctx) => {
   let restored = 0;
   for (const name of names) {
     if (!isServiceName(name)) continue; // never a file name
-    const file = path.join(statusDir, `${name}.yaml`);
-    const inTree = await readFile(file, 'utf8').catch(() => null);
+    const rel = `status/${name}.yaml`;
+    // No link followed, either way (core/confined-file.ts): status/ may be a committed link.
+    const read = readConfined(rt.root, rel, 64 * 1024 * 1024);
+    const inTree = read.ok ? read.bytes.toString('utf8') : null;
     let text = inTree;
     if (statusRev !== null) {
       const fromBranch = await rt.git.readFileAt(statusRev, `${rt.prefix}status/${name}.yaml`);
@@ -56,8 +59,16 @@ export const restoreRecords: CycleStep = async (ctx) => {
       );
     }
     if (text === null || text === inTree) continue;
-    await mkdir(statusDir, { recursive: true });
-    await writeFile(file, text);
+    try {
+      await mkdir(statusDir, { recursive: true });
+      writeConfined(rt.root, rel, text);
+    } catch (error) {
+      ctx.log.warn(
+        { serviceName: name, code: 'symlink-refused', err: (error as Error).message },
+        'status record not restored',
+      );
+      continue;
+    }
     restored++;
   }
   if (statusRev !== null) ctx.log.debug({ restored }, 'status records taken from the status branch');

@@ -31,6 +31,8 @@ export interface RefContext {
 
 const PROBLEM_CODES = {
   outside: 'ref-outside-repo',
+  forbidden: 'ref-forbidden-path',
+  link: 'symlink-refused',
   missing: 'ref-missing',
   'not-file': 'ref-not-file',
   'too-large': 'ref-too-large',

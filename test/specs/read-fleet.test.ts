@@ -205,7 +205,7 @@ describe('readFleet across files', () => {
 
     expect(repo.specs.map((s) => s.serviceName)).toEqual(['a.eu']);
     expect(repo.diagnostics).toEqual([
-      expect.objectContaining({ file: 'servers/link.yaml', code: 'file-outside-repo' }),
+      expect.objectContaining({ file: 'servers/link.yaml', code: 'symlink-refused' }),
     ]);
   });
 

@@ -52,16 +52,23 @@ export const SPEC_CODES = {
     summary: 'A repository file could not be read (permissions, I/O error).',
     ...fix('Check the file permissions for the user that runs ovh-fleet.'),
   },
-  'file-outside-repo': {
-    summary: 'A spec file under servers/ is a symbolic link that leads outside the repository.',
-    ...fix('Replace the link with the file itself.'),
+  'symlink-refused': {
+    summary:
+      'A file or folder of the fleet repository (servers/ or a folder under it, a spec, fleet.yaml, status/, a file a `{file}` reference names, or a folder on the way to it) is a symbolic link: ovh-fleet follows no link in the repository, wherever it leads.',
+    ...fix('Replace the link with the file or folder itself.'),
+  },
+  'ref-forbidden-path': {
+    summary:
+      'A `{file: PATH}` reference names a file under status/ (written by ovh-fleet) or under a folder or file whose name starts with a dot (.git, .github, ...): those are never sent to a server.',
+    ...fix('Keep referenced files in ordinary folders such as scripts/ or files/.'),
   },
   'spec-structure': {
     summary: 'A field of a spec has a shape that ovh-fleet cannot use (wrong type, missing required field).',
     ...fix('Correct the field named in the message; the JSON Schema in schemas/ describes every field.'),
   },
   'ref-outside-repo': {
-    summary: 'A `{file: PATH}` reference leaves the repository (`..`, an absolute path or a symbolic link).',
+    summary:
+      'A `{file: PATH}` reference leaves the repository (`..` or an absolute path; a symbolic link is `symlink-refused`).',
     ...fix('Reference a file inside the repository with a path relative to its root.'),
   },
   'ref-missing': {
