@@ -78,7 +78,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     'ssh, https, file:// URL or absolute local path of the fleet repository',
   ),
   key('repository.branch', 'ref', 'main', 'the spec branch the daemon follows'),
-  key('repository.path', 'subdir', '.', 'sub-folder that holds fleet.yaml, servers/ and status/'),
+  key(
+    'repository.path',
+    'subdir',
+    '.',
+    'sub-folder that holds fleet.yaml, servers/ and status/ (a sub-folder that is a symbolic link in the repository fails every cycle with `symlink-refused`: nothing is read or applied; test: test/security/daemon-links.test.ts)',
+  ),
   key(
     'repository.sshKeyFile',
     'path',

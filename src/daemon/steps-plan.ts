@@ -4,7 +4,8 @@
  * validate + observe + plan through the shared readPlanInput/makePlan, then apply with the intent
  * journal. They fill the cycle state; none writes status.
  */
-import { readConfined, writeConfined } from '../core/confined-file.js';
+import { linkMessage, linkOnPath, readConfined, writeConfined } from '../core/confined-file.js';
+import { FleetError } from '../core/errors.js';
 import { isServiceName } from '../core/service-name.js';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,6 +27,7 @@ import type { CycleContext, CycleStep } from './types.js';
  */
 export const restoreRecords: CycleStep = async (ctx) => {
   const { rt } = ctx;
+  refuseLinkedRoot(rt);
   const statusDir = path.join(rt.root, 'status');
   const separate =
     rt.config.status.branch !== null && rt.config.status.branch !== rt.config.repository.branch;
@@ -82,9 +84,25 @@ function usable(rt: CycleContext['rt'], name: string, text: string | null): bool
   return parseStatusRecord(text, `status/${name}.yaml`).record !== undefined;
 }
 
+/**
+ * Throws `symlink-refused` when `repository.path` passes through a symbolic link of the clone:
+ * the whole fleet would then be read from (and status written to) wherever it points.
+ */
+function refuseLinkedRoot(rt: CycleContext['rt']): void {
+  if (rt.prefix === '') return;
+  const link = linkOnPath(rt.cloneDir, rt.prefix.replace(/\/$/, ''));
+  if (link) {
+    throw new FleetError(
+      'symlink-refused',
+      `repository.path: ${linkMessage(rt.prefix.replace(/\/$/, ''), link.component)}; nothing is read or applied`,
+    );
+  }
+}
+
 /** Reads, validates, observes and plans (the same function as `ovh-fleet plan`). */
 export const planChanges: CycleStep = async (ctx) => {
   const { rt, state } = ctx;
+  refuseLinkedRoot(rt);
   const gathered = await readPlanInput({
     repo: rt.root,
     api: rt.api,

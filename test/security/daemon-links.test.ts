@@ -70,4 +70,23 @@ describe('links pushed to a running daemon', () => {
     expect(daemon.stderr).toContain('symlink-refused');
     expect(daemon.child.exitCode).toBeNull();
   }, 120_000);
+
+  it('refuses a repository.path that is a link in the repository: nothing read, applied or committed', async () => {
+    world = await World.create({ count: 1 });
+    const w = world;
+    const [a] = w.managed as [(typeof w.managed)[0]];
+    mkdirSync(join(outside, 'fleet', 'servers'), { recursive: true });
+    writeFileSync(join(outside, 'fleet', 'servers', 'a.yaml'), spec(a.name, a.other));
+    symlinkSync(join(outside, 'fleet'), join(w.human, 'fleet'));
+    w.commit('repository.path through a link');
+    const head = w.git(w.origin, ['rev-parse', 'main']);
+
+    await w.start({}, { OVH_FLEET_REPOSITORY_PATH: 'fleet' });
+    const summary = await w.daemon!.trigger('manual');
+
+    expect(summary?.result).toBe('error');
+    expect(w.logs.join('')).toContain('symlink-refused');
+    expect(w.posts(a.name)).toBe(0);
+    expect(w.git(w.origin, ['rev-parse', 'main'])).toBe(head);
+  }, 60_000);
 });
