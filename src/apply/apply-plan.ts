@@ -207,7 +207,7 @@ async function startReinstalls(
       ctx.record(ctx.notStarted(serviceName, digest, 'spec-missing', 'no spec given for this server'));
       continue;
     }
-    const built = buildReinstallBody(spec, ctx.deps.env);
+    const built = buildReinstallBody(spec, ctx.deps.env, ctx.deps.secretRule);
     if (!built.ok) {
       ctx.record(ctx.notStarted(serviceName, digest, built.code, built.message));
       continue;

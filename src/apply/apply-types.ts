@@ -3,6 +3,7 @@
  * while it works, and the outcome of each server it touched. Outcomes are what the status step
  * records; they never hold a secret.
  */
+import type { SecretRule } from '../core/secret-rule.js';
 import type { ErrorCode } from '../core/codes/registry.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -76,8 +77,10 @@ export interface ApplyDeps {
   journal: IntentJournal;
   /** Valid specs by serviceName: the bodies are built from them at apply time. */
   specs: ReadonlyMap<string, ServerSpec>;
-  /** Environment the `{env}` secrets are read from, now. */
+  /** Environment the `{env}` secrets are read from, now (and $CREDENTIALS_DIRECTORY it names). */
   env: SecretEnv;
+  /** Which names `{env}` may read; default: OVH_FLEET_SECRETS_ALLOW of `env`, else FLEET_SECRET_*. */
+  secretRule?: SecretRule;
   policy: FleetPolicy;
   history?: RolloutHistory;
   /**

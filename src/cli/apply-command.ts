@@ -10,6 +10,7 @@
  * has invalid specs or API errors (the valid servers are still applied). docs/apply.md.
  */
 import path from 'node:path';
+import { secretRuleFromEnv } from '../core/secret-rule.js';
 import type { Command } from 'commander';
 import { runApplyShell, type ApplyShellOptions } from '../apply/apply-shell.js';
 import type { ApplyReport } from '../apply/apply-types.js';
@@ -82,6 +83,7 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
     write: (s: string) => void process.stdout.write(s),
     isTTY: Boolean(process.stdout.isTTY),
   };
+  const secretRule = secretRuleFromEnv(process.env);
   const lock = await acquireStateLock(options.stateDir, { purpose: 'apply' });
   try {
     await checkApplyTrust({
@@ -101,6 +103,7 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
       clock,
       revision,
       ...(recordHistory ? { recordHistory } : {}),
+      secrets: secretRule,
     });
     const plan = makePlan(gathered.input);
     try {
@@ -125,6 +128,7 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult
           input.specs.filter((s) => !invalidNames.has(s.serviceName)).map((s) => [s.serviceName, s]),
         ),
         env: process.env,
+        secretRule,
         policy: input.policy,
         history: historyFromRecords(input.applied, plan),
         records: input.applied,

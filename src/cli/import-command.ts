@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock, type Clock } from '../core/clock.js';
+import { isServiceName } from '../core/service-name.js';
 import { EXIT_OK } from '../core/errors.js';
 import { importServer } from '../import/import-spec.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
@@ -48,6 +49,11 @@ export async function runImport(options: ImportRunOptions): Promise<ImportResult
   const result: ImportResult = { written: [], kept: [], skipped: [] };
   await mkdir(out, { recursive: true });
   for (const serviceName of (await options.api.listServers({ priority: 'plan' })).sort()) {
+    if (!isServiceName(serviceName)) {
+      result.skipped.push({ serviceName, reason: 'not a usable service name' });
+      printErr(`ovh-fleet import: skipped ${JSON.stringify(serviceName)}: not a usable service name\n`);
+      continue;
+    }
     const server = await options.api.getServer(serviceName, { priority: 'plan' });
     if (infos.has(server.os) && !templates.has(server.os)) {
       templates.set(server.os, await options.api.getTemplate(server.os, { priority: 'background' }));

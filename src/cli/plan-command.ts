@@ -5,6 +5,7 @@
  * (DESIGN.md §3): 0; 1 when the plan has invalid servers, fleet.yaml is invalid or API errors; 2 with
  * --detailed-exitcode when it contains reinstalls (and nothing worse); 64 on bad usage.
  */
+import { secretRuleFromEnv } from '../core/secret-rule.js';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -81,6 +82,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
     clock,
     revision,
     ...(recordHistory ? { recordHistory } : {}),
+    secrets: secretRuleFromEnv(process.env),
   });
   const plan = makePlan(gathered.input);
   try {

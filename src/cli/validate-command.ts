@@ -4,6 +4,7 @@
  * sorted, and a summary on stderr. JSON: `{"diagnostics": [...], "offline", "summary"}`.
  * Exit 0 without errors (warnings allowed), 1 with errors, 64 on bad usage.
  */
+import { secretRuleFromEnv } from '../core/secret-rule.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../core/clock.js';
@@ -35,6 +36,7 @@ export interface ValidateRunOptions {
 export async function runValidate(options: ValidateRunOptions): Promise<number> {
   const out = options.out ?? ((s: string) => process.stdout.write(s));
   const err = options.err ?? ((s: string) => process.stderr.write(s));
+  const secrets = secretRuleFromEnv(process.env);
   const { schemas } = loadSchemas(options.repo);
   const compileOptions = options.compiledCacheDir ? { compiledCacheDir: options.compiledCacheDir } : {};
   let validate: FileValidator = createFileValidator(schemas, undefined, compileOptions);
@@ -42,6 +44,7 @@ export async function runValidate(options: ValidateRunOptions): Promise<number> 
     // First pass: learn which servers the specs name, to ask the API about those only.
     const names = new Set<string>();
     await readFleet(options.repo, {
+      secrets,
       validate: (parsed) => {
         const name = (parsed.data as { serviceName?: unknown } | undefined)?.serviceName;
         if (typeof name === 'string') names.add(name);
@@ -52,7 +55,7 @@ export async function runValidate(options: ValidateRunOptions): Promise<number> 
     const facts = await createCatalogFactsReader(options.api, systemClock).read([...names]);
     validate = createFileValidator(schemas, facts, { now, ...compileOptions });
   }
-  const fleet = await readFleet(options.repo, { validate });
+  const fleet = await readFleet(options.repo, { validate, secrets });
   const diagnostics = sortDiagnostics(fleet.diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { isMap, isScalar, parseDocument, type Document, type YAMLMap } from 'yaml';
 import { configError, type FleetError } from '../core/errors.js';
+import { DEFAULT_SECRETS_ALLOW, parseSecretRule } from '../core/secret-rule.js';
 import { classifyUrl, isValidRef } from '../git/remote.js';
 
 /** The daemon's settings once parsed; every path is absolute. */
@@ -38,6 +39,8 @@ export interface DaemonConfig {
   listen: { host: string; port: number };
   webhook: { secretFile: string | null };
   verify: { allowedSignersFile: string | null };
+  /** `allow`: the allow-list of `{env}` secrets, as written (core/secret-rule.ts parses it). */
+  secrets: { allow: string };
   stateDir: string;
   logLevel: LogLevel;
   /** After an ambiguous reinstall request, how long OVHcloud's task list may lag (src/apply/our-task.ts). */
@@ -54,7 +57,18 @@ export interface DaemonSecrets {
   webhookSecret: string | null;
 }
 
-type Kind = 'string' | 'path' | 'ref' | 'cron' | 'listen' | 'level' | 'url' | 'subdir' | 'email' | 'seconds';
+type Kind =
+  | 'string'
+  | 'path'
+  | 'ref'
+  | 'cron'
+  | 'listen'
+  | 'level'
+  | 'url'
+  | 'subdir'
+  | 'email'
+  | 'seconds'
+  | 'allow-list';
 
 /** One configuration key: its dotted name, environment variable, kind and default. */
 export interface ConfigKey {
@@ -76,7 +90,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     'ssh, https, file:// URL or absolute local path of the fleet repository',
   ),
   key('repository.branch', 'ref', 'main', 'the spec branch the daemon follows'),
-  key('repository.path', 'subdir', '.', 'sub-folder that holds fleet.yaml, servers/ and status/'),
+  key(
+    'repository.path',
+    'subdir',
+    '.',
+    'sub-folder that holds fleet.yaml, servers/ and status/ (a sub-folder that is a symbolic link in the repository fails every cycle with `symlink-refused`: nothing is read or applied; test: test/security/daemon-links.test.ts)',
+  ),
   key(
     'repository.sshKeyFile',
     'path',
@@ -98,6 +117,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     'file holding the webhook secret; default: the credential `webhook-secret`; none: webhook answers 401',
   ),
   key('verify.allowedSignersFile', 'path', null, 'ssh allowed_signers file; set to require signed commits'),
+  key(
+    'secrets.allow',
+    'allow-list',
+    DEFAULT_SECRETS_ALLOW,
+    "variables `{env: NAME}` may name: names and PREFIX* entries, comma-separated; credentials, OVH_* and the process's own variables never (docs/security.md)",
+  ),
   key('stateDir', 'path', '', 'clone, intent journal and daemon state; default $XDG_STATE_HOME/ovh-fleet'),
   key('logLevel', 'level', 'info', 'fatal, error, warn, info, debug, trace or silent'),
   key(
@@ -174,6 +199,7 @@ export function parseDaemonConfig(
     listen: { host, port },
     webhook: { secretFile: get('webhook.secretFile') ?? credential('webhook-secret') },
     verify: { allowedSignersFile: get('verify.allowedSignersFile') },
+    secrets: { allow: get('secrets.allow') as string },
     stateDir: get('stateDir') || defaultStateDir(env),
     logLevel: get('logLevel') as LogLevel,
     taskListSettleSeconds: Number(get('taskListSettleSeconds')),
@@ -284,6 +310,11 @@ function check(k: ConfigKey, raw: string, where: string, baseDir: string): strin
     case 'level':
       if (!(LOG_LEVELS as readonly string[]).includes(value)) bad(`must be one of ${LOG_LEVELS.join(', ')}`);
       return value;
+    case 'allow-list': {
+      const rule = parseSecretRule(value);
+      if (typeof rule === 'string') bad(rule);
+      return value;
+    }
     case 'email':
       if (!/^[^\s<>@]+@[^\s<>@]+$/.test(value)) bad(`"${value}" is not an email address`);
       return value;

@@ -4,6 +4,7 @@
  * watcher), the task watch and the HTTP listener around runCycle, and stops in order: no new cycle
  * or reinstall, the cycle in progress finishes its commit, then cron, watcher, HTTP and logs.
  */
+import { parseSecretRule, type SecretRule } from '../core/secret-rule.js';
 import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { ScheduledTask } from 'node-cron';
@@ -114,6 +115,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     git,
     clock,
     env: deps.env ?? process.env,
+    secretRule: parseSecretRule(config.secrets.allow) as SecretRule,
     journal: new IntentJournal(config.stateDir, clock),
     cache: new MemoryObservationCache(),
     readCache: new ReadCache(),

@@ -3,10 +3,10 @@
  * status records and FLEET.md, and makes the cycle's single status commit (only when a file
  * changed). The subject says what happened; trailers name every server whose record changed.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readConfined } from '../core/confined-file.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { FileContent, Trailer } from '../git/git-repo.js';
+import { isServiceName } from '../core/service-name.js';
 import { FLEET_TRAILERS } from '../git/commit-message.js';
 import { hashBytes } from '../specs/parse-file.js';
 import { buildStatusRecords } from '../status/build-records.js';
@@ -66,6 +66,13 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
     block: state.block,
   });
   for (const [name, record] of previous) if (!records.has(name)) records.set(name, record);
+  // A status file is named only by a service name (core/service-name.ts): anything else is left
+  // out, so that one bad name never blocks the status commit of the others.
+  for (const name of records.keys()) {
+    if (isServiceName(name)) continue;
+    records.delete(name);
+    ctx.log.warn({ code: 'service-name-invalid' }, 'a record with an unusable serviceName was not written');
+  }
 
   const writes = new Map<string, FileContent>();
   const changed: StatusRecord[] = [];
@@ -108,9 +115,14 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
   return { changed: changed.map((r) => r.serviceName), commit: result.commit, inGit: records };
 }
 
+/** The working tree's `status/NAME` (null when absent, unreadable or reached through a link). */
 async function current(root: string, name: string): Promise<string | null> {
-  return readFile(path.join(root, 'status', name), 'utf8').catch(() => null);
+  const read = readConfined(root, `status/${name}`, MAX_STATUS_TEXT);
+  return read.ok ? read.bytes.toString('utf8') : null;
 }
+
+/** Larger than any status record or FLEET.md the daemon writes (only compared, never parsed). */
+const MAX_STATUS_TEXT = 64 * 1024 * 1024;
 
 /** `ovh-fleet: ns1 reinstalling` for one server, else counts per phase. */
 export function subjectOf(changed: readonly StatusRecord[], block: string | null): string {

@@ -4,7 +4,10 @@
  * validate + observe + plan through the shared readPlanInput/makePlan, then apply with the intent
  * journal. They fill the cycle state; none writes status.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { linkMessage, linkOnPath, readConfined, writeConfined } from '../core/confined-file.js';
+import { FleetError } from '../core/errors.js';
+import { isServiceName } from '../core/service-name.js';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { historyFromRecords } from '../apply/rollout-history.js';
 import { applyPlan } from '../apply/apply-plan.js';
@@ -25,6 +28,7 @@ import type { CycleContext, CycleStep } from './types.js';
  */
 export const restoreRecords: CycleStep = async (ctx) => {
   const { rt } = ctx;
+  refuseLinkedRoot(rt);
   const statusDir = path.join(rt.root, 'status');
   const separate =
     rt.config.status.branch !== null && rt.config.status.branch !== rt.config.repository.branch;
@@ -32,14 +36,17 @@ export const restoreRecords: CycleStep = async (ctx) => {
   const names = new Set(rt.memory.records.keys());
   if (statusRev !== null && names.size === 0) {
     // First cycle with a separate status branch: the servers the specs name.
-    const fleet = await readFleet(rt.root);
+    const fleet = await readFleet(rt.root, { secrets: rt.secretRule });
     for (const spec of fleet.specs) names.add(spec.serviceName);
     for (const invalid of fleet.invalid) if (invalid.serviceName) names.add(invalid.serviceName);
   }
   let restored = 0;
   for (const name of names) {
-    const file = path.join(statusDir, `${name}.yaml`);
-    const inTree = await readFile(file, 'utf8').catch(() => null);
+    if (!isServiceName(name)) continue; // never a file name
+    const rel = `status/${name}.yaml`;
+    // No link followed, either way (core/confined-file.ts): status/ may be a committed link.
+    const read = readConfined(rt.root, rel, 64 * 1024 * 1024);
+    const inTree = read.ok ? read.bytes.toString('utf8') : null;
     let text = inTree;
     if (statusRev !== null) {
       const fromBranch = await rt.git.readFileAt(statusRev, `${rt.prefix}status/${name}.yaml`);
@@ -55,8 +62,16 @@ export const restoreRecords: CycleStep = async (ctx) => {
       );
     }
     if (text === null || text === inTree) continue;
-    await mkdir(statusDir, { recursive: true });
-    await writeFile(file, text);
+    try {
+      await mkdir(statusDir, { recursive: true });
+      writeConfined(rt.root, rel, text);
+    } catch (error) {
+      ctx.log.warn(
+        { serviceName: name, code: 'symlink-refused', err: (error as Error).message },
+        'status record not restored',
+      );
+      continue;
+    }
     restored++;
   }
   if (statusRev !== null) ctx.log.debug({ restored }, 'status records taken from the status branch');
@@ -70,9 +85,25 @@ function usable(rt: CycleContext['rt'], name: string, text: string | null): bool
   return parseStatusRecord(text, `status/${name}.yaml`).record !== undefined;
 }
 
+/**
+ * Throws `symlink-refused` when `repository.path` passes through a symbolic link of the clone:
+ * the whole fleet would then be read from (and status written to) wherever it points.
+ */
+function refuseLinkedRoot(rt: CycleContext['rt']): void {
+  if (rt.prefix === '') return;
+  const link = linkOnPath(rt.cloneDir, rt.prefix.replace(/\/$/, ''));
+  if (link) {
+    throw new FleetError(
+      'symlink-refused',
+      `repository.path: ${linkMessage(rt.prefix.replace(/\/$/, ''), link.component)}; nothing is read or applied`,
+    );
+  }
+}
+
 /** Reads, validates, observes and plans (the same function as `ovh-fleet plan`). */
 export const planChanges: CycleStep = async (ctx) => {
   const { rt, state } = ctx;
+  refuseLinkedRoot(rt);
   const gathered = await readPlanInput({
     repo: rt.root,
     api: rt.api,
@@ -87,6 +118,7 @@ export const planChanges: CycleStep = async (ctx) => {
       rt.prefix,
     ),
     parallel: false,
+    secrets: rt.secretRule,
     onPolicy: (policy) => {
       rt.memory.requestsPerMinute = policy.api.requestsPerMinute;
       rt.setRequestsPerMinute?.(policy.api.requestsPerMinute);
@@ -144,6 +176,7 @@ export const applyChanges: CycleStep = async (ctx) => {
       journal: rt.journal,
       specs: state.specs,
       env: rt.env,
+      secretRule: rt.secretRule,
       policy: gathered.input.policy,
       history: historyFromRecords(gathered.input.applied, plan),
       records: gathered.input.applied,

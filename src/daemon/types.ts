@@ -2,6 +2,7 @@
  * The daemon's shapes: what startDaemon receives (deps), what one cycle carries from step to step
  * (CycleContext, CycleState), and what the daemon reports (/api/status, trigger results).
  */
+import type { SecretRule } from '../core/secret-rule.js';
 import type { ApplyReport } from '../apply/apply-types.js';
 import type { FollowProgress } from '../apply/follow-types.js';
 import type { IntentJournal } from '../apply/intent-journal.js';
@@ -88,6 +89,8 @@ export interface CycleRuntime {
   git: GitRepo;
   clock: Clock;
   env: SecretEnv;
+  /** The allow-list of `{env}` secrets (configuration `secrets.allow`). */
+  secretRule: SecretRule;
   journal: IntentJournal;
   cache: ObservationCache;
   readCache: ReadCache;

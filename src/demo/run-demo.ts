@@ -80,7 +80,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     {
       api,
       logger,
-      env: { IMAGE_TOKEN: 'demo-image-token' },
+      env: { FLEET_SECRET_IMAGE_TOKEN: 'demo-image-token' },
       secrets: { webhookSecret: WEBHOOK_SECRET },
       triggers: { schedule: true, watch: false, http: true },
       follower: { slowIntervalMs: 1000, intervalMs: 1000, minIntervalMs: 500 },

@@ -3,7 +3,8 @@
  * Paths are checked as text first (no `..`, nothing absolute, nothing outside `status/`), then
  * on disk (no symbolic link on the way), so a commit in the repository cannot redirect a write.
  */
-import { lstat, mkdir, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { FleetError } from '../core/errors.js';
 import type { FileContent } from './git-repo.js';
@@ -87,7 +88,17 @@ export async function writeStatusFiles(
       await mkdir(dir, { recursive: true });
       made.add(dir);
     }
-    await writeFile(abs, typeof content === 'function' ? content() : content);
+    // O_NOFOLLOW: a link put in place after the check above is not followed (ELOOP, refused).
+    const handle = await open(
+      abs,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+      0o644,
+    );
+    try {
+      await handle.writeFile(typeof content === 'function' ? content() : content);
+    } finally {
+      await handle.close();
+    }
     touched.push(path);
   }
   return touched;

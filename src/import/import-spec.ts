@@ -5,6 +5,7 @@
  * the first plan of an imported fleet adopts every server it names and reinstalls nothing.
  */
 import { stringify } from 'yaml';
+import { isServiceName } from '../core/service-name.js';
 import type { DedicatedServer, Template, TemplateInfo } from '../ovh/types.js';
 
 /** What import decides for one server. */
@@ -26,6 +27,10 @@ export function importServer(
   options: { today: string; schemaPath: string },
 ): ImportDecision {
   const serviceName = server.name;
+  // The name becomes a file name: only a service name (core/service-name.ts) is ever used.
+  if (!isServiceName(serviceName)) {
+    return { kind: 'skipped', serviceName, reason: 'the name OVHcloud reports is not a usable service name' };
+  }
   if (server.os === '') return { kind: 'skipped', serviceName, reason: 'OVHcloud reports no installed OS' };
   const info = catalog.infos.get(server.os);
   if (!info)

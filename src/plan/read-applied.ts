@@ -72,6 +72,19 @@ export async function readApplied(root: string, cache?: AppliedRecordCache): Pro
     lost: new Set(),
   };
   const dir = path.join(root, STATUS_DIR);
+  // A status/ folder that is a link is not read (DESIGN.md §2 "Links"): its records could come
+  // from anywhere on the host.
+  if ((await lstat(dir).catch(() => null))?.isSymbolicLink()) {
+    result.diagnostics.push({
+      file: STATUS_DIR,
+      line: 1,
+      column: 1,
+      severity: 'error',
+      code: 'symlink-refused',
+      message: `${STATUS_DIR} is a symbolic link: ovh-fleet follows no link in the repository (no record is read)`,
+    });
+    return result;
+  }
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort();

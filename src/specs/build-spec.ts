@@ -5,6 +5,8 @@
  * checked; a file with any error yields no spec.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
+import { isServiceName } from '../core/service-name.js';
+import { DEFAULT_SECRET_RULE, type SecretRule } from '../core/secret-rule.js';
 import type { ErrorCode } from '../core/codes/registry.js';
 import type { StorageEntry } from '../ovh/types.js';
 import type { CustomizationValue, EnvRef, FileRef, ParsedFile, ServerSpec, SourcePos } from './types.js';
@@ -24,8 +26,15 @@ export interface BuildResult {
 
 type Data = Record<string, unknown>;
 
-/** Turns a parsed server file into a ServerSpec, reading `{file}` references through `repo`. */
-export function buildServerSpec(parsed: ParsedFile, repo: RepoFiles): BuildResult {
+/**
+ * Turns a parsed server file into a ServerSpec, reading `{file}` references through `repo`;
+ * `{env}` references must be allowed by `secrets` (default: FLEET_SECRET_*).
+ */
+export function buildServerSpec(
+  parsed: ParsedFile,
+  repo: RepoFiles,
+  secrets: SecretRule = DEFAULT_SECRET_RULE,
+): BuildResult {
   const diagnostics: Diagnostic[] = [];
   const references: string[] = [];
   const report = (
@@ -50,10 +59,10 @@ export function buildServerSpec(parsed: ParsedFile, repo: RepoFiles): BuildResul
     return { diagnostics, references };
   }
 
-  const serviceName = requiredString(data, 'serviceName', report);
+  const serviceName = serviceNameOf(data, report);
   const operatingSystem = requiredString(data, 'operatingSystem', report);
   const labels = readLabels(data.labels, report);
-  const ctx: RefContext = { repo, report, references };
+  const ctx: RefContext = { repo, secrets, report, references };
   const customizations = readCustomizations(data.customizations, ctx);
   const storage = readStorage(data.storage, report);
   const reinstall = readReinstall(data.reinstall, report);
@@ -82,6 +91,18 @@ function requiredString(data: Data, key: string, report: Report): string | undef
     'spec-structure',
     `/${key}`,
     value === undefined ? `${key} is required` : `${key} must be a non-empty string`,
+  );
+  return undefined;
+}
+
+/** The serviceName when it is one (it names a status file): see core/service-name.ts. */
+function serviceNameOf(data: Data, report: Report): string | undefined {
+  const name = requiredString(data, 'serviceName', report);
+  if (name === undefined || isServiceName(name)) return name;
+  report(
+    'service-name-invalid',
+    '/serviceName',
+    `serviceName ${JSON.stringify((name as string).slice(0, 80))} is not an OVHcloud service name (letters, digits, dots and dashes, e.g. ns5001234.ip-51-75-1.eu)`,
   );
   return undefined;
 }

@@ -1,10 +1,11 @@
 /**
  * Finding the files of a fleet repository: `fleet.yaml` at the root and every
  * `servers/**\/*.yaml|yml`, as sorted repository-relative paths with forward slashes. Dot-files
- * and dot-directories are skipped; symbolic links to directories are not followed (no loops, no
- * escaping the repository); symbolic links to files are listed and checked when read.
+ * and dot-directories are skipped. No symbolic link is followed: a `servers/` folder or a folder
+ * under it that is a link is a `symlink-refused` diagnostic and is not walked; a spec file or
+ * `fleet.yaml` that is a link is listed, and refused when it is loaded (load-file.ts).
  */
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 
@@ -13,7 +14,7 @@ export interface FleetFiles {
   /** `fleet.yaml` when the repository has one. */
   fleetFile: string | undefined;
   serverFiles: string[];
-  /** The server files that are symbolic links (checked to stay inside the repository). */
+  /** The listed files that are symbolic links (refused when loaded). */
   symlinks: Set<string>;
 }
 
@@ -22,14 +23,18 @@ const YAML_FILE = /\.ya?ml$/;
 /** Lists the repository's files; an unreadable directory becomes a diagnostic. */
 export async function listFleetFiles(root: string, diagnostics: Diagnostic[]): Promise<FleetFiles> {
   let fleetFile: string | undefined;
+  const symlinks = new Set<string>();
   try {
-    if ((await stat(path.join(root, 'fleet.yaml'))).isFile()) fleetFile = 'fleet.yaml';
+    const found = await lstat(path.join(root, 'fleet.yaml'));
+    if (found.isFile() || found.isSymbolicLink()) fleetFile = 'fleet.yaml';
+    if (found.isSymbolicLink()) symlinks.add('fleet.yaml');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') fleetFile = 'fleet.yaml';
   }
   const serverFiles: string[] = [];
-  const symlinks = new Set<string>();
-  await walk(root, 'servers', { files: serverFiles, symlinks }, diagnostics);
+  const servers = await lstat(path.join(root, 'servers')).catch(() => null);
+  if (servers?.isSymbolicLink()) diagnostics.push(linkDiagnostic('servers'));
+  else await walk(root, 'servers', { files: serverFiles, symlinks }, diagnostics);
   serverFiles.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return { fleetFile, serverFiles, symlinks };
 }
@@ -64,6 +69,17 @@ async function walk(
     else if (entry.isSymbolicLink() && YAML_FILE.test(entry.name)) {
       out.files.push(rel);
       out.symlinks.add(rel);
-    }
+    } else if (entry.isSymbolicLink()) diagnostics.push(linkDiagnostic(rel));
   }
+}
+
+function linkDiagnostic(rel: string): Diagnostic {
+  return {
+    file: rel,
+    line: 1,
+    column: 1,
+    severity: 'error',
+    code: 'symlink-refused',
+    message: `${rel} is a symbolic link: ovh-fleet follows no link in the repository (nothing under it is read)`,
+  };
 }

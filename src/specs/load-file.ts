@@ -5,8 +5,8 @@
  * result) completes the files that must be read. A file whose bytes did not change (same content
  * hash) keeps its cache entry, validation and built spec included.
  */
-import { readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
-import path from 'node:path';
+import { lstatSync, type Stats } from 'node:fs';
+import { linkMessage, readConfined } from '../core/confined-file.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { ErrorCode } from '../core/codes/registry.js';
 import type { FileValidator } from './types.js';
@@ -19,8 +19,8 @@ export interface LoadContext {
   root: string;
   cache: ReadCache;
   validate: FileValidator | undefined;
+  /** Listed files that are symbolic links: refused. */
   symlinks: ReadonlySet<string>;
-  realRoot?: string;
 }
 
 /** One file on its way through loading. */
@@ -51,24 +51,19 @@ export function probeFile(ctx: LoadContext, file: string): Probe {
   // measurable over 10,000 files re-validated every cycle).
   const absolute = `${ctx.root}/${file}`;
   try {
-    const stat = statSync(absolute);
+    // lstat: a file that is a link is refused whatever it points to (DESIGN.md §2 "Links").
+    const stat = lstatSync(absolute);
     const sig = signature(stat);
     const cached = ctx.cache.get(file);
-    if (cached && cached.stat === sig) {
+    if (stat.isSymbolicLink() || ctx.symlinks.has(file)) {
+      probe.early.push(fileDiagnostic(file, 'symlink-refused', linkMessage(file, file)));
+    } else if (cached && cached.stat === sig) {
       ctx.cache.stats.statHits++;
       probe.entry = cached;
     } else if (stat.size > MAX_YAML_BYTES) {
       // Not even read: the size alone refuses it.
       probe.entry = { stat: sig, parsed: failedFile(file, sizeDiagnostic(file, stat.size)) };
       ctx.cache.set(file, probe.entry);
-    } else if (ctx.symlinks.has(file) && !isInside(ctx, absolute)) {
-      probe.early.push(
-        fileDiagnostic(
-          file,
-          'file-outside-repo',
-          `${file} is a symbolic link that leads outside the repository`,
-        ),
-      );
     } else {
       probe.pending = { sig, cached };
     }
@@ -82,13 +77,13 @@ export function probeFile(ctx: LoadContext, file: string): Probe {
 export function readProbed(ctx: LoadContext, probe: Probe): void {
   const { sig, cached } = probe.pending!;
   probe.pending = undefined;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(`${ctx.root}/${probe.file}`);
-  } catch (error) {
-    probe.early.push(unreadable(probe.file, error));
+  // No link on the way, O_NOFOLLOW, fstat: the file read is the file listed (confined-file.ts).
+  const read = readConfined(ctx.root, probe.file, MAX_YAML_BYTES);
+  if (!read.ok) {
+    probe.early.push(confinedDiagnostic(probe.file, read));
     return;
   }
+  const bytes = read.bytes;
   if (cached && cached.parsed.contentHash === hashBytes(bytes)) {
     keepCached(ctx, probe, cached, sig);
     return;
@@ -104,7 +99,13 @@ export function acceptOutcome(ctx: LoadContext, probe: Probe, outcome: ParseOutc
   probe.pending = undefined;
   if (!outcome.ok) {
     probe.early.push(
-      fileDiagnostic(probe.file, 'file-unreadable', `${probe.file} cannot be read (${outcome.errorCode})`),
+      outcome.errorCode === 'ELINK'
+        ? fileDiagnostic(probe.file, 'symlink-refused', linkMessage(probe.file, probe.file))
+        : fileDiagnostic(
+            probe.file,
+            'file-unreadable',
+            `${probe.file} cannot be read (${outcome.errorCode})`,
+          ),
     );
     return;
   }
@@ -147,10 +148,17 @@ function sizeDiagnostic(file: string, size: number): Diagnostic {
   );
 }
 
-/** A file reached through a symbolic link must still resolve inside the repository. */
-function isInside(ctx: LoadContext, absolute: string): boolean {
-  const real = realpathSync(absolute);
-  if (real === absolute) return true;
-  ctx.realRoot ??= realpathSync(ctx.root);
-  return real.startsWith(ctx.realRoot + path.sep);
+/** The diagnostic of a confined read that failed. */
+export function confinedDiagnostic(
+  file: string,
+  read: Exclude<ReturnType<typeof readConfined>, { ok: true }>,
+): Diagnostic {
+  switch (read.problem) {
+    case 'link':
+      return fileDiagnostic(file, 'symlink-refused', read.detail);
+    case 'too-large':
+      return fileDiagnostic(file, 'file-too-large', read.detail);
+    default:
+      return fileDiagnostic(file, 'file-unreadable', read.detail);
+  }
 }

@@ -3,10 +3,10 @@
  * reads, hashes, parses and (with a validator recipe) validates them, and posts back plain
  * results. Pure per file, like parseFleetFile; the main thread builds the specs.
  */
-import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { readConfined } from '../core/confined-file.js';
 import type { FileValidator } from './types.js';
-import { decodeText, parseFleetFile } from './parse-file.js';
+import { decodeText, MAX_YAML_BYTES, parseFleetFile } from './parse-file.js';
 import type { FromWorker, ParseOutcome, ParseTask, ToWorker } from './parse-pool.js';
 
 const task = workerData as ParseTask;
@@ -19,12 +19,15 @@ if (task.recipe) {
 }
 
 function load(file: string): ParseOutcome {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(`${task.root}/${file}`);
-  } catch (error) {
-    return { file, ok: false, errorCode: (error as NodeJS.ErrnoException).code ?? 'error' };
-  }
+  // The same confined read as in the main thread (no link followed, O_NOFOLLOW, fstat).
+  const read = readConfined(task.root, file, MAX_YAML_BYTES);
+  if (!read.ok)
+    return {
+      file,
+      ok: false,
+      errorCode: read.problem === 'link' ? 'ELINK' : (/\(([A-Z]+)\)$/.exec(read.detail)?.[1] ?? read.problem),
+    };
+  const bytes = read.bytes;
   const parsed = parseFleetFile(file, bytes);
   const clean = !parsed.diagnostics.some((d) => d.severity === 'error');
   return {

@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { FileValidator, FleetRepository, ParsedFile } from './types.js';
+import type { SecretRule } from '../core/secret-rule.js';
 import type { BuildResult } from './build-spec.js';
 
 /** mtime, ctime, size and inode of a file: when all are equal the file is taken as unchanged. */
@@ -18,7 +19,7 @@ export interface CacheEntry {
   /** The validator's diagnostics, valid only for that validator function. */
   validated?: { validator: FileValidator; diagnostics: Diagnostic[] };
   /** The built spec and the signatures of the referenced files it was built from. */
-  built?: { result: BuildResult; references: ReadonlyMap<string, StatSignature> };
+  built?: { result: BuildResult; secrets: SecretRule; references: ReadonlyMap<string, StatSignature> };
 }
 
 /**
@@ -28,6 +29,7 @@ export interface CacheEntry {
  */
 export interface LastRead {
   validator: FileValidator | undefined;
+  secrets: SecretRule;
   /** fleet.yaml's entry (or undefined), then every server file's entry, in listing order. */
   files: readonly string[];
   entries: readonly (CacheEntry | undefined)[];

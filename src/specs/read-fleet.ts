@@ -8,6 +8,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
+import { isServiceName } from '../core/service-name.js';
+import { DEFAULT_SECRET_RULE, type SecretRule } from '../core/secret-rule.js';
 import type {
   FileValidator,
   FleetPolicy,
@@ -42,6 +44,8 @@ export interface ReadFleetOptions {
   cache?: ReadCache;
   /** Worker threads for big cold reads; `false` keeps everything in this thread. */
   parallel?: ParallelOptions | false;
+  /** Which variables `{env}` references may name (default FLEET_SECRET_*). */
+  secrets?: SecretRule;
 }
 
 /** Files handled between two yields to the event loop, so a big fleet does not block it. */
@@ -65,6 +69,7 @@ export async function readFleet(root: string, options: ReadFleetOptions = {}): P
     validate: options.validate,
     refSignatures: new Map<string, StatSignature>(),
     symlinks,
+    secrets: options.secrets ?? DEFAULT_SECRET_RULE,
   };
 
   let policy: FleetPolicy = defaultPolicy();
@@ -144,6 +149,7 @@ export async function readFleet(root: string, options: ReadFleetOptions = {}): P
   cache.last = listedCleanly
     ? {
         validator: ctx.validate,
+        secrets: ctx.secrets,
         files: [...(fleetFile ? [fleetFile] : []), ...serverFiles],
         entries: [...(fleetFile ? [fleetEntry] : []), ...probes.map((p) => p.entry)],
         references: new Map(ctx.refSignatures),
@@ -164,7 +170,7 @@ function sameAsLast(
   probes: Probe[],
 ): FleetRepository | undefined {
   const last = ctx.cache.last;
-  if (!last || last.validator !== ctx.validate) return undefined;
+  if (!last || last.validator !== ctx.validate || last.secrets !== ctx.secrets) return undefined;
   const offset = fleet.file === undefined ? 0 : 1;
   if (last.files.length !== offset + probes.length) return undefined;
   if (fleet.file !== undefined) {
@@ -194,6 +200,7 @@ interface FileContext extends LoadContext {
   repo: RepoFiles;
   /** Stat signatures of referenced files, computed once per read. */
   refSignatures: Map<string, StatSignature>;
+  secrets: SecretRule;
 }
 
 function validated(ctx: FileContext, entry: CacheEntry): Diagnostic[] {
@@ -222,12 +229,17 @@ function refSignature(ctx: FileContext, ref: string): StatSignature {
 const NO_REFERENCES: ReadonlyMap<string, StatSignature> = new Map();
 
 function built(ctx: FileContext, entry: CacheEntry): BuildResult {
-  if (entry.built && [...entry.built.references].every(([ref, sig]) => refSignature(ctx, ref) === sig)) {
+  if (
+    entry.built &&
+    entry.built.secrets === ctx.secrets &&
+    [...entry.built.references].every(([ref, sig]) => refSignature(ctx, ref) === sig)
+  ) {
     return entry.built.result;
   }
-  const result = buildServerSpec(entry.parsed, ctx.repo);
+  const result = buildServerSpec(entry.parsed, ctx.repo, ctx.secrets);
   entry.built = {
     result,
+    secrets: ctx.secrets,
     // Most specs reference no file: one shared empty map instead of one per cached file.
     references:
       result.references.length === 0
@@ -240,7 +252,8 @@ function built(ctx: FileContext, entry: CacheEntry): BuildResult {
 function serviceNameOf(parsed: ParsedFile): { serviceName?: string } {
   const data = parsed.data as Record<string, unknown> | undefined;
   const name = data && typeof data === 'object' ? data.serviceName : undefined;
-  return typeof name === 'string' && name !== '' ? { serviceName: name } : {};
+  // An invalid spec's name is kept only when it is a service name: it names a status file.
+  return isServiceName(name) ? { serviceName: name } : {};
 }
 
 /** A stand-in for a file that could not be read, so the policy falls back to its safe default. */

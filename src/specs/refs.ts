@@ -4,12 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../core/codes/registry.js';
+import { ENV_NAME, secretRefusal, secretVerdict, type SecretRule } from '../core/secret-rule.js';
 import type { EnvRef, FileRef } from './types.js';
 import type { RepoFiles } from './repo-files.js';
 import { MAX_REF_BYTES } from './repo-files.js';
 
-/** A POSIX environment variable name. */
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export { ENV_NAME };
 
 /**
  * Customizations OVHcloud receives base64-encoded (4/3 larger): their files are limited to 24 KiB
@@ -18,15 +18,21 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const BASE64_FIELDS: ReadonlySet<string> = new Set(['postInstallationScript', 'configDriveUserData']);
 export const MAX_BASE64_REF_BYTES = (MAX_REF_BYTES / 4) * 3;
 
-/** What resolving references needs: the repository, a way to report, the paths read so far. */
+/**
+ * What resolving references needs: the repository, the secrets allow-list, a way to report, the
+ * paths read so far.
+ */
 export interface RefContext {
   repo: RepoFiles;
+  secrets: SecretRule;
   report: (code: ErrorCode, pointer: string, message: string, which?: 'key' | 'value') => void;
   references: string[];
 }
 
 const PROBLEM_CODES = {
   outside: 'ref-outside-repo',
+  forbidden: 'ref-forbidden-path',
+  link: 'symlink-refused',
   missing: 'ref-missing',
   'not-file': 'ref-not-file',
   'too-large': 'ref-too-large',
@@ -60,6 +66,15 @@ export function resolveRef(
         'env-name-invalid',
         `${pointer}/env`,
         `${field}: ${JSON.stringify(name)} is not a valid environment variable name`,
+      );
+      return undefined;
+    }
+    const verdict = secretVerdict(ctx.secrets, name);
+    if (verdict !== 'allowed') {
+      ctx.report(
+        'env-not-allowed',
+        `${pointer}/env`,
+        `${field}: ${secretRefusal(ctx.secrets, name, verdict)}`,
       );
       return undefined;
     }

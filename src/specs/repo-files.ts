@@ -1,10 +1,11 @@
 /**
  * Reading the files that `{file: PATH}` references name, confined to the repository: no `..` that
- * leaves it, no absolute path, no symbolic link that leads outside (checked on the real path).
- * Synchronous on purpose: `buildServerSpec` is a plain function that a worker thread can run.
+ * leaves it, no absolute path, no symbolic link anywhere on the way (wherever it leads), nothing
+ * under `status/` or in a dot-folder. Synchronous on purpose: `buildServerSpec` is a plain function
+ * that a worker thread can run.
  */
-import { realpathSync, statSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readConfined } from '../core/confined-file.js';
 
 /** Largest file a `{file}` reference may name: 32 KiB (OVHcloud's own limit is not published). */
 export const MAX_REF_BYTES = 32 * 1024;
@@ -15,7 +16,7 @@ export type RefRead =
   | {
       ok: false;
       path: string;
-      problem: 'outside' | 'missing' | 'not-file' | 'too-large' | 'unreadable';
+      problem: 'outside' | 'forbidden' | 'link' | 'missing' | 'not-file' | 'too-large' | 'unreadable';
       detail: string;
     };
 
@@ -40,11 +41,22 @@ export function normalizeRefPath(ref: string): string | undefined {
   return normalized.replace(/\/$/, '');
 }
 
+/**
+ * Why `rel` (normalized) may not be referenced, or undefined: files under `status/` are written
+ * by ovh-fleet itself, and a component starting with a dot (`.git`, `.github`, `.env`, ...) is
+ * never content meant for a server.
+ */
+export function forbiddenRefPath(rel: string): string | undefined {
+  const parts = rel.split('/');
+  if (parts[0] === 'status') return `${rel} is under status/, which ovh-fleet writes`;
+  const dotted = parts.find((p) => p.startsWith('.'));
+  if (dotted !== undefined) return `${rel} is in or is a dot-file or dot-folder (${dotted})`;
+  return undefined;
+}
+
 /** The real filesystem implementation of {@link RepoFiles} for the repository at `root`. */
 export function createRepoFiles(root: string, maxBytes = MAX_REF_BYTES): RepoFiles {
   const absoluteRoot = path.resolve(root);
-  let realRoot: string | undefined;
-  const getRealRoot = (): string => (realRoot ??= realpathSync(absoluteRoot));
   // Many specs reference the same few scripts: read each once per RepoFiles (i.e. per read).
   const memo = new Map<string, RefRead>();
   return {
@@ -60,62 +72,23 @@ export function createRepoFiles(root: string, maxBytes = MAX_REF_BYTES): RepoFil
   };
 
   function readOnce(ref: string): RefRead {
-    {
-      const rel = normalizeRefPath(ref);
-      if (rel === undefined) {
-        return {
-          ok: false,
-          path: ref,
-          problem: 'outside',
-          detail: `${ref} is not a path inside the repository`,
-        };
-      }
-      let real: string;
-      try {
-        real = realpathSync(path.join(absoluteRoot, rel));
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') {
-          return { ok: false, path: rel, problem: 'missing', detail: `file ${rel} does not exist` };
-        }
-        return {
-          ok: false,
-          path: rel,
-          problem: 'unreadable',
-          detail: `file ${rel} cannot be read (${code})`,
-        };
-      }
-      const base = getRealRoot();
-      if (real !== base && !real.startsWith(base + path.sep)) {
-        return {
-          ok: false,
-          path: rel,
-          problem: 'outside',
-          detail: `${rel} leads outside the repository (a symbolic link)`,
-        };
-      }
-      try {
-        const stat = statSync(real);
-        if (!stat.isFile())
-          return { ok: false, path: rel, problem: 'not-file', detail: `${rel} is not a regular file` };
-        if (stat.size > maxBytes) {
-          return {
-            ok: false,
-            path: rel,
-            problem: 'too-large',
-            detail: `file ${rel} is ${stat.size} bytes, more than the limit of ${maxBytes}`,
-          };
-        }
-        return { ok: true, path: rel, bytes: readFileSync(real) };
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        return {
-          ok: false,
-          path: rel,
-          problem: 'unreadable',
-          detail: `file ${rel} cannot be read (${code})`,
-        };
-      }
+    const rel = normalizeRefPath(ref);
+    if (rel === undefined) {
+      return {
+        ok: false,
+        path: ref,
+        problem: 'outside',
+        detail: `${ref} is not a path inside the repository`,
+      };
     }
+    const forbidden = forbiddenRefPath(rel);
+    if (forbidden !== undefined) {
+      return { ok: false, path: rel, problem: 'forbidden', detail: `${forbidden}: it cannot be referenced` };
+    }
+    // No link on the way, O_NOFOLLOW, fstat (core/confined-file.ts): nothing outside is read.
+    const read = readConfined(absoluteRoot, rel, maxBytes);
+    if (read.ok) return { ok: true, path: rel, bytes: read.bytes };
+    const detail = read.problem === 'missing' ? `file ${rel} does not exist` : read.detail;
+    return { ok: false, path: rel, problem: read.problem, detail };
   }
 }

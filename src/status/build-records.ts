@@ -46,6 +46,7 @@ const DAY_MS = 86_400_000;
 /** Outcome codes that mean the spec cannot be applied as it is (phase `invalid`). */
 const SPEC_PROBLEMS = new Set([
   'secret-missing',
+  'env-not-allowed',
   'spec-missing',
   'preflight-os-incompatible',
   'preflight-template-ended',

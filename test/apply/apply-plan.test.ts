@@ -185,7 +185,7 @@ describe('applyPlan', () => {
   it('blocks a server whose secret is missing, naming the variable', async () => {
     const { clock, api, servers } = fleet(1);
     const spec = makeSpec(servers[0]!, 'debian12_64', {
-      customizations: { imageURL: { kind: 'env', name: 'IMAGE_URL' } },
+      customizations: { imageURL: { kind: 'env', name: 'FLEET_SECRET_IMAGE_URL' } },
     });
 
     const report = await clock.runUntil(
@@ -195,7 +195,7 @@ describe('applyPlan', () => {
     );
 
     expect(report.outcomes[0]).toMatchObject({ result: 'not-started', code: 'secret-missing' });
-    expect(report.outcomes[0]!.message).toContain('IMAGE_URL');
+    expect(report.outcomes[0]!.message).toContain('FLEET_SECRET_IMAGE_URL');
   });
 
   it.each([

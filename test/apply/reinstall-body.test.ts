@@ -32,19 +32,24 @@ describe('buildReinstallBody', () => {
       Buffer.from('#cloud-config\n').toString('base64'),
     ],
     ['another file as text', 'sshKey', file('ssh-ed25519 AAAA ops'), 'ssh-ed25519 AAAA ops'],
-    ['a secret from the environment', 'imageURL', env('IMAGE_URL'), 'https://img.example/x.qcow2'],
+    [
+      'a secret from the environment',
+      'imageURL',
+      env('FLEET_SECRET_IMAGE_URL'),
+      'https://img.example/x.qcow2',
+    ],
     [
       'a keyValue map with a secret',
       'httpHeaders',
-      literal({ Authorization: env('IMAGE_TOKEN'), 'X-Plain': 'v' }),
+      literal({ Authorization: env('FLEET_SECRET_IMAGE_TOKEN'), 'X-Plain': 'v' }),
       { Authorization: 'Bearer s3cret', 'X-Plain': 'v' },
     ],
   ])('sends %s as OVHcloud expects', (_name, key, value, expected) => {
     const spec = makeSpec('ns1.ip-1-1-1.eu', 'debian12_64', { customizations: { [key]: value } });
 
     const result = buildReinstallBody(spec, {
-      IMAGE_URL: 'https://img.example/x.qcow2',
-      IMAGE_TOKEN: 'Bearer s3cret',
+      FLEET_SECRET_IMAGE_URL: 'https://img.example/x.qcow2',
+      FLEET_SECRET_IMAGE_TOKEN: 'Bearer s3cret',
     });
 
     expect(result).toEqual({
@@ -74,20 +79,20 @@ describe('buildReinstallBody', () => {
     (value) => {
       const spec = makeSpec('ns1.ip-1-1-1.eu', 'debian12_64', {
         customizations: {
-          httpHeaders: literal({ Authorization: env('IMAGE_TOKEN') }),
-          imageURL: env('IMAGE_URL'),
+          httpHeaders: literal({ Authorization: env('FLEET_SECRET_IMAGE_TOKEN') }),
+          imageURL: env('FLEET_SECRET_IMAGE_URL'),
         },
       });
 
       const result = buildReinstallBody(spec, {
-        IMAGE_TOKEN: value,
-        IMAGE_URL: 'https://secret.example/abc',
+        FLEET_SECRET_IMAGE_TOKEN: value,
+        FLEET_SECRET_IMAGE_URL: 'https://secret.example/abc',
       });
 
       expect(result.ok).toBe(false);
       if (result.ok) return;
       expect(result.code).toBe('secret-missing');
-      expect(result.missing).toEqual(['IMAGE_TOKEN']);
+      expect(result.missing).toEqual(['FLEET_SECRET_IMAGE_TOKEN']);
       expect(JSON.stringify(result)).not.toContain('secret.example');
     },
   );

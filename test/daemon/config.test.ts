@@ -112,3 +112,23 @@ describe('parseDaemonConfig', () => {
     expect(error.message).toMatch(message);
   });
 });
+
+describe('secrets.allow', () => {
+  it('defaults to FLEET_SECRET_*, and takes names and prefixes from the file or OVH_FLEET_SECRETS_ALLOW', () => {
+    expect(parseDaemonConfig(BASE, {}).secrets).toEqual({ allow: 'FLEET_SECRET_*' });
+    expect(parseDaemonConfig(`${BASE}secrets:\n  allow: IMAGE_TOKEN, APP_*\n`, {}).secrets).toEqual({
+      allow: 'IMAGE_TOKEN, APP_*',
+    });
+    expect(parseDaemonConfig(BASE, { OVH_FLEET_SECRETS_ALLOW: 'X' }).secrets).toEqual({ allow: 'X' });
+  });
+
+  it.each(['OVH_CONSUMER_KEY', 'IMAGE_TOKEN,PATH', 'a-b', 'NODE_OPTIONS'])(
+    'refuses %s with daemon-config-invalid, naming the entry',
+    (allow) => {
+      const error = failure(`${BASE}secrets:\n  allow: "${allow}"\n`);
+
+      expect(error.code).toBe('daemon-config-invalid');
+      expect(error.message).toMatch(/secrets\.allow/);
+    },
+  );
+});

@@ -21,7 +21,7 @@ import { DEFAULT_RETRY_POLICY } from '../../src/ovh/retry-policy.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/sim/index.js';
 
 export const WEBHOOK_SECRET = 'hook-secret-7f3a9c';
-/** A secret given through `{env: IMAGE_TOKEN}` (an ssh key: an input every Linux template has). */
+/** A secret given through `{env: FLEET_SECRET_IMAGE_TOKEN}` (an ssh key: an input every Linux template has). */
 export const IMAGE_TOKEN =
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISECRETsecret41b2e8SECRETsecret41b2e8SECRETse ops@example.com';
 const LINUX = /^(debian12_64|debian13_64|alma9_64|rocky9_64|ubuntu2404-server_64)$/;
@@ -50,7 +50,7 @@ export interface Managed {
 
 /** Spec text; `headers` adds an {env} secret. */
 export function spec(name: string, os: string, headers = false): string {
-  const extra = headers ? 'customizations:\n  sshKey: {env: IMAGE_TOKEN}\n' : '';
+  const extra = headers ? 'customizations:\n  sshKey: {env: FLEET_SECRET_IMAGE_TOKEN}\n' : '';
   return `apiVersion: ovh-fleet/v1\nkind: Server\nserviceName: ${name}\noperatingSystem: ${os}\n${extra}`;
 }
 
@@ -195,7 +195,7 @@ export class World {
     this.daemon = await startDaemon(this.config(configEnv), {
       api: simApi(this.sim, logger),
       logger,
-      env: { IMAGE_TOKEN },
+      env: { FLEET_SECRET_IMAGE_TOKEN: IMAGE_TOKEN },
       secrets: { webhookSecret: WEBHOOK_SECRET },
       triggers: { schedule: false, watch: false },
       follower: { slowIntervalMs: 50, intervalMs: 50, minIntervalMs: 20 },

@@ -80,6 +80,19 @@ describe('importServer', () => {
     expect(decision).toEqual({ kind: 'skipped', serviceName: server.name, reason });
   });
 
+  it.each(['../../etc/cron.d/x', 'a/b', '..', 'x'.repeat(201)])(
+    'skips a server whose name %s is not a service name: it would name a file',
+    (name) => {
+      const decision = importServer(
+        { ...server, name },
+        { infos: new Map([['debian12_64', info('2030-01-01')]]), templates },
+        { today: '2026-11-27', schemaPath: 's' },
+      );
+
+      expect(decision.kind).toBe('skipped');
+    },
+  );
+
   it('skips a server whose template is past its end of install', () => {
     const decision = importServer(
       server,

@@ -44,7 +44,7 @@ describe('readFleet on the good fixture', () => {
         operatingSystem: 'ubuntu2404-server_64',
         customizations: {
           hostname: { kind: 'literal', value: 'db-1.example.com' },
-          sshKey: { kind: 'env', name: 'OPS_SSH_KEY' },
+          sshKey: { kind: 'env', name: 'FLEET_SECRET_OPS_SSH_KEY' },
         },
         storage: [
           {
@@ -112,7 +112,7 @@ describe('readFleet on the good fixture', () => {
           },
           httpHeaders: {
             kind: 'literal',
-            value: { Authorization: { kind: 'env', name: 'IMAGE_TOKEN' }, 'X-Build': '42' },
+            value: { Authorization: { kind: 'env', name: 'FLEET_SECRET_IMAGE_TOKEN' }, 'X-Build': '42' },
           },
         },
         storage: undefined,
@@ -205,7 +205,7 @@ describe('readFleet across files', () => {
 
     expect(repo.specs.map((s) => s.serviceName)).toEqual(['a.eu']);
     expect(repo.diagnostics).toEqual([
-      expect.objectContaining({ file: 'servers/link.yaml', code: 'file-outside-repo' }),
+      expect.objectContaining({ file: 'servers/link.yaml', code: 'symlink-refused' }),
     ]);
   });
 

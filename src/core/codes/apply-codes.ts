@@ -39,7 +39,7 @@ export const APPLY_CODES = {
   },
   'secret-missing': {
     summary:
-      'A customization refers to an environment variable ({env: NAME}) that is not set: that server is not reinstalled.',
+      'A customization refers to a secret ({env: NAME}) that is set neither as the file $CREDENTIALS_DIRECTORY/NAME nor as an environment variable (or that file cannot be read): that server is not reinstalled.',
     action:
       'Set the variable in the environment of ovh-fleet (or its credentials directory) and apply again.',
     exitCode: 1,

@@ -52,16 +52,23 @@ export const SPEC_CODES = {
     summary: 'A repository file could not be read (permissions, I/O error).',
     ...fix('Check the file permissions for the user that runs ovh-fleet.'),
   },
-  'file-outside-repo': {
-    summary: 'A spec file under servers/ is a symbolic link that leads outside the repository.',
-    ...fix('Replace the link with the file itself.'),
+  'symlink-refused': {
+    summary:
+      'A file or folder of the fleet repository (servers/ or a folder under it, a spec, fleet.yaml, status/, a file a `{file}` reference names, or a folder on the way to it) is a symbolic link: ovh-fleet follows no link in the repository, wherever it leads.',
+    ...fix('Replace the link with the file or folder itself.'),
+  },
+  'ref-forbidden-path': {
+    summary:
+      'A `{file: PATH}` reference names a file under status/ (written by ovh-fleet) or under a folder or file whose name starts with a dot (.git, .github, ...): those are never sent to a server.',
+    ...fix('Keep referenced files in ordinary folders such as scripts/ or files/.'),
   },
   'spec-structure': {
     summary: 'A field of a spec has a shape that ovh-fleet cannot use (wrong type, missing required field).',
     ...fix('Correct the field named in the message; the JSON Schema in schemas/ describes every field.'),
   },
   'ref-outside-repo': {
-    summary: 'A `{file: PATH}` reference leaves the repository (`..`, an absolute path or a symbolic link).',
+    summary:
+      'A `{file: PATH}` reference leaves the repository (`..` or an absolute path; a symbolic link is `symlink-refused`).',
     ...fix('Reference a file inside the repository with a path relative to its root.'),
   },
   'ref-missing': {
@@ -89,6 +96,20 @@ export const SPEC_CODES = {
   'env-name-invalid': {
     summary: 'An `{env: NAME}` reference names an invalid environment variable (`^[A-Za-z_][A-Za-z0-9_]*$`).',
     ...fix('Use letters, digits and underscores, not starting with a digit.'),
+  },
+  'env-not-allowed': {
+    summary:
+      "An `{env: NAME}` reference names a variable the secrets allow-list does not allow (default `FLEET_SECRET_*`, set by OVH_FLEET_SECRETS_ALLOW), or one of the process's own variables (OVHcloud credentials, `OVH_*`, PATH, HOME, NODE_*, ...), which no allow-list makes readable. Outside validation, the executor refuses the same names.",
+    ...fix(
+      'Give the secret a name the allow-list matches (e.g. `FLEET_SECRET_IMAGE_TOKEN`), or add it to OVH_FLEET_SECRETS_ALLOW (daemon: `secrets.allow`) wherever ovh-fleet runs (CI and daemon).',
+    ),
+  },
+  'service-name-invalid': {
+    summary:
+      'serviceName is not an OVHcloud service name: letters, digits, dots and dashes, starting with a letter or digit, no `..`, at most 200 characters. The file is invalid and its name is never used (no status file, no API call).',
+    ...fix(
+      'Write the name exactly as OVHcloud shows it, e.g. ns5001234.ip-51-75-1.eu (`ovh-fleet import` lists them).',
+    ),
   },
   'duplicate-service-name': {
     summary: 'Two spec files declare the same serviceName; both are invalid until one is removed.',

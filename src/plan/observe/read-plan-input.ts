@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
+import type { SecretRule } from '../../core/secret-rule.js';
 import type { OvhApi } from '../../ovh/ovh-api.js';
 import { ReadCache } from '../../specs/read-cache.js';
 import { readFleet } from '../../specs/read-fleet.js';
@@ -49,6 +50,8 @@ export interface ReadPlanInputOptions {
   recordHistory?: RecordHistory;
   lifetimes?: Partial<ObserveLifetimes>;
   concurrency?: number;
+  /** Which variables `{env}` references may name (default FLEET_SECRET_*). */
+  secrets?: SecretRule;
   /**
    * Called with the fleet policy as soon as fleet.yaml is read, before the API is observed (the
    * daemon sets its request budget from `api.requestsPerMinute` there).
@@ -71,7 +74,10 @@ export async function readPlanInput(options: ReadPlanInputOptions): Promise<Gath
   const { repo, api, clock } = options;
   const readCache = options.readCache ?? new ReadCache();
   const { schemas } = loadSchemas(repo);
-  const parallel = options.parallel === false ? { parallel: false as const } : {};
+  const parallel = {
+    ...(options.parallel === false ? { parallel: false as const } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+  };
   const first = await readFleet(repo, {
     validate: createFileValidator(schemas),
     cache: readCache,
