@@ -16,8 +16,8 @@ export const MARKER = 'OUTSIDE-MARKER-7c1e0f9b';
 
 /** What a case must produce, besides the corpus-wide promises. */
 export type Expectation =
-  /** An error diagnostic on `file` (one of `codes` when given). */
-  | { kind: 'error'; file: string; codes?: readonly string[] }
+  /** An error diagnostic on `file` (with `code` when given). */
+  | { kind: 'error'; file: string; code?: string }
   /** Nothing in particular beyond the corpus-wide promises (a status record, a refused link). */
   | { kind: 'no-reinstall' };
 
@@ -38,19 +38,19 @@ const HEAD = 'apiVersion: ovh-fleet/v1\nkind: Server\n';
 const victim = (extra = '', os = '$VICTIM_OS'): string =>
   `${HEAD}serviceName: $VICTIM\noperatingSystem: ${os}\n${extra}`;
 const H = 'servers/hostile.yaml';
-const errorOn = (file: string, ...codes: string[]): Expectation =>
-  codes.length > 0 ? { kind: 'error', file, codes } : { kind: 'error', file };
-const spec = (name: string, text: string | Buffer, ...codes: string[]): RepoCase => ({
+const errorOn = (file: string, code?: string): Expectation =>
+  code === undefined ? { kind: 'error', file } : { kind: 'error', file, code };
+const spec = (name: string, text: string | Buffer): RepoCase => ({
   name: `spec: ${name}`,
   files: { [H]: text },
-  expect: errorOn(H, ...codes),
+  expect: errorOn(H),
 });
-const ref = (name: string, value: string, extra: Partial<RepoCase> = {}): RepoCase => ({
+const ref = (name: string, value: string, code: string, extra: Partial<RepoCase> = {}): RepoCase => ({
   name: `ref: ${name}`,
   files: { [H]: victim(`customizations:\n  postInstallationScript: ${value}\n`), ...extra.files },
   ...(extra.links ? { links: extra.links } : {}),
   ...(extra.fifos ? { fifos: extra.fifos } : {}),
-  expect: errorOn(H),
+  expect: errorOn(H, code),
 });
 const header = (name: string, envName: string): RepoCase => ({
   name: `secret: ${name}`,
@@ -60,7 +60,7 @@ const header = (name: string, envName: string): RepoCase => ({
         `  httpHeaders: {X-Steal: {env: ${envName}}}\n`,
     ).replace('operatingSystem: $VICTIM_OS\n', ''),
   },
-  expect: errorOn(H),
+  expect: errorOn(H, 'env-not-allowed'),
 });
 const fleet = (name: string, text: string): RepoCase => ({
   name: `fleet.yaml: ${name}`,
@@ -183,30 +183,38 @@ const SPECS: RepoCase[] = [
 
 /** Hostile references and secrets. */
 const REFS: RepoCase[] = [
-  ref('parent escape', '{file: ../../outside/secret.txt}'),
-  ref('absolute path outside', '{file: $OUTSIDE/secret.txt}'),
-  ref('/dev/zero', '{file: /dev/zero}'),
-  ref('a status record', '{file: status/$GOOD.yaml}', { files: { [STATUS]: '# x\n' } }),
-  ref('FLEET.md', '{file: status/FLEET.md}', { files: { 'status/FLEET.md': '# fleet\n' } }),
-  ref('.git/config', '{file: .git/config}', { files: { '.git/config': '[core]\n' } }),
-  ref('a file link to outside', '{file: scripts/evil.sh}', {
+  ref('parent escape', '{file: ../../outside/secret.txt}', 'ref-outside-repo'),
+  ref('absolute path outside', '{file: $OUTSIDE/secret.txt}', 'ref-outside-repo'),
+  ref('/dev/zero', '{file: /dev/zero}', 'ref-outside-repo'),
+  ref('a status record', '{file: status/$GOOD.yaml}', 'ref-forbidden-path', { files: { [STATUS]: '# x\n' } }),
+  ref('FLEET.md', '{file: status/FLEET.md}', 'ref-forbidden-path', {
+    files: { 'status/FLEET.md': '# fleet\n' },
+  }),
+  ref('.git/config', '{file: .git/config}', 'ref-forbidden-path', { files: { '.git/config': '[core]\n' } }),
+  ref('a file link to outside', '{file: scripts/evil.sh}', 'symlink-refused', {
     links: { 'scripts/evil.sh': '$OUTSIDE/secret.txt' },
   }),
-  ref('through a folder link', '{file: scripts/out/secret.txt}', { links: { 'scripts/out': '$OUTSIDE' } }),
-  ref('scripts/ itself a link', '{file: scripts/secret.txt}', { links: { scripts: '$OUTSIDE' } }),
-  ref('dot-dot inside the path', '{file: scripts/../../outside/secret.txt}'),
-  ref('a FIFO', '{file: scripts/fifo}', { fifos: ['scripts/fifo'] }),
-  ref('a directory', '{file: scripts}', { files: { 'scripts/a.sh': 'echo\n' } }),
-  ref('an empty path', '{file: ""}'),
-  ref('a NUL in the path', '{file: "scripts/a\\0b"}'),
-  ref('a Windows path', '{file: "C:\\\\Windows\\\\win.ini"}'),
-  ref('a nested object', '{file: {path: scripts/a.sh}}'),
-  ref('file and env at once', '{file: scripts/a.sh, env: HOME}', { files: { 'scripts/a.sh': 'echo\n' } }),
-  ref('a file over the size limit', '{file: scripts/big.sh}', {
+  ref('through a folder link', '{file: scripts/out/secret.txt}', 'symlink-refused', {
+    links: { 'scripts/out': '$OUTSIDE' },
+  }),
+  ref('scripts/ itself a link', '{file: scripts/secret.txt}', 'symlink-refused', {
+    links: { scripts: '$OUTSIDE' },
+  }),
+  ref('dot-dot inside the path', '{file: scripts/../../outside/secret.txt}', 'ref-outside-repo'),
+  ref('a FIFO', '{file: scripts/fifo}', 'ref-not-file', { fifos: ['scripts/fifo'] }),
+  ref('a directory', '{file: scripts}', 'ref-not-file', { files: { 'scripts/a.sh': 'echo\n' } }),
+  ref('an empty path', '{file: ""}', 'schema-reference'),
+  ref('a NUL in the path', '{file: "scripts/a\\0b"}', 'ref-outside-repo'),
+  ref('a Windows path', '{file: "C:\\\\Windows\\\\win.ini"}', 'ref-outside-repo'),
+  ref('a nested object', '{file: {path: scripts/a.sh}}', 'schema-type'),
+  ref('file and env at once', '{file: scripts/a.sh, env: HOME}', 'schema-reference', {
+    files: { 'scripts/a.sh': 'echo\n' },
+  }),
+  ref('a file over the size limit', '{file: scripts/big.sh}', 'ref-too-large', {
     files: { 'scripts/big.sh': '#'.repeat(40_000) },
   }),
-  ref('env with a semicolon', '{env: "A;B"}'),
-  ref('env empty', '{env: ""}'),
+  ref('env with a semicolon', '{env: "A;B"}', 'schema-reference'),
+  ref('env empty', '{env: ""}', 'schema-reference'),
   header('the consumer key', 'OVH_CONSUMER_KEY'),
   header('the application secret', 'OVH_APPLICATION_SECRET'),
   header('the OAuth2 client secret', 'OVH_CLIENT_SECRET'),
@@ -218,18 +226,30 @@ const REFS: RepoCase[] = [
 
 /** Links on the way to what the reader reads. */
 const LINKS: RepoCase[] = [
-  link('servers/ is a link', { servers: '$OUTSIDE' }, { kind: 'no-reinstall' }),
-  link('fleet.yaml is a link', { 'fleet.yaml': '$OUTSIDE/fleet.yaml' }, errorOn('fleet.yaml')),
-  link('status/ is a link', { status: '$OUTSIDE' }, { kind: 'no-reinstall' }),
-  link('a spec is a link', { [H]: '$OUTSIDE/victim.yaml' }, errorOn(H)),
-  link('a sub-folder of servers/ is a link', { 'servers/sub': '$OUTSIDE' }, { kind: 'no-reinstall' }),
-  link('a link loop', { 'servers/loop': 'loop' }, { kind: 'no-reinstall' }),
+  link('servers/ is a link', { servers: '$OUTSIDE' }, errorOn('servers', 'symlink-refused')),
+  link(
+    'fleet.yaml is a link',
+    { 'fleet.yaml': '$OUTSIDE/fleet.yaml' },
+    errorOn('fleet.yaml', 'symlink-refused'),
+  ),
+  link('status/ is a link', { status: '$OUTSIDE' }, errorOn('status', 'symlink-refused')),
+  link('a spec is a link', { [H]: '$OUTSIDE/victim.yaml' }, errorOn(H, 'symlink-refused')),
+  link(
+    'a sub-folder of servers/ is a link',
+    { 'servers/sub': '$OUTSIDE' },
+    errorOn('servers/sub', 'symlink-refused'),
+  ),
+  link('a link loop', { 'servers/loop': 'loop' }, errorOn('servers/loop', 'symlink-refused')),
   link(
     "the good server's status record is a link",
     { [STATUS]: '$OUTSIDE/status.yaml' },
     { kind: 'no-reinstall' },
   ),
-  link('a dangling link', { 'servers/gone.yaml': '/nonexistent/x.yaml' }, { kind: 'no-reinstall' }),
+  link(
+    'a dangling link',
+    { 'servers/gone.yaml': '/nonexistent/x.yaml' },
+    errorOn('servers/gone.yaml', 'symlink-refused'),
+  ),
 ];
 
 /** Hostile fleet policies. */
