@@ -16,7 +16,11 @@ import { historyFromRecords } from '../apply/rollout-history.js';
 import { acquireStateLock } from '../apply/state-lock.js';
 import type { PrinterOutput } from '../apply/progress-printer.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { EXIT_FAILURE } from '../core/errors.js';
+import { EXIT_FAILURE, FleetError } from '../core/errors.js';
+import { resolveSharedIntents, type ResolvedSharedIntents } from '../apply/resolve-shared-intents.js';
+import { GitIntentClaimer, readSharedIntents } from '../git/intent-record.js';
+import type { GatheredPlanInput } from '../plan/observe.js';
+import { openRecording, recordApplyOutcomes, type RecordingSession } from './apply-record.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { makePlan } from '../plan/make-plan.js';
 import { openFileObservationCache, readPlanInput } from '../plan/observe.js';
@@ -30,6 +34,9 @@ interface ApplyFlags {
   planHash?: string;
   wait?: boolean;
   stateDir?: string;
+  record?: boolean;
+  remote?: string;
+  statusBranch?: string;
 }
 
 /** `--state-dir`, else OVH_FLEET_STATE_DIR, else `$XDG_STATE_HOME/ovh-fleet` (DESIGN.md §3). */
@@ -55,6 +62,12 @@ export interface ApplyRunOptions {
   signal?: AbortSignal;
   follower?: ApplyShellOptions['follower'];
   post?: ApplyShellOptions['post'];
+  /** false (`--no-record`): nothing is recorded in git and no shared intent is read or written. */
+  record?: boolean;
+  /** Git remote of the checkout to record in (default origin). */
+  remote?: string | undefined;
+  /** Status branch to record in (default: the checkout's branch), as the daemon's status.branch. */
+  statusBranch?: string | undefined;
 }
 
 /** What one apply run gave. */
@@ -64,65 +77,154 @@ export interface ApplyRunResult {
   report: ApplyReport | null;
 }
 
+/** What `--no-record` gives up, printed on every such run. */
+export const NO_RECORD_WARNING =
+  'ovh-fleet apply: WARNING: --no-record: nothing is recorded in git. The daemon and any other writer will not see these reinstalls and may post them AGAIN (erasing the servers a second time); the status records are not updated. Use it only on a disposable test fleet that nothing else manages.\n';
+
+/** Rounds of planning when the intent commit loses a race with another writer. */
+const PLAN_ROUNDS = 3;
+
 /** Locks the state directory, plans like `ovh-fleet plan`, and applies; throws FleetError on refusals. */
 export async function runApply(options: ApplyRunOptions): Promise<ApplyRunResult> {
   const clock = options.clock ?? systemClock;
   const printErr = options.printErr ?? ((s: string) => process.stderr.write(s));
+  const lock = await acquireStateLock(options.stateDir, { purpose: 'apply' });
+  try {
+    if (options.record === false) {
+      printErr(NO_RECORD_WARNING);
+      return (await applyOnce(options, clock, printErr, null)).result;
+    }
+    for (let round = 1; ; round++) {
+      const session = await openRecording({
+        repo: options.repo,
+        stateDir: options.stateDir,
+        remote: options.remote,
+        statusBranch: options.statusBranch,
+        clock,
+      });
+      const { result, raced } = await applyOnce(options, clock, printErr, session);
+      if (!raced || round >= PLAN_ROUNDS) return raced ? { ...result, exitCode: EXIT_FAILURE } : result;
+      printErr(
+        'ovh-fleet apply: another writer moved the status branch before our intent was recorded; nothing was posted; planning again\n',
+      );
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+/** One round: plan (from the record clone when recording), apply, record the outcomes. */
+async function applyOnce(
+  options: ApplyRunOptions,
+  clock: Clock,
+  printErr: (s: string) => void,
+  session: RecordingSession | null,
+): Promise<{ result: ApplyRunResult; raced: boolean }> {
   const out = options.out ?? {
     write: (s: string) => void process.stdout.write(s),
     isTTY: Boolean(process.stdout.isTTY),
   };
-  const lock = await acquireStateLock(options.stateDir, { purpose: 'apply' });
+  const repo = session?.root ?? options.repo;
+  const planApi = options.api ?? (await openApi());
+  // The same steps as runPlan (plan-command.ts), so that the hash is the one `plan` printed.
+  const cache = await openFileObservationCache(options.stateDir);
+  const revision = session?.head ?? options.revision ?? (await gitRevision(repo));
+  const gathered = await readPlanInput({ repo, api: planApi, cache, clock, revision });
+  const shared = session ? await readShared(session, gathered, planApi, clock, printErr) : null;
+  const plan = makePlan(shared ? { ...gathered.input, applied: shared.applied } : gathered.input);
   try {
-    const planApi = options.api ?? (await openApi());
-    // The same steps as runPlan (plan-command.ts), so that the hash is the one `plan` printed.
-    const cache = await openFileObservationCache(options.stateDir);
-    const revision = options.revision ?? (await gitRevision(options.repo));
-    const gathered = await readPlanInput({ repo: options.repo, api: planApi, cache, clock, revision });
-    const plan = makePlan(gathered.input);
+    await cache.flush();
+  } catch (error) {
+    printErr(
+      `ovh-fleet apply: warning: the observation cache was not written: ${(error as Error).message}\n`,
+    );
+  }
+  const { input } = gathered;
+  // The fleet's request budget (fleet.yaml api.requestsPerMinute) governs the apply: the
+  // adapter of the same credentials shares one budget, whose limit this sets.
+  const api = options.api ?? (await openApi({ requestsPerMinute: input.policy.api.requestsPerMinute }));
+  const invalidNames = new Set(input.invalid.map((i) => i.serviceName));
+  const { exitCode, report } = await runApplyShell(
+    plan,
+    {
+      api,
+      clock,
+      journal: new IntentJournal(options.stateDir, clock),
+      specs: new Map(
+        input.specs.filter((s) => !invalidNames.has(s.serviceName)).map((s) => [s.serviceName, s]),
+      ),
+      env: process.env,
+      policy: input.policy,
+      history: historyFromRecords(shared?.applied ?? input.applied, plan),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(session && shared
+        ? {
+            shared: {
+              claimer: new GitIntentClaimer(session.git, session.base, session.author, session.prefix),
+              writer: session.writer,
+              holds: shared.holds,
+            },
+          }
+        : {}),
+    },
+    {
+      yes: options.yes,
+      wait: options.wait,
+      ...(options.planHash ? { planHash: options.planHash } : {}),
+      color: options.color ?? false,
+      ...(options.follower ? { follower: options.follower } : {}),
+      ...(options.post ? { post: options.post } : {}),
+    },
+    out,
+  );
+  const outcomes = report?.outcomes ?? [];
+  const refused = outcomes.find((o) => o.code === 'intent-push-refused');
+  if (refused) throw new FleetError('intent-push-refused', `nothing was posted: ${refused.message}`);
+  const raced = outcomes.some((o) => o.code === 'intent-race-lost');
+  if (session && shared && options.yes) {
     try {
-      await cache.flush();
+      const commit = await recordApplyOutcomes(
+        session,
+        plan,
+        gathered,
+        shared.applied,
+        outcomes.filter((o) => o.code !== 'intent-race-lost'),
+        shared.resolved,
+        clock.now(),
+      );
+      if (commit) out.write(`Status recorded in git: ${commit}\n`);
     } catch (error) {
       printErr(
-        `ovh-fleet apply: warning: the observation cache was not written: ${(error as Error).message}\n`,
+        `ovh-fleet apply: error: the status was not recorded in git (${(error as Error).message}); the shared intents are, so no writer posts these reinstalls again, and the daemon records their end\n`,
       );
+      return { result: { exitCode: EXIT_FAILURE, plan, report }, raced };
     }
-    const { input } = gathered;
-    // The fleet's request budget (fleet.yaml api.requestsPerMinute) governs the apply: the
-    // adapter of the same credentials shares one budget, whose limit this sets.
-    const api = options.api ?? (await openApi({ requestsPerMinute: input.policy.api.requestsPerMinute }));
-    const invalidNames = new Set(input.invalid.map((i) => i.serviceName));
-    const { exitCode, report } = await runApplyShell(
-      plan,
-      {
-        api,
-        clock,
-        journal: new IntentJournal(options.stateDir, clock),
-        specs: new Map(
-          input.specs.filter((s) => !invalidNames.has(s.serviceName)).map((s) => [s.serviceName, s]),
-        ),
-        env: process.env,
-        policy: input.policy,
-        history: historyFromRecords(input.applied, plan),
-        ...(options.signal ? { signal: options.signal } : {}),
-      },
-      {
-        yes: options.yes,
-        wait: options.wait,
-        ...(options.planHash ? { planHash: options.planHash } : {}),
-        color: options.color ?? false,
-        ...(options.follower ? { follower: options.follower } : {}),
-        ...(options.post ? { post: options.post } : {}),
-      },
-      out,
-    );
-    // Invalid specs and API errors of the plan fail the command too (DESIGN.md §3), after the
-    // valid servers were applied.
-    const planExit = exitCodeOf(plan, gathered.apiErrors, false);
-    return { exitCode: exitCode === 0 && planExit === EXIT_FAILURE ? EXIT_FAILURE : exitCode, plan, report };
-  } finally {
-    await lock.release();
   }
+  // Invalid specs and API errors of the plan fail the command too (DESIGN.md §3), after the
+  // valid servers were applied.
+  const planExit = exitCodeOf(plan, gathered.apiErrors, false);
+  const code = exitCode === 0 && planExit === EXIT_FAILURE ? EXIT_FAILURE : exitCode;
+  return { result: { exitCode: code, plan, report }, raced };
+}
+
+/** The shared record at the revision the plan reads: other writers' attempts resolved. */
+async function readShared(
+  session: RecordingSession,
+  gathered: GatheredPlanInput,
+  api: OvhApi,
+  clock: Clock,
+  printErr: (s: string) => void,
+): Promise<ResolvedSharedIntents> {
+  const { intents, problems } = await readSharedIntents(session.git, session.base, session.prefix);
+  for (const p of problems)
+    printErr(`ovh-fleet apply: warning: ${p.file}: shared intent unreadable: ${p.message}\n`);
+  return resolveSharedIntents({
+    intents,
+    applied: gathered.input.applied,
+    api,
+    now: clock.now(),
+    writer: session.writer,
+  });
 }
 
 /** Registers the command. */
@@ -134,6 +236,15 @@ export function register(program: Command): void {
     .option('--yes', 'really apply (without it the plan is printed and nothing is posted)')
     .option('--plan-hash <hash>', 'refuse unless the plan computed now has this hash')
     .option('--wait', 'follow every started reinstall to its end, with live progress')
+    .option(
+      '--no-record',
+      'record nothing in git (disposable test fleets only: other writers may post again)',
+    )
+    .option('--remote <name>', 'git remote of the checkout to record in', 'origin')
+    .option(
+      '--status-branch <branch>',
+      "status branch to record in (the daemon's status.branch); default the checkout's branch",
+    )
     .option(
       '--state-dir <dir>',
       'state directory (intent journal, lock, caches); default $OVH_FLEET_STATE_DIR or $XDG_STATE_HOME/ovh-fleet',
@@ -151,6 +262,9 @@ export function register(program: Command): void {
           planHash: flags.planHash,
           color: useColor(process.stdout),
           signal: controller.signal,
+          record: flags.record !== false,
+          remote: flags.remote,
+          statusBranch: flags.statusBranch,
         });
         process.exitCode = result.exitCode;
       } finally {

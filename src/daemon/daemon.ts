@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { ScheduledTask } from 'node-cron';
 import { IntentJournal } from '../apply/intent-journal.js';
+import { newWriterId } from '../apply/shared-intents.js';
 import { acquireStateLock, type StateLock } from '../apply/state-lock.js';
 import type { DaemonConfig } from '../config/daemon-config.js';
 import { systemClock } from '../core/clock.js';
@@ -121,6 +122,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     prefix,
     cloneDir,
     stateDir: config.stateDir,
+    writer: newWriterId('daemon'),
     ...(deps.follower ? { follower: deps.follower } : {}),
     ...(deps.post ? { post: deps.post } : {}),
     ...(deps.setRequestsPerMinute ? { setRequestsPerMinute: deps.setRequestsPerMinute } : {}),

@@ -1,0 +1,171 @@
+/**
+ * Reading the shared record when planning: for every marker (shared-intents.ts) that the status
+ * record does not yet account for, look at OVHcloud's task list for the attempt's task.
+ * - The task ended `done` and the server runs the marker's OS: the attempt is recorded as
+ *   applied (lastApplied = the marker's digest and spec), whoever made it. The plan then sees
+ *   the digest applied and never posts it again.
+ * - The task failed (or ended on another OS): recorded as a failed attempt of that digest.
+ * - The task runs: the plan follows it (the observation shows it).
+ * - No task yet, and the marker is younger than SHARED_INTENT_HOLD_MS: another writer is about
+ *   to post; the server is held (nothing is posted for it by this writer).
+ * - No task and an older marker: the attempt was never posted (its writer died first); it holds
+ *   nothing.
+ * The result is a corrected map of status records that the pure planner takes as its input.
+ */
+import type { OvhApi } from '../ovh/ovh-api.js';
+import { PENDING_TASK_STATUSES, type ServerTask } from '../ovh/types.js';
+import type { StatusRecord } from '../status/types.js';
+import { DEFAULT_SKEW_MS } from './our-task.js';
+import { REINSTALL_FUNCTION, readTask } from './preflight.js';
+import { isSettled, SHARED_INTENT_HOLD_MS, type SharedIntent } from './shared-intents.js';
+
+/** What resolving gave. */
+export interface ResolvedSharedIntents {
+  /** The status records, with the attempts of the markers recorded. */
+  applied: Map<string, StatusRecord>;
+  /** Servers another writer is about to reinstall: a sentence each. */
+  holds: Map<string, string>;
+  /** Servers whose record was corrected from a marker. */
+  resolved: string[];
+  /** Lookups that failed (the server is held: an unknown attempt is never repeated). */
+  errors: { serviceName: string; message: string }[];
+}
+
+/** Inputs of {@link resolveSharedIntents}. */
+export interface ResolveSharedInput {
+  intents: readonly SharedIntent[];
+  applied: ReadonlyMap<string, StatusRecord>;
+  api: OvhApi;
+  now: number;
+  /** This process's writer id: its own markers of this process never hold it. */
+  writer: string;
+  holdMs?: number;
+  skewMs?: number;
+}
+
+/** See the module comment. Calls the API only for markers the records do not account for. */
+export async function resolveSharedIntents(input: ResolveSharedInput): Promise<ResolvedSharedIntents> {
+  const applied = new Map(input.applied);
+  const out: ResolvedSharedIntents = { applied, holds: new Map(), resolved: [], errors: [] };
+  const holdMs = input.holdMs ?? SHARED_INTENT_HOLD_MS;
+  const skewMs = input.skewMs ?? DEFAULT_SKEW_MS;
+  for (const intent of input.intents) {
+    const name = intent.serviceName;
+    const record = applied.get(name);
+    if (isSettled(intent, record)) continue;
+    let task: ServerTask | null;
+    let os: string | null = null;
+    try {
+      task = await findAttemptTask(input.api, intent, record, skewMs);
+      if (task?.status === 'done') os = (await input.api.getServer(name, { priority: 'plan' })).os ?? '';
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      out.errors.push({ serviceName: name, message });
+      out.holds.set(name, `the task of ${intent.writer}'s attempt could not be looked up: ${message}`);
+      continue;
+    }
+    const age = input.now - Date.parse(intent.recordedAt);
+    if (task === null) {
+      if (age < holdMs && intent.writer !== input.writer)
+        out.holds.set(
+          name,
+          `${intent.writer} recorded at ${intent.recordedAt} that it reinstalls ${intent.operatingSystem}; its task is not visible yet`,
+        );
+      continue;
+    }
+    if (PENDING_TASK_STATUSES.includes(task.status)) {
+      if (intent.writer !== input.writer)
+        out.holds.set(name, `task ${task.taskId} of ${intent.writer} runs at OVHcloud`);
+      continue;
+    }
+    applied.set(name, recordAttempt(record, intent, task, os, input.now));
+    out.resolved.push(name);
+  }
+  return out;
+}
+
+/**
+ * The marker's task: the lowest-numbered reinstall task of the server started no earlier than
+ * the marker (minus the clock allowance) that is not a task the record already names.
+ */
+async function findAttemptTask(
+  api: OvhApi,
+  intent: SharedIntent,
+  record: StatusRecord | undefined,
+  skewMs: number,
+): Promise<ServerTask | null> {
+  const known = new Set([record?.lastApplied?.taskId, record?.lastAttempt?.taskId, record?.task?.id]);
+  const ids = await api.listTasks(intent.serviceName, { function: REINSTALL_FUNCTION }, { priority: 'plan' });
+  const after = Date.parse(intent.recordedAt) - skewMs;
+  for (const id of [...ids].sort((a, b) => a - b)) {
+    if (known.has(id)) continue;
+    const task = await readTask(api, intent.serviceName, id, 'follow');
+    if (task === null) continue;
+    const start = Date.parse(task.startDate);
+    if (Number.isNaN(start) || start >= after) return task;
+  }
+  return null;
+}
+
+/** The record once the marker's ended task is known (pure). */
+export function recordAttempt(
+  record: StatusRecord | undefined,
+  intent: SharedIntent,
+  task: ServerTask,
+  observedOs: string | null,
+  now: number,
+): StatusRecord {
+  const at = new Date(now).toISOString();
+  const base: StatusRecord = record ?? {
+    serviceName: intent.serviceName,
+    phase: 'pending',
+    reason: 'spec-changed',
+    message: '',
+    since: at,
+    spec: null,
+    desiredDigest: intent.digest,
+    observedOs,
+    task: null,
+    lastApplied: null,
+    lastAttempt: null,
+    attempts: [],
+    lastError: null,
+  };
+  const finishedAt = task.doneDate ?? task.lastUpdate ?? at;
+  const done = task.status === 'done' && observedOs === intent.operatingSystem;
+  const message = done
+    ? null
+    : task.status === 'done'
+      ? `task ${task.taskId} ended done but OVHcloud shows ${observedOs || 'no OS'}, not ${intent.operatingSystem}`
+      : `task ${task.taskId} ended ${task.status}${task.comment ? `: ${task.comment}` : ''}`;
+  const attempts = base.attempts.includes(task.startDate)
+    ? base.attempts
+    : [...base.attempts, task.startDate].sort();
+  return {
+    ...base,
+    task: null,
+    attempts,
+    lastAttempt: {
+      digest: intent.digest,
+      result: done ? 'done' : 'failed',
+      startedAt: task.startDate,
+      finishedAt,
+      taskId: task.taskId,
+      message,
+    },
+    lastApplied: done
+      ? {
+          digest: intent.digest,
+          operatingSystem: intent.operatingSystem,
+          planHash: intent.planHash,
+          specCommit: intent.revision,
+          taskId: task.taskId,
+          startedAt: task.startDate,
+          finishedAt,
+          result: 'done',
+          spec: intent.spec,
+        }
+      : base.lastApplied,
+    lastError: done ? null : { code: 'reinstall-failed', message: message as string, at: finishedAt },
+  };
+}

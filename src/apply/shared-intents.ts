@@ -1,0 +1,181 @@
+/**
+ * The shared record of intent: what every writer (the daemon, `ovh-fleet apply`, a second
+ * instance) sees before it posts a reinstall. A writer commits one marker per server it is about
+ * to reinstall, `status/intents/<serviceName>.json`, to the status branch of the fleet
+ * repository and pushes it BEFORE the POST; a push refused because the branch moved is a
+ * compare-and-swap failure (nothing is posted, the writer plans again). Every writer reads the
+ * markers when it plans (resolve-shared-intents.ts). The local journal (intent-journal.ts) stays
+ * the crash-safety layer inside one writer. docs/apply.md, "Several writers".
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { CanonicalSpec, StatusRecord } from '../status/types.js';
+
+/** Folder of the markers, relative to the fleet root. */
+export const SHARED_INTENT_DIR = 'status/intents';
+
+/** After this long without a visible task, a marker no longer holds other writers (see docs/apply.md). */
+export const SHARED_INTENT_HOLD_MS = 15 * 60_000;
+
+/** A writer posts only this long after its marker was pushed; later it plans again. */
+export const SHARED_INTENT_POST_DEADLINE_MS = 5 * 60_000;
+
+/**
+ * One marker: a writer's announced attempt to reinstall a server. Holds no secret: the
+ * canonical spec has `{$env: NAME}` and file hashes only.
+ */
+export interface SharedIntent {
+  formatVersion: 1;
+  serviceName: string;
+  /** Unique per attempt. */
+  attemptId: string;
+  /** Who: `daemon@host#pid-random` or `apply@host#pid-random` (a new id per process). */
+  writer: string;
+  digest: string;
+  operatingSystem: string;
+  planHash: string;
+  /** Spec commit of the plan. */
+  revision: string;
+  /** When the writer recorded it (its clock), ISO. */
+  recordedAt: string;
+  /** The spec being installed, so any writer can record it as applied once the task is done. */
+  spec: CanonicalSpec;
+}
+
+/** A marker file that could not be read (reported, never fatal: it holds nothing). */
+export interface SharedIntentProblem {
+  file: string;
+  message: string;
+}
+
+/** The id of this process as a writer (kind: `daemon` or `apply`). */
+export function newWriterId(kind: 'daemon' | 'apply'): string {
+  return `${kind}@${hostname()}#${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A new attempt id. */
+export function newAttemptId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** `status/intents/<serviceName>.json` (the name is a validated service name). */
+export function sharedIntentPath(serviceName: string): string {
+  return `${SHARED_INTENT_DIR}/${serviceName}.json`;
+}
+
+/** The marker's file text (stable key order, one line per key). */
+export function serializeSharedIntent(intent: SharedIntent): string {
+  return `${JSON.stringify(intent, null, 2)}\n`;
+}
+
+/** Parses a marker; never throws. The file name must match the service name. */
+export function parseSharedIntent(
+  text: string,
+  file: string,
+): { intent: SharedIntent } | { problem: SharedIntentProblem } {
+  const fail = (message: string): { problem: SharedIntentProblem } => ({ problem: { file, message } });
+  if (text.length > 256 * 1024) return fail('the file is too large');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return fail(`not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('not a JSON object');
+  const e = data as Record<string, unknown>;
+  if (e.formatVersion !== 1) return fail('field formatVersion missing or not 1');
+  for (const field of [
+    'serviceName',
+    'attemptId',
+    'writer',
+    'digest',
+    'operatingSystem',
+    'planHash',
+    'revision',
+    'recordedAt',
+  ]) {
+    if (typeof e[field] !== 'string') return fail(`field ${field} missing or not a string`);
+  }
+  if (Number.isNaN(Date.parse(e.recordedAt as string))) return fail('field recordedAt is not a time');
+  if (!/^sha256:[0-9a-f]{64}$/.test(e.digest as string)) return fail('field digest is not a sha256 digest');
+  const spec = e.spec as Record<string, unknown> | null;
+  if (typeof spec !== 'object' || spec === null || typeof spec.operatingSystem !== 'string')
+    return fail('field spec missing or not a canonical spec');
+  if (!file.endsWith(`/${e.serviceName as string}.json`))
+    return fail(`serviceName ${String(e.serviceName)} does not match the file name`);
+  return { intent: data as SharedIntent };
+}
+
+/**
+ * True when the server's status record already tells how the marker's attempt ended: a
+ * reinstall of that digest applied, or an attempt of it failed, after the marker was recorded.
+ * Such a marker needs no look at OVHcloud.
+ */
+export function isSettled(intent: SharedIntent, record: StatusRecord | undefined): boolean {
+  const at = Date.parse(intent.recordedAt);
+  const applied = record?.lastApplied;
+  if (applied?.digest === intent.digest && Date.parse(applied.finishedAt) >= at) return true;
+  const attempt = record?.lastAttempt;
+  return (
+    attempt?.digest === intent.digest &&
+    attempt.result !== 'running' &&
+    attempt.finishedAt !== null &&
+    Date.parse(attempt.finishedAt) >= at
+  );
+}
+
+/** What a claim gave. */
+export type ClaimVerdict =
+  | { kind: 'claimed' }
+  /** The status branch moved since the plan read it: nothing may be posted. */
+  | { kind: 'raced'; message: string }
+  /** The remote refused the push for another reason (permissions, protection). */
+  | { kind: 'refused'; message: string };
+
+/** Commits markers to the shared record, compare-and-swap on the revision the plan read. */
+export interface IntentClaimer {
+  /** Records every marker of the batch in ONE commit; `raced` when the branch moved. */
+  claim(intents: readonly SharedIntent[]): Promise<ClaimVerdict>;
+}
+
+/** The shared-record side of one apply run. */
+export interface SharedIntentDeps {
+  claimer: IntentClaimer;
+  /** This process's writer id. */
+  writer: string;
+  /** Servers another writer is about to reinstall (from resolve-shared-intents): message per server. */
+  holds: ReadonlyMap<string, string>;
+}
+
+/**
+ * Groups the starts of one run into batches: every start launched before the next `flush()`
+ * shares one claim (one commit, one push). A start waits for its batch's verdict before it posts.
+ */
+export class ClaimBatch {
+  private pending: { intent: SharedIntent; resolve: (v: ClaimVerdict) => void }[] = [];
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly claimer: IntentClaimer) {}
+
+  /** Adds a marker to the current batch; resolves with the batch's verdict once flushed. */
+  add(intent: SharedIntent): Promise<ClaimVerdict> {
+    return new Promise((resolve) => this.pending.push({ intent, resolve }));
+  }
+
+  /** Claims the current batch (nothing when empty). Never throws: a failure refuses the batch. */
+  flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.running = this.running.then(async () => {
+      if (batch.length === 0) return;
+      let verdict: ClaimVerdict;
+      try {
+        verdict = await this.claimer.claim(batch.map((b) => b.intent));
+      } catch (error) {
+        verdict = { kind: 'refused', message: error instanceof Error ? error.message : String(error) };
+      }
+      for (const b of batch) b.resolve(verdict);
+    });
+    return this.running;
+  }
+}
