@@ -86,7 +86,8 @@ export async function resolveSharedIntents(input: ResolveSharedInput): Promise<R
 
 /**
  * The marker's task: the lowest-numbered reinstall task of the server started no earlier than
- * the marker (minus the clock allowance) that is not a task the record already names.
+ * the marker (minus the clock allowance) that is not a task the record names for an earlier
+ * attempt; the task the record names for this running attempt, when it does.
  */
 async function findAttemptTask(
   api: OvhApi,
@@ -94,7 +95,17 @@ async function findAttemptTask(
   record: StatusRecord | undefined,
   skewMs: number,
 ): Promise<ServerTask | null> {
-  const known = new Set([record?.lastApplied?.taskId, record?.lastAttempt?.taskId, record?.task?.id]);
+  const attempt = record?.lastAttempt;
+  if (attempt?.digest === intent.digest && attempt.result === 'running' && attempt.taskId !== null) {
+    // The writer recorded its task already (apply without --wait): that is the attempt's task.
+    const task = await readTask(api, intent.serviceName, attempt.taskId, 'follow');
+    if (task !== null) return task;
+  }
+  // Tasks of earlier attempts that the record names are not this attempt's.
+  const known = new Set([
+    record?.lastApplied?.taskId,
+    attempt?.result === 'running' ? null : attempt?.taskId,
+  ]);
   const ids = await api.listTasks(intent.serviceName, { function: REINSTALL_FUNCTION }, { priority: 'plan' });
   const after = Date.parse(intent.recordedAt) - skewMs;
   for (const id of [...ids].sort((a, b) => a - b)) {
