@@ -9,9 +9,10 @@
  * - No task yet, and the marker is younger than SHARED_INTENT_HOLD_MS: another writer is about
  *   to post; the server is held (nothing is posted for it by this writer).
  * - No task and an older marker: the attempt was never posted (its writer died first); it holds
- *   nothing.
+ *   nothing. A writer of this host whose process is gone holds only DEAD_WRITER_GRACE_MS.
  * The result is a corrected map of status records that the pure planner takes as its input.
  */
+import { hostname } from 'node:os';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { PENDING_TASK_STATUSES, type ServerTask } from '../ovh/types.js';
 import type { StatusRecord } from '../status/types.js';
@@ -41,6 +42,30 @@ export interface ResolveSharedInput {
   writer: string;
   holdMs?: number;
   skewMs?: number;
+  /** Whether a marker's writer still runs: true, false, or undefined when unknown (default: writerAlive). */
+  isWriterAlive?: (writer: string) => boolean | undefined;
+}
+
+/**
+ * A dead writer's marker still holds this long, for a POST it sent just before dying to show in
+ * the task list (OVHcloud creates the task before it answers; two tasks never run at once on one
+ * server, so a POST still in flight after this would meet TaskAlreadyExists, not a second reinstall).
+ */
+export const DEAD_WRITER_GRACE_MS = 10_000;
+
+/**
+ * A writer of this host (`kind@host#pid-random`) runs while its pid does; another host's is
+ * unknown. A reused pid reads as alive: the safe side (the marker keeps holding).
+ */
+export function writerAlive(writer: string): boolean | undefined {
+  const match = /^[a-z]+@(.+)#(\d+)-[0-9a-f]+$/.exec(writer);
+  if (!match || match[1] !== hostname()) return undefined;
+  try {
+    process.kill(Number(match[2]), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** See the module comment. Calls the API only for markers the records do not account for. */
@@ -66,7 +91,9 @@ export async function resolveSharedIntents(input: ResolveSharedInput): Promise<R
     }
     const age = input.now - Date.parse(intent.recordedAt);
     if (task === null) {
-      if (age < holdMs && intent.writer !== input.writer)
+      const dead = (input.isWriterAlive ?? writerAlive)(intent.writer) === false;
+      const holding = age < (dead ? Math.min(holdMs, DEAD_WRITER_GRACE_MS) : holdMs);
+      if (holding && intent.writer !== input.writer)
         out.holds.set(
           name,
           `${intent.writer} recorded at ${intent.recordedAt} that it reinstalls ${intent.operatingSystem}; its task is not visible yet`,
@@ -169,7 +196,9 @@ export function recordAttempt(
           digest: intent.digest,
           operatingSystem: intent.operatingSystem,
           planHash: intent.planHash,
-          specCommit: intent.revision,
+          // The commit that last changed the spec file, when the record knows it for this digest.
+          specCommit:
+            base.spec !== null && base.desiredDigest === intent.digest ? base.spec.commit : intent.revision,
           taskId: task.taskId,
           startedAt: task.startDate,
           finishedAt,

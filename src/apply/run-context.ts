@@ -14,13 +14,7 @@ import { findOurTask } from './our-task.js';
 import { startReinstall, type PostOptions } from './post-reinstall.js';
 import { findRunningReinstall, readTask, type FinishedTasks } from './preflight.js';
 import type { RolloutGate } from './rollout-gate.js';
-import { canonicalizeSpec } from '../plan/digest.js';
-import {
-  newAttemptId,
-  SHARED_INTENT_POST_DEADLINE_MS,
-  type ClaimBatch,
-  type ClaimVerdict,
-} from './shared-intents.js';
+import { claimStart, type ClaimBatch } from './shared-intents.js';
 import { followTask } from './task-follower.js';
 
 /** A task the run follows (or records): started now, adopted, or left by an earlier run. */
@@ -69,34 +63,6 @@ export class RunContext {
   /** Commits the shared intents of the starts launched so far (one commit), releasing their POSTs. */
   async claimStarted(): Promise<void> {
     await this.claims?.flush();
-  }
-
-  /** Waits for the shared record to hold this start's intent; null when it may post. */
-  private async claimShared(
-    entry: PlanServer,
-    operatingSystem: string,
-  ): Promise<Exclude<ClaimVerdict, { kind: 'claimed' }> | null> {
-    const shared = this.deps.shared;
-    const spec = this.deps.specs.get(entry.serviceName as string);
-    if (!this.claims || !shared || !spec) return null;
-    const recordedAt = this.deps.clock.now();
-    const verdict = await this.claims.add({
-      formatVersion: 1,
-      serviceName: entry.serviceName as string,
-      attemptId: newAttemptId(),
-      writer: shared.writer,
-      digest: entry.digest as string,
-      operatingSystem,
-      planHash: this.plan.planHash,
-      revision: this.plan.revision,
-      recordedAt: new Date(recordedAt).toISOString(),
-      spec: canonicalizeSpec(spec),
-    });
-    if (verdict.kind !== 'claimed') return verdict;
-    // Other writers stop waiting for a marker after SHARED_INTENT_HOLD_MS: never post that late.
-    if (this.deps.clock.now() - recordedAt > SHARED_INTENT_POST_DEADLINE_MS)
-      return { kind: 'raced', message: 'the shared intent was recorded too long ago; planning again' };
-    return null;
   }
 
   /** Adds an outcome and reports it. */
@@ -178,7 +144,11 @@ export class RunContext {
     const serviceName = entry.serviceName as string;
     const digest = entry.digest as string;
     const { api, clock, journal } = this.deps;
-    const refused = await this.claimShared(entry, body.operatingSystem);
+    const spec = this.deps.specs.get(serviceName);
+    const refused =
+      this.claims && this.deps.shared && spec
+        ? await claimStart(this.claims, this.deps.clock, this.deps.shared.writer, this.plan, entry, spec)
+        : null;
     if (refused) {
       this.gate.release(serviceName);
       takeBack();

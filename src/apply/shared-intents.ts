@@ -9,6 +9,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Clock } from '../core/clock.js';
+import { canonicalizeSpec } from '../plan/digest.js';
+import type { Plan, PlanServer } from '../plan/types.js';
+import type { ServerSpec } from '../specs/types.js';
 import type { CanonicalSpec, StatusRecord } from '../status/types.js';
 
 /** Folder of the markers, relative to the fleet root. */
@@ -178,4 +182,36 @@ export class ClaimBatch {
     });
     return this.running;
   }
+}
+
+/**
+ * Puts one start's marker into the current batch and waits for the batch's verdict. Null: the
+ * marker is in the shared record and the POST may go; else why it may not.
+ */
+export async function claimStart(
+  claims: ClaimBatch,
+  clock: Clock,
+  writer: string,
+  plan: Plan,
+  entry: PlanServer,
+  spec: ServerSpec,
+): Promise<Exclude<ClaimVerdict, { kind: 'claimed' }> | null> {
+  const recordedAt = clock.now();
+  const verdict = await claims.add({
+    formatVersion: 1,
+    serviceName: entry.serviceName as string,
+    attemptId: newAttemptId(),
+    writer,
+    digest: entry.digest as string,
+    operatingSystem: spec.operatingSystem,
+    planHash: plan.planHash,
+    revision: plan.revision,
+    recordedAt: new Date(recordedAt).toISOString(),
+    spec: canonicalizeSpec(spec),
+  });
+  if (verdict.kind !== 'claimed') return verdict;
+  // Other writers stop waiting for a marker after SHARED_INTENT_HOLD_MS: never post that late.
+  if (clock.now() - recordedAt > SHARED_INTENT_POST_DEADLINE_MS)
+    return { kind: 'raced', message: 'the shared intent was recorded too long ago; planning again' };
+  return null;
 }

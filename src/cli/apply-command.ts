@@ -6,7 +6,9 @@
  * plan would act; --plan-hash refuses a plan that differs from the reviewed one (exit 1); --wait
  * follows every started reinstall to its end with live progress; Ctrl-C stops following (tasks
  * go on at OVHcloud; a later run adopts them). Exit 1 when a reinstall failed, or when the plan
- * has invalid specs or API errors (the valid servers are still applied). docs/apply.md.
+ * has invalid specs or API errors (the valid servers are still applied). Unless --no-record, it
+ * plans from its own clone of the checkout's remote, claims each batch of reinstalls in the shared
+ * record of intent before posting, and records the outcomes in git (apply-record.ts). docs/apply.md.
  */
 import type { Command } from 'commander';
 import { runApplyShell, type ApplyShellOptions } from '../apply/apply-shell.js';
