@@ -42,6 +42,8 @@ export interface ResolveSharedInput {
   writer: string;
   holdMs?: number;
   skewMs?: number;
+  /** The commit that last changed the server's spec file at the marker's revision (git), when known. */
+  specCommitOf?: (intent: SharedIntent) => Promise<string | null>;
   /** Whether a marker's writer still runs: true, false, or undefined when unknown (default: writerAlive). */
   isWriterAlive?: (writer: string) => boolean | undefined;
 }
@@ -105,7 +107,8 @@ export async function resolveSharedIntents(input: ResolveSharedInput): Promise<R
         out.holds.set(name, `task ${task.taskId} of ${intent.writer} runs at OVHcloud`);
       continue;
     }
-    applied.set(name, recordAttempt(record, intent, task, os, input.now));
+    const specCommit = (await input.specCommitOf?.(intent).catch(() => null)) ?? null;
+    applied.set(name, recordAttempt(record, intent, task, os, input.now, specCommit));
     out.resolved.push(name);
   }
   return out;
@@ -152,6 +155,7 @@ export function recordAttempt(
   task: ServerTask,
   observedOs: string | null,
   now: number,
+  specCommit: string | null = null,
 ): StatusRecord {
   const at = new Date(now).toISOString();
   const base: StatusRecord = record ?? {
@@ -196,9 +200,10 @@ export function recordAttempt(
           digest: intent.digest,
           operatingSystem: intent.operatingSystem,
           planHash: intent.planHash,
-          // The commit that last changed the spec file, when the record knows it for this digest.
+          // The commit that last changed the spec file (else the plan's revision).
           specCommit:
-            base.spec !== null && base.desiredDigest === intent.digest ? base.spec.commit : intent.revision,
+            specCommit ??
+            (base.spec !== null && base.desiredDigest === intent.digest ? base.spec.commit : intent.revision),
           taskId: task.taskId,
           startedAt: task.startDate,
           finishedAt,

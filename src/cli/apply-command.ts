@@ -226,6 +226,12 @@ async function readShared(
     api,
     now: clock.now(),
     writer: session.writer,
+    specCommitOf: async (intent) => {
+      const spec = gathered.input.specs.find((x) => x.serviceName === intent.serviceName);
+      if (!spec) return null;
+      const path = `${session.prefix}${spec.file}`;
+      return (await session.git.lastCommitsTouching([path], intent.revision)).get(path) ?? null;
+    },
   });
 }
 

@@ -174,12 +174,19 @@ async function readSharedRecord(
   const { intents, problems } = await readSharedIntents(rt.git, base, rt.prefix);
   for (const p of problems)
     ctx.log.warn({ file: p.file, code: 'status-record-invalid' }, `shared intent unreadable: ${p.message}`);
+  const files = new Map((state.gathered?.input.specs ?? []).map((spec) => [spec.serviceName, spec.file]));
   const resolved = await resolveSharedIntents({
     intents,
     applied,
     api: rt.api,
     now: rt.clock.now(),
     writer: rt.writer,
+    specCommitOf: async (intent) => {
+      const file = files.get(intent.serviceName);
+      if (file === undefined) return null;
+      const path = `${rt.prefix}${file}`;
+      return (await rt.git.lastCommitsTouching([path], intent.revision)).get(path) ?? null;
+    },
   });
   for (const name of resolved.resolved)
     ctx.log.info({ serviceName: name }, 'attempt of another writer recorded from the shared record');

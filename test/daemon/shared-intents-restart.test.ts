@@ -214,7 +214,6 @@ describe('the daemon process under SIGKILL, restarted on an empty state director
       });
     }
     expect(stopped).toEqual({ code: 0, signal: null });
-    console.log(`CRASH_SEED=${seed}: ${kills.join(' ')}; ${accepted.length} reinstall POSTs accepted`);
     // Some kill landed while the rollout was under way (POSTs accepted before it, not all of them).
     expect(
       kills.some((k) =>
