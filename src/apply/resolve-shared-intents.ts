@@ -18,7 +18,7 @@ import { PENDING_TASK_STATUSES, type ServerTask } from '../ovh/types.js';
 import type { StatusRecord } from '../status/types.js';
 import { DEFAULT_SKEW_MS } from './our-task.js';
 import { REINSTALL_FUNCTION, readTask } from './preflight.js';
-import { isSettled, SHARED_INTENT_HOLD_MS, type SharedIntent } from './shared-intents.js';
+import { isSettled, sameWriter, SHARED_INTENT_HOLD_MS, type SharedIntent } from './shared-intents.js';
 
 /** What resolving gave. */
 export interface ResolvedSharedIntents {
@@ -38,7 +38,7 @@ export interface ResolveSharedInput {
   applied: ReadonlyMap<string, StatusRecord>;
   api: OvhApi;
   now: number;
-  /** This process's writer id: its own markers of this process never hold it. */
+  /** This writer's id: its own markers (same state directory) never hold it; its journal knows them. */
   writer: string;
   holdMs?: number;
   skewMs?: number;
@@ -95,7 +95,7 @@ export async function resolveSharedIntents(input: ResolveSharedInput): Promise<R
     if (task === null) {
       const dead = (input.isWriterAlive ?? writerAlive)(intent.writer) === false;
       const holding = age < (dead ? Math.min(holdMs, DEAD_WRITER_GRACE_MS) : holdMs);
-      if (holding && intent.writer !== input.writer)
+      if (holding && !sameWriter(intent.writer, input.writer))
         out.holds.set(
           name,
           `${intent.writer} recorded at ${intent.recordedAt} that it reinstalls ${intent.operatingSystem}; its task is not visible yet`,
@@ -103,7 +103,7 @@ export async function resolveSharedIntents(input: ResolveSharedInput): Promise<R
       continue;
     }
     if (PENDING_TASK_STATUSES.includes(task.status)) {
-      if (intent.writer !== input.writer)
+      if (!sameWriter(intent.writer, input.writer))
         out.holds.set(name, `task ${task.taskId} of ${intent.writer} runs at OVHcloud`);
       continue;
     }

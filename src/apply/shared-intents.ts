@@ -8,7 +8,10 @@
  * the crash-safety layer inside one writer. docs/apply.md, "Several writers".
  */
 import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { writeFileDurably } from './atomic-file.js';
 import type { Clock } from '../core/clock.js';
 import { canonicalizeSpec } from '../plan/digest.js';
 import type { Plan, PlanServer } from '../plan/types.js';
@@ -33,7 +36,7 @@ export interface SharedIntent {
   serviceName: string;
   /** Unique per attempt. */
   attemptId: string;
-  /** Who: `daemon@host#pid-random` or `apply@host#pid-random` (a new id per process). */
+  /** Who: `daemon@host#pid-token` or `apply@host#pid-token` (token: per state directory, writerIdFor). */
   writer: string;
   digest: string;
   operatingSystem: string;
@@ -52,9 +55,31 @@ export interface SharedIntentProblem {
   message: string;
 }
 
-/** The id of this process as a writer (kind: `daemon` or `apply`). */
-export function newWriterId(kind: 'daemon' | 'apply'): string {
-  return `${kind}@${hostname()}#${process.pid}-${randomBytes(3).toString('hex')}`;
+/**
+ * The id of this process as a writer: `kind@host#pid-<id of the state directory>`. The last part
+ * is kept in `<stateDir>/writer-id`, so a process restarted on the SAME state directory is the same
+ * writer (its journal knows what it posted: a marker without a journal entry was never posted),
+ * while one on an empty state directory is a new writer that reads its predecessor's markers
+ * like anyone else's. Without a state directory the last part is random.
+ */
+export async function writerIdFor(kind: 'daemon' | 'apply', stateDir?: string): Promise<string> {
+  let token = randomBytes(6).toString('hex');
+  if (stateDir !== undefined) {
+    const file = join(stateDir, 'writer-id');
+    const kept = (await readFile(file, 'utf8').catch(() => '')).trim();
+    if (/^[0-9a-f]{12}$/.test(kept)) token = kept;
+    else {
+      await mkdir(stateDir, { recursive: true });
+      await writeFileDurably(file, `${token}\n`);
+    }
+  }
+  return `${kind}@${hostname()}#${process.pid}-${token}`;
+}
+
+/** True when two writer ids name the same writer (the pid of the process does not count). */
+export function sameWriter(a: string, b: string): boolean {
+  const strip = (id: string): string => id.replace(/#\d+-/, '#-');
+  return strip(a) === strip(b);
 }
 
 /** A new attempt id. */

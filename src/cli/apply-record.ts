@@ -10,7 +10,7 @@ import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ApplyOutcome } from '../apply/apply-types.js';
-import { newWriterId } from '../apply/shared-intents.js';
+import { writerIdFor } from '../apply/shared-intents.js';
 import type { Clock } from '../core/clock.js';
 import { FleetError } from '../core/errors.js';
 import { subjectOf, lineOf, trailersOf } from '../daemon/record-status.js';
@@ -106,7 +106,15 @@ export async function openRecording(options: RecordingOptions): Promise<Recordin
   const root = path.join(cloneDir, ...relative.split(path.sep).filter(Boolean));
   const base = (await git.statusHead()) ?? head;
   if (base !== head) await copyStatusRecords(git, base, prefix, root);
-  return { git, root, prefix, head, base, writer: newWriterId('apply'), author };
+  return {
+    git,
+    root,
+    prefix,
+    head,
+    base,
+    writer: await writerIdFor('apply', options.stateDir),
+    author,
+  };
 }
 
 /** With a separate status branch: its records into the clone's tree, where the plan reads them. */

@@ -158,6 +158,7 @@ export const applyChanges: CycleStep = async (ctx) => {
       ...(rt.post ? { post: rt.post } : {}),
     },
   );
+  if (state.report.outcomes.some((o) => o.code === 'intent-race-lost')) rt.memory.raceLost = true;
   return 'continue';
 };
 

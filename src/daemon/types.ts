@@ -74,6 +74,8 @@ export interface DaemonMemory {
   block: CycleBlock | null;
   lastGoodCycleAt: number | null;
   lastCycle: CycleSummary | null;
+  /** The last cycle's intent commit lost a race with another writer: plan again soon. */
+  raceLost: boolean;
 }
 
 /** Long-lived parts a cycle uses. */

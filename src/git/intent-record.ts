@@ -1,9 +1,10 @@
 /**
  * The shared record of intent in the fleet repository (src/apply/shared-intents.ts says what a
  * marker is): reading the markers of a revision of the status branch, and committing a batch of
- * markers as a COMPARE-AND-SWAP on the revision the plan read. The commit's parent is that
- * revision; a push refused because the branch moved is never retried (the writer plans again:
- * someone else may have claimed the same server). Any other refusal (read-only key, protected
+ * markers as a COMPARE-AND-SWAP on the markers the plan read: the commit's parent is the revision
+ * the plan read; when the branch moved, the claim is made again on the new head only if no
+ * marker changed in between, else the writer plans again (someone else may have claimed the
+ * same server). Any other refusal (read-only key, protected
  * branch, hook) is reported as `intent-push-refused`: nothing may be posted then.
  */
 import { writeFile } from 'node:fs/promises';
@@ -64,34 +65,56 @@ export async function listFilesAt(run: GitRun, rev: string, dir: string): Promis
   return out;
 }
 
-/** Commits `request.files` on top of `request.base` and pushes once; `raced` when the branch moved. */
+/** Pushes of one claim when the branch moved without touching any marker (then the claim still holds). */
+const CLAIM_ATTEMPTS = 5;
+
+/**
+ * Commits `request.files` on top of `request.base` and pushes. When the push is refused because
+ * the branch moved, the claim still holds if no marker changed since `base` (the others' commits
+ * touched only records, specs or other files): it is made again on the new head. Once a marker
+ * changed (another writer claimed something), `raced`: the writer must plan again.
+ */
 export async function commitIntentsOnce(
   run: GitRun,
   target: IntentCommitTarget,
   request: IntentCommitRequest,
 ): Promise<'pushed' | 'raced'> {
   checkRev(request.base);
-  await run(['checkout', '--quiet', '--force', '-B', target.statusBranch, request.base]);
-  await run(['clean', '--quiet', '--force', '--force', '-d', '-x']);
-  await writeStatusFiles(target.dir, request.files, target.statusDir);
-  await run(['add', '--all', '--', `${target.statusDir.replace(/\/+$/, '')}/`]);
-  const messageFile = join(target.dir, '.git', 'OVH_FLEET_INTENT_MSG');
-  await writeFile(messageFile, request.message);
-  await run(['commit', '--quiet', '--no-verify', '--cleanup=whitespace', `--file=${messageFile}`], {
-    author: request.author,
-  });
-  try {
-    await run(['push', '--quiet', 'origin', `HEAD:refs/heads/${target.statusBranch}`]);
-    return 'pushed';
-  } catch (error) {
-    const text = error instanceof FleetError ? String(error.details.gitMessage ?? error.message) : '';
-    if (isPushRace(text)) return 'raced';
-    throw new FleetError(
-      'intent-push-refused',
-      `the remote refused the shared-intent commit on ${target.statusBranch} (${(text || String(error)).replace(/\s+/g, ' ').trim().slice(0, 600)}). Give the deploy key (or your git user) write access to ${target.statusBranch}, or record on a separate status branch that is not protected (daemon: status.branch; apply: --status-branch)`,
-      { cause: error, details: { branch: target.statusBranch } },
-    );
+  const markers = `${target.statusDir.replace(/\/+$/, '')}/intents/`;
+  let parent = request.base;
+  for (let attempt = 1; ; attempt++) {
+    await run(['checkout', '--quiet', '--force', '-B', target.statusBranch, parent]);
+    await run(['clean', '--quiet', '--force', '--force', '-d', '-x']);
+    await writeStatusFiles(target.dir, request.files, target.statusDir);
+    await run(['add', '--all', '--', `${target.statusDir.replace(/\/+$/, '')}/`]);
+    const messageFile = join(target.dir, '.git', 'OVH_FLEET_INTENT_MSG');
+    await writeFile(messageFile, request.message);
+    await run(['commit', '--quiet', '--no-verify', '--cleanup=whitespace', `--file=${messageFile}`], {
+      author: request.author,
+    });
+    try {
+      await run(['push', '--quiet', 'origin', `HEAD:refs/heads/${target.statusBranch}`]);
+      return 'pushed';
+    } catch (error) {
+      const text = error instanceof FleetError ? String(error.details.gitMessage ?? error.message) : '';
+      if (!isPushRace(text)) throw refusal(target, text || String(error), error);
+    }
+    if (attempt >= CLAIM_ATTEMPTS) return 'raced';
+    const remote = `refs/remotes/origin/${target.statusBranch}`;
+    await run(['fetch', '--quiet', '--no-tags', 'origin', `+refs/heads/${target.statusBranch}:${remote}`]);
+    const head = (await run(['rev-parse', '--verify', '--quiet', `${remote}^{commit}`])).trim();
+    const touched = (await run(['diff', '--name-only', request.base, head, '--', markers])).trim();
+    if (touched !== '') return 'raced';
+    parent = head;
   }
+}
+
+function refusal(target: IntentCommitTarget, text: string, cause: unknown): FleetError {
+  return new FleetError(
+    'intent-push-refused',
+    `the remote refused the shared-intent commit on ${target.statusBranch} (${text.replace(/\s+/g, ' ').trim().slice(0, 600)}). Give the deploy key (or your git user) write access to ${target.statusBranch}, or record on a separate status branch that is not protected (daemon: status.branch; apply: --status-branch)`,
+    { cause, details: { branch: target.statusBranch } },
+  );
 }
 
 /** The markers of the status revision `rev` (null: no status branch yet, no marker). */

@@ -111,6 +111,30 @@ describe('a shared intent that loses the race', () => {
   });
 });
 
+describe('the compare-and-swap of a claim', () => {
+  it('is made again on the moved branch when no marker changed there (a human note, a status record)', async () => {
+    const w = makeWorld(template.template);
+    const a = writer(w, 'a');
+    const base = await a.ensureClone();
+    w.humanCommit('notes/human.txt', 'note\n', 'human note');
+    const marker = new Map([['status/intents/ns1.example.net.json', '{}\n']]);
+    const result = await a.commitIntents({ base, files: marker, message: 'intent\n', author: BOT });
+    expect(result).toBe('pushed');
+    expect(w.o(['show', 'main:notes/human.txt'])).toBe('note');
+    expect(w.o(['show', 'main:status/intents/ns1.example.net.json'])).toBe('{}');
+  });
+
+  it('is refused when a marker changed since the plan read the branch', async () => {
+    const w = makeWorld(template.template);
+    const a = writer(w, 'a');
+    const base = await a.ensureClone();
+    w.humanCommit('status/intents/ns2.example.net.json', '{}\n', 'another writer claims ns2');
+    const marker = new Map([['status/intents/ns1.example.net.json', '{}\n']]);
+    expect(await a.commitIntents({ base, files: marker, message: 'intent\n', author: BOT })).toBe('raced');
+    expect(() => w.o(['show', 'main:status/intents/ns1.example.net.json'])).toThrow();
+  });
+});
+
 describe('resolving a marker', () => {
   const spec = makeSpec('ns9.example.net', 'debian12_64');
   const intentAt = (recordedAt: string): SharedIntent => ({
