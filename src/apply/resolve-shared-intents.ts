@@ -14,6 +14,7 @@
  */
 import { hostname } from 'node:os';
 import type { OvhApi } from '../ovh/ovh-api.js';
+import type { Observation } from '../plan/types.js';
 import { PENDING_TASK_STATUSES, type ServerTask } from '../ovh/types.js';
 import type { StatusRecord } from '../status/types.js';
 import { DEFAULT_SKEW_MS } from './our-task.js';
@@ -42,6 +43,8 @@ export interface ResolveSharedInput {
   writer: string;
   holdMs?: number;
   skewMs?: number;
+  /** What the plan observed: a server with a running task is followed by the plan, nothing to resolve. */
+  observed?: ReadonlyMap<string, Observation>;
   /** The commit that last changed the server's spec file at the marker's revision (git), when known. */
   specCommitOf?: (intent: SharedIntent) => Promise<string | null>;
   /** Whether a marker's writer still runs: true, false, or undefined when unknown (default: writerAlive). */
@@ -79,7 +82,7 @@ export async function resolveSharedIntents(input: ResolveSharedInput): Promise<R
   for (const intent of input.intents) {
     const name = intent.serviceName;
     const record = applied.get(name);
-    if (isSettled(intent, record)) continue;
+    if (isSettled(intent, record) || input.observed?.get(name)?.runningTask) continue;
     let task: ServerTask | null;
     let os: string | null = null;
     try {

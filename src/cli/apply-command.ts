@@ -223,6 +223,7 @@ async function readShared(
   return resolveSharedIntents({
     intents,
     applied: gathered.input.applied,
+    observed: gathered.input.observed,
     api,
     now: clock.now(),
     writer: session.writer,

@@ -179,6 +179,7 @@ async function readSharedRecord(
   const resolved = await resolveSharedIntents({
     intents,
     applied,
+    observed: state.gathered?.input.observed,
     api: rt.api,
     now: rt.clock.now(),
     writer: rt.writer,
