@@ -59,7 +59,7 @@ export interface ResolveSharedInput {
 export const DEAD_WRITER_GRACE_MS = 10_000;
 
 /**
- * A writer of this host (`kind@host#pid-random`) runs while its pid does; another host's is
+ * A writer of this host (`kind@host#pid-token`) runs while its pid does; another host's is
  * unknown. A reused pid reads as alive: the safe side (the marker keeps holding).
  */
 export function writerAlive(writer: string): boolean | undefined {
