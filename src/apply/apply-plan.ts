@@ -18,6 +18,7 @@ import { type PostOptions } from './post-reinstall.js';
 import { buildReinstallBody } from './reinstall-body.js';
 import { RolloutGate } from './rollout-gate.js';
 import { IntentUnsettledError, RunContext, type TrackedTask } from './run-context.js';
+import { ClaimBatch } from './shared-intents.js';
 
 /** Defaults of the POST's ambiguity handling. */
 export const DEFAULT_POST_OPTIONS: PostOptions = {
@@ -47,10 +48,16 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
     deps.historyRewritten ?? false,
   );
   const catalog = await loadCatalog(deps);
-  const ctx = new RunContext(plan, deps, options, gate, catalog, {
-    ...DEFAULT_POST_OPTIONS,
-    ...options.post,
-  });
+  const claims = deps.shared ? new ClaimBatch(deps.shared.claimer) : null;
+  const ctx = new RunContext(
+    plan,
+    deps,
+    options,
+    gate,
+    catalog,
+    { ...DEFAULT_POST_OPTIONS, ...options.post },
+    claims,
+  );
 
   const problems = await resolveJournalProblems(ctx, read.problems);
   for (const { problem, movedTo } of problems.quarantined)
@@ -179,6 +186,11 @@ async function startReinstalls(
     const digest = entry.digest as string;
     // A task of an earlier run (or a followed one) stands for this server in this run: its outcome is the server's.
     if (handled.has(serviceName)) continue;
+    const heldElsewhere = ctx.deps.shared?.holds.get(serviceName);
+    if (heldElsewhere !== undefined) {
+      ctx.record(ctx.notStarted(serviceName, digest, 'intent-pending-elsewhere', heldElsewhere));
+      continue;
+    }
     if (ctx.deps.signal?.aborted) {
       ctx.record(
         ctx.notStarted(serviceName, digest, 'follow-interrupted', 'stopped before this reinstall started'),
@@ -215,6 +227,7 @@ async function startReinstalls(
     const candidate = { serviceName, labels: entry.labels };
     let verdict = ctx.gate.check(candidate);
     while (!verdict.ok && verdict.waitable && wait && !ctx.deps.signal?.aborted) {
+      await ctx.claimStarted(); // the starts admitted so far go out (one shared-intent commit) before waiting
       await ctx.gate.waitForChange(verdict.notBefore, ctx.deps.signal);
       verdict = ctx.gate.check(candidate);
     }
@@ -236,6 +249,7 @@ async function startReinstalls(
     }
     ctx.launch(entry, built.body);
   }
+  await ctx.claimStarted();
 }
 
 /**

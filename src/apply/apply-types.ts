@@ -14,6 +14,7 @@ import type { StatusRecord } from '../status/types.js';
 import type { FollowProgress, StepTiming } from './follow-types.js';
 import type { IntentJournal, JournalProblem } from './intent-journal.js';
 import type { SecretEnv } from './reinstall-body.js';
+import type { SharedIntentDeps } from './shared-intents.js';
 import type { FollowerOptions } from './task-follower.js';
 import type { PostOptions } from './post-reinstall.js';
 
@@ -96,6 +97,12 @@ export interface ApplyDeps {
   onEvent?: (event: ApplyEvent) => void;
   /** Aborting stops following (tasks go on at OVHcloud) and starts nothing new. */
   signal?: AbortSignal;
+  /**
+   * The shared record of intent (shared-intents.ts): every start is claimed in git before its
+   * POST, and servers another writer is about to reinstall are held. Absent: this writer is
+   * alone by contract (`apply --no-record`, unit tests).
+   */
+  shared?: SharedIntentDeps;
 }
 
 /** Options of one applyPlan run. */

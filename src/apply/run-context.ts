@@ -14,6 +14,7 @@ import { DEFAULT_SETTLE_MS, resolveIntent, type IntentKey } from './our-task.js'
 import { startReinstall, type PostOptions } from './post-reinstall.js';
 import { findRunningReinstall, readTask, type FinishedTasks } from './preflight.js';
 import type { RolloutGate } from './rollout-gate.js';
+import { claimStart, type ClaimBatch } from './shared-intents.js';
 import { followTask } from './task-follower.js';
 
 /** A task the run follows (or records): started now, adopted, or left by an earlier run. */
@@ -60,7 +61,14 @@ export class RunContext {
     readonly gate: RolloutGate,
     readonly catalog: ReadonlyMap<string, TemplateInfo>,
     readonly post: PostOptions,
+    /** The batch of shared-intent claims; null when this writer records no shared intent. */
+    private readonly claims: ClaimBatch | null = null,
   ) {}
+
+  /** Commits the shared intents of the starts launched so far (one commit), releasing their POSTs. */
+  async claimStarted(): Promise<void> {
+    await this.claims?.flush();
+  }
 
   /** Adds an outcome and reports it. */
   record(outcome: ApplyOutcome): void {
@@ -153,6 +161,18 @@ export class RunContext {
     const serviceName = entry.serviceName as string;
     const digest = entry.digest as string;
     const { api, clock, journal } = this.deps;
+    const spec = this.deps.specs.get(serviceName);
+    const refused =
+      this.claims && this.deps.shared && spec
+        ? await claimStart(this.claims, this.deps.clock, this.deps.shared.writer, this.plan, entry, spec)
+        : null;
+    if (refused) {
+      this.gate.release(serviceName);
+      takeBack();
+      const code = refused.kind === 'raced' ? 'intent-race-lost' : 'intent-push-refused';
+      this.record(this.notStarted(serviceName, digest, code, refused.message));
+      return;
+    }
     const request = { serviceName, digest, planHash: this.plan.planHash, revision: this.plan.revision, body };
     const result = await startReinstall(request, {
       api,

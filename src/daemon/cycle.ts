@@ -49,6 +49,7 @@ export async function runCycle(
       specs: new Map(),
       repaired: new Set(),
       report: null,
+      shared: null,
     },
   };
   const end = rt.metrics.cycleDuration.startTimer();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { ScheduledTask } from 'node-cron';
 import { IntentJournal } from '../apply/intent-journal.js';
+import { writerIdFor } from '../apply/shared-intents.js';
 import { acquireStateLock, type StateLock } from '../apply/state-lock.js';
 import type { DaemonConfig } from '../config/daemon-config.js';
 import { systemClock } from '../core/clock.js';
@@ -106,6 +107,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     block: null,
     lastGoodCycleAt: null,
     lastCycle: null,
+    raceLost: false,
   };
   await git.ensureClone();
   memory.lastHead = null; // the first cycle always runs in full
@@ -127,6 +129,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     prefix,
     cloneDir,
     stateDir: config.stateDir,
+    writer: await writerIdFor('daemon', config.stateDir),
     ...(deps.follower ? { follower: deps.follower } : {}),
     post: { settleMs: config.taskListSettleSeconds * 1000, ...deps.post },
     ...(deps.setRequestsPerMinute ? { setRequestsPerMinute: deps.setRequestsPerMinute } : {}),
@@ -144,6 +147,14 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   });
   const runner: CycleRunner = new CycleRunner(async (kind) => {
     const summary = await runCycle(rt, kind, logger);
+    if (memory.raceLost && !stop.signal.aborted) {
+      // Our intent commit lost a race with another writer: plan again soon (jittered), not at the next tick.
+      memory.raceLost = false;
+      void clock
+        .sleep(500 + Math.floor(Math.random() * 1_000), stop.signal)
+        .then(() => runner.trigger('manual'))
+        .catch(() => undefined);
+    }
     if (!stop.signal.aborted) watch.update(runningTasks(memory, clock.now()));
     metrics.tasksInFlight.set(watch.size);
     return summary;

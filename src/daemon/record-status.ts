@@ -34,8 +34,10 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
   const plan = state.plan;
   const gathered = state.gathered;
   if (!plan || !gathered) return { changed: [], commit: null, inGit: null };
-  const previous = new Map(gathered.input.applied);
-  for (const [name, record] of rt.memory.records) previous.set(name, record);
+  // Git is the shared truth (other writers record there too): the records the plan read, with
+  // the attempts of other writers resolved, win over what this process remembers.
+  const previous = new Map(rt.memory.records);
+  for (const [name, record] of state.shared?.applied ?? gathered.input.applied) previous.set(name, record);
 
   const files = new Map<string, string>();
   const hints = new Map<string, string>();
@@ -138,14 +140,14 @@ export function subjectOf(changed: readonly StatusRecord[], block: string | null
   return `ovh-fleet: status of ${changed.length} servers: ${parts.join(', ')}${suffix}`;
 }
 
-function lineOf(r: StatusRecord): string {
+export function lineOf(r: StatusRecord): string {
   const task = r.task
     ? ` task ${r.task.id}${r.task.step !== null && r.task.steps !== null ? ` step ${r.task.step}/${r.task.steps}` : ''}`
     : '';
   return `${r.serviceName}: ${r.phase} (${r.reason})${task}: ${r.message}`.replace(/\s+/g, ' ').slice(0, 300);
 }
 
-function trailersOf(
+export function trailersOf(
   changed: readonly StatusRecord[],
   specCommits: ReadonlyMap<string, string>,
   planHash: string,

@@ -19,7 +19,10 @@ import { recordHistoryFrom } from '../plan/recover-records.js';
 import { hashBytes } from '../specs/parse-file.js';
 import { readFleet } from '../specs/read-fleet.js';
 import { parseStatusRecord, serializeStatusRecord } from '../status/status-record.js';
-import type { CycleContext, CycleStep } from './types.js';
+import { resolveSharedIntents } from '../apply/resolve-shared-intents.js';
+import { GitIntentClaimer, readSharedIntents } from '../git/intent-record.js';
+import type { StatusRecord } from '../status/types.js';
+import type { CycleContext, CycleSharedIntents, CycleStep } from './types.js';
 
 /**
  * Makes `status/` of the working tree hold the records the planner must see: with a separate
@@ -125,7 +128,8 @@ export const planChanges: CycleStep = async (ctx) => {
     },
   });
   state.gathered = gathered;
-  state.plan = makePlan(gathered.input);
+  state.shared = await readSharedRecord(ctx, gathered.input.applied);
+  state.plan = makePlan({ ...gathered.input, applied: state.shared.applied });
   const digests = new Set<string>();
   for (const spec of gathered.input.specs) {
     state.specs.set(spec.serviceName, spec);
@@ -184,6 +188,15 @@ export const applyChanges: CycleStep = async (ctx) => {
       logger: ctx.log,
       onEvent: (event) => onApplyEvent(ctx, event),
       signal: rt.stopSignal,
+      ...(state.shared
+        ? {
+            shared: {
+              claimer: new GitIntentClaimer(rt.git, state.shared.base, rt.config.commit, rt.prefix),
+              writer: rt.writer,
+              holds: state.shared.holds,
+            },
+          }
+        : {}),
     },
     {
       wait: false,
@@ -191,8 +204,43 @@ export const applyChanges: CycleStep = async (ctx) => {
       ...(rt.post ? { post: rt.post } : {}),
     },
   );
+  if (state.report.outcomes.some((o) => o.code === 'intent-race-lost')) rt.memory.raceLost = true;
   return 'continue';
 };
+
+/**
+ * The shared record of intent at the status revision this cycle read (the CAS base of its intent
+ * commit): the attempts of every writer resolved into the records, and the servers to hold.
+ */
+async function readSharedRecord(
+  ctx: CycleContext,
+  applied: ReadonlyMap<string, StatusRecord>,
+): Promise<CycleSharedIntents> {
+  const { rt, state } = ctx;
+  const base = (await rt.git.statusHead()) ?? (state.head as string);
+  const { intents, problems } = await readSharedIntents(rt.git, base, rt.prefix);
+  for (const p of problems)
+    ctx.log.warn({ file: p.file, code: 'status-record-invalid' }, `shared intent unreadable: ${p.message}`);
+  const files = new Map((state.gathered?.input.specs ?? []).map((spec) => [spec.serviceName, spec.file]));
+  const resolved = await resolveSharedIntents({
+    intents,
+    applied,
+    observed: state.gathered?.input.observed,
+    api: rt.api,
+    now: rt.clock.now(),
+    writer: rt.writer,
+    specCommitOf: async (intent) => {
+      const file = files.get(intent.serviceName);
+      if (file === undefined) return null;
+      const path = `${rt.prefix}${file}`;
+      return (await rt.git.lastCommitsTouching([path], intent.revision)).get(path) ?? null;
+    },
+  });
+  for (const name of resolved.resolved)
+    ctx.log.info({ serviceName: name }, 'attempt of another writer recorded from the shared record');
+  for (const [name, why] of resolved.holds) ctx.log.info({ serviceName: name, why }, 'held: another writer');
+  return { base, applied: resolved.applied, holds: resolved.holds };
+}
 
 function onApplyEvent(ctx: CycleContext, event: ApplyEvent): void {
   const { metrics, memory } = ctx.rt;

@@ -80,6 +80,8 @@ export interface DaemonMemory {
   block: CycleBlock | null;
   lastGoodCycleAt: number | null;
   lastCycle: CycleSummary | null;
+  /** The last cycle's intent commit lost a race with another writer: plan again soon. */
+  raceLost: boolean;
 }
 
 /** Long-lived parts a cycle uses. */
@@ -106,6 +108,8 @@ export interface CycleRuntime {
   /** Absolute path of the clone. */
   cloneDir: string;
   stateDir: string;
+  /** This process's id in the shared record of intent (a new one per start: src/apply/shared-intents.ts). */
+  writer: string;
   follower?: Partial<FollowerOptions>;
   post?: Partial<PostOptions>;
   /** See DaemonDeps.setRequestsPerMinute. */
@@ -127,6 +131,18 @@ export interface CycleState {
   /** Servers whose record file was missing or corrupted and was rewritten from memory. */
   repaired: Set<string>;
   report: ApplyReport | null;
+  /** The shared record of intent as this cycle's plan read it; null before the plan. */
+  shared: CycleSharedIntents | null;
+}
+
+/** What the plan step read of the shared record of intent, for the apply and status steps. */
+export interface CycleSharedIntents {
+  /** The status-branch revision the plan read: the parent of this cycle's intent commit (CAS). */
+  base: string;
+  /** The status records with the attempts of other writers recorded (the plan's `applied`). */
+  applied: Map<string, StatusRecord>;
+  /** Servers another writer is about to reinstall. */
+  holds: Map<string, string>;
 }
 
 /** One cycle: its id, logger, runtime and state. */

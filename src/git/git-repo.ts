@@ -6,6 +6,8 @@ import type { SignedPaths } from './git-queries.js';
 
 export type { SignedPaths };
 
+import type { IntentCommitRequest } from './intent-record.js';
+
 /** A person or bot, as git records it. */
 export interface GitIdentity {
   name: string;
@@ -138,6 +140,14 @@ export interface GitRepo {
   ): Promise<StatusCommitResult>;
   /** The remote head of the status branch after the last fetch, or `null` when it does not exist yet. */
   statusHead(): Promise<string | null>;
+  /**
+   * The shared record of intent (intent-record.ts): one commit on top of `base` (the status
+   * revision a plan read), pushed once. `raced` when the branch moved; a refused push throws
+   * `intent-push-refused`. Never retried, never forced.
+   */
+  commitIntents(request: IntentCommitRequest): Promise<'pushed' | 'raced'>;
+  /** Every file under the repository-relative folder `dir` at `rev`, with its text. */
+  listFilesAt(rev: string, dir: string): Promise<Map<string, string>>;
   /** True when `ancestor` is an ancestor of (or equal to) `descendant`; false when either is unknown. */
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /**

@@ -34,6 +34,7 @@ import {
 } from './git-queries.js';
 import { runGit, type GitRunnerOptions, type RunExtras } from './git-runner.js';
 import { collectHistory, type HistoryGit, type LoggedCommit } from './history.js';
+import { commitIntentsOnce, listFilesAt, type IntentCommitRequest } from './intent-record.js';
 import { checkRef, classifyUrl, redactUrl, type RemoteAuth } from './remote.js';
 import { SerialQueue } from './serial-queue.js';
 import { checkStatusPath, writeStatusFiles } from './status-files.js';
@@ -291,6 +292,20 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
       author,
       ...(signingKey ? { signingKey } : {}),
     });
+  }
+
+  commitIntents(request: IntentCommitRequest): Promise<'pushed' | 'raced'> {
+    return this.serial(() =>
+      commitIntentsOnce(
+        this.run,
+        { dir: this.o.dir, statusDir: this.o.statusDir, statusBranch: this.o.statusBranch },
+        request,
+      ),
+    );
+  }
+
+  listFilesAt(rev: string, dir: string): Promise<Map<string, string>> {
+    return this.serial(() => listFilesAt(this.run, rev, dir));
   }
 
   statusHead(): Promise<string | null> {

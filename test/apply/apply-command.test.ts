@@ -70,7 +70,17 @@ describe('ovh-fleet apply', () => {
     const { repo, target } = fleetRepo();
     const stateDir = await tempStateDir();
     const printed = await planJson(repo, stateDir);
-    const base = { repo, stateDir, api, yes: true, wait: false, out: quiet, printErr: () => undefined };
+    // A repository without a remote: --no-record (this test is about the plan hash, not recording).
+    const base = {
+      repo,
+      stateDir,
+      api,
+      yes: true,
+      wait: false,
+      out: quiet,
+      printErr: () => undefined,
+      record: false,
+    };
     sim.control.clearRequests();
 
     const refused = runApply({ ...base, planHash: 'sha256:0000' });

@@ -99,6 +99,8 @@ describe('the daemon and concurrent humans on one branch', () => {
       .until(
         () => world!.managed.every((m) => daemonRecord(world!, m.name)?.reason === 'in-sync'),
         'the rollout to end',
+        // Each batch of starts also pushes its shared intent (retried while humans push): more time.
+        45_000,
       )
       .catch((e: unknown) => {
         for (const m of world!.managed) console.log(m.name, JSON.stringify(daemonRecord(world!, m.name)));
@@ -151,7 +153,7 @@ describe('the daemon and concurrent humans on one branch', () => {
     console.log(
       `${statusCommits.length} status commits while ${HUMAN_COMMITS} human commits were pushed; ${retried.length} status push(es) needed a retry`,
     );
-  }, 60_000);
+  }, 120_000);
 });
 
 function daemonRecord(w: World, name: string): StatusRecord | null {

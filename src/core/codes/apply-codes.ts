@@ -139,6 +139,34 @@ export const APPLY_CODES = {
       'While it blocks: check the task named in the message in the OVHcloud control panel (wait for a running one to end); once the outcome is known, move the file to intents/quarantine/ in the state directory (do not delete it). Quarantined files can be removed after review.',
     exitCode: 1,
   },
+  'intent-race-lost': {
+    summary:
+      'Another writer (a daemon, another `ovh-fleet apply`) moved the status branch between this plan and its intent commit: the shared intent was not recorded, so nothing was posted.',
+    action:
+      'Nothing: the daemon plans again at its next cycle; `ovh-fleet apply` plans again by itself (up to 3 times), then asks you to run it again.',
+    exitCode: 1,
+  },
+  'intent-pending-elsewhere': {
+    summary:
+      'Another writer recorded in git that it is about to reinstall this server, and OVHcloud shows no task of it yet: this writer does not post.',
+    action:
+      "Nothing: the other writer's task is followed once it appears. A marker whose task never appears stops holding the server 15 minutes after it was recorded.",
+    exitCode: 0,
+  },
+  'intent-push-refused': {
+    summary:
+      'The remote refused the commit of the shared intent (read-only deploy key, protected branch, hook): nothing was posted, because other writers could not see this reinstall.',
+    action:
+      'Give the deploy key (or your git user) write access to the status branch, or set a separate status branch that is not protected (daemon: status.branch; apply: --status-branch). `apply --no-record` exists for disposable test fleets only.',
+    exitCode: 1,
+  },
+  'apply-checkout-stale': {
+    summary:
+      '`ovh-fleet apply` records in git and applies what the remote branch holds, but the local checkout is at another commit: nothing was done.',
+    action:
+      'Pull (or push) so that your checkout equals the remote branch, review the plan again, then apply.',
+    exitCode: 1,
+  },
 } as const satisfies CodeTable;
 
 /** A code of the executor's outcomes and refusals. */
