@@ -4,6 +4,7 @@
  * revision is the new head or one of its ancestors, and is newer than the last applied head.
  */
 import { parse, stringify } from 'yaml';
+import { checkYamlText } from '../core/yaml-guard.js';
 
 /** What the file says. */
 export interface RewriteAck {
@@ -22,7 +23,7 @@ export function renderRewriteAck(ack: RewriteAck): string {
 
 /** The acknowledged revision, or null when the text is absent or not an acknowledgement. */
 export function parseRewriteAck(text: string | null): RewriteAck | null {
-  if (text === null) return null;
+  if (text === null || checkYamlText(text)) return null;
   try {
     const data = parse(text) as Record<string, unknown> | null;
     if (!data || data.kind !== 'RewriteAck' || typeof data.revision !== 'string') return null;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { LineCounter, parseAllDocuments, isCollection, isPair, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { ErrorCode } from '../core/codes/registry.js';
+import { checkYamlText } from '../core/yaml-guard.js';
 import type { ParsedFile, SourcePos } from './types.js';
 import { fastParseYaml } from './fast-yaml.js';
 import { positionInDocument } from './positions.js';
@@ -61,6 +62,9 @@ export function parseFleetFile(file: string, bytes: Uint8Array): ParsedFile {
     return fail('yaml-not-utf8', 'the file is not valid UTF-8 text', pos.line, pos.column);
   }
 
+  // Nesting, keys, anchors, aliases and tokens are bounded before any parser sees the text.
+  const hazard = checkYamlText(text);
+  if (hazard) return fail(hazard.code, hazard.message, hazard.line, hazard.column);
   const fast = fastParseYaml(text);
   if (fast !== undefined && isPlainObject(fast)) {
     return makeParsed(file, kind, contentHash, fast, [], sourceOf(text));
@@ -89,6 +93,7 @@ export function restoreParsedFile(
  */
 function sourceOf(text: string): () => { doc: Document; lineCounter: LineCounter } | undefined {
   return () => {
+    if (checkYamlText(text)) return undefined;
     const lineCounter = new LineCounter();
     const doc = parseAllDocuments(text, { lineCounter })[0];
     return doc ? { doc, lineCounter } : undefined;

@@ -5,6 +5,7 @@
  */
 import { Document, parseDocument } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.js';
+import { checkYamlText } from '../core/yaml-guard.js';
 import type {
   AppliedRecord,
   AttemptRecord,
@@ -41,6 +42,8 @@ export interface ParsedStatusRecord {
 
 /** Parses the text of one status file; never throws. `file` is repository-relative. */
 export function parseStatusRecord(text: string, file: string): ParsedStatusRecord {
+  const hazard = checkYamlText(text);
+  if (hazard) return { diagnostics: [ignoredRecord(file, hazard.message, hazard)] };
   const fast = fastParseYaml(text);
   if (fast !== undefined) return recordOf(fast, file);
   const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false });
@@ -65,11 +68,15 @@ function recordOf(data: unknown, file: string): ParsedStatusRecord {
 }
 
 /** The warning of a status record that is ignored (treated as absent), and why. */
-export function ignoredRecord(file: string, why: string): Diagnostic {
+export function ignoredRecord(
+  file: string,
+  why: string,
+  at: { line: number; column: number } = { line: 1, column: 1 },
+): Diagnostic {
   return {
     file,
-    line: 1,
-    column: 1,
+    line: at.line,
+    column: at.column,
     severity: 'warning',
     code: 'status-record-invalid',
     message: `status record ignored (treated as absent): ${why}`,
