@@ -220,9 +220,32 @@ export const RECORD_HEADER = ' Written by ovh-fleet; do not edit. Format: docs/s
 
 /** The `yaml` package's rendering (what {@link fastRecordYaml} reproduces for common records). */
 export function yamlOf(ordered: Record<string, unknown>): string {
+  const text = render(ordered, false);
+  // The yaml package does not read back every string it writes in block style (e.g. " \n" in a
+  // sequence loses its space): a record that would not read back equal is written with every
+  // string double-quoted, which always does.
+  return readsBackEqual(text, ordered) ? text : render(ordered, true);
+}
+
+function render(ordered: Record<string, unknown>, quoteAll: boolean): string {
   const doc = new Document(ordered);
   doc.commentBefore = RECORD_HEADER;
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false, indentSeq: true });
+  return doc.toString({
+    lineWidth: 0,
+    flowCollectionPadding: false,
+    indentSeq: true,
+    ...(quoteAll ? { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', blockQuote: false } : {}),
+  });
+}
+
+function readsBackEqual(text: string, value: unknown): boolean {
+  const exact = (v: unknown): string =>
+    JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && Object.is(x, -0) ? '#-0' : x));
+  try {
+    return exact(parseDocument(text).toJS()) === exact(value);
+  } catch {
+    return false;
+  }
 }
 
 function orderApplied(a: AppliedRecord): Record<string, unknown> {
