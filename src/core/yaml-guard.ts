@@ -1,6 +1,7 @@
 /**
  * The resource guard every untrusted YAML text goes through before the `yaml` package composes
- * it (specs, fleet.yaml, status records, the daemon configuration, ack-rewrite, history).
+ * it (specs, fleet.yaml, status records, the daemon configuration, ack-rewrite, history). The
+ * fast pass of src/specs/fast-yaml.ts may answer first: it is linear and bounded on its own.
  *
  * Why: the `yaml` composer recurses once per nesting level. A file nested a few hundred levels
  * overflows the stack, and after such an overflow V8 may abort the whole process ("FATAL ERROR:

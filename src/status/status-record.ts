@@ -42,10 +42,11 @@ export interface ParsedStatusRecord {
 
 /** Parses the text of one status file; never throws. `file` is repository-relative. */
 export function parseStatusRecord(text: string, file: string): ParsedStatusRecord {
-  const hazard = checkYamlText(text);
-  if (hazard) return { diagnostics: [ignoredRecord(file, hazard.message, hazard)] };
   const fast = fastParseYaml(text);
   if (fast !== undefined) return recordOf(fast, file);
+  // Nesting, keys, anchors, aliases and tokens are bounded before yaml parses the text.
+  const hazard = checkYamlText(text);
+  if (hazard) return { diagnostics: [ignoredRecord(file, hazard.message, hazard)] };
   const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
