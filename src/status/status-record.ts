@@ -5,7 +5,7 @@
  */
 import { Document, parseDocument } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { checkYamlText } from '../core/yaml-guard.js';
+import { checkYamlText, YAML_LIMITS } from '../core/yaml-guard.js';
 import type {
   AppliedRecord,
   AttemptRecord,
@@ -42,6 +42,9 @@ export interface ParsedStatusRecord {
 
 /** Parses the text of one status file; never throws. `file` is repository-relative. */
 export function parseStatusRecord(text: string, file: string): ParsedStatusRecord {
+  if (text.length > YAML_LIMITS.maxChars) {
+    return { diagnostics: [ignoredRecord(file, `more than ${YAML_LIMITS.maxChars} characters`)] };
+  }
   const fast = fastParseYaml(text);
   if (fast !== undefined) return recordOf(fast, file);
   // Nesting, keys, anchors, aliases and tokens are bounded before yaml parses the text.
