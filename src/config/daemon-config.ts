@@ -12,6 +12,7 @@ import cron from 'node-cron';
 import { isMap, isScalar, parseDocument, type Document, type YAMLMap } from 'yaml';
 import { configError, type FleetError } from '../core/errors.js';
 import { DEFAULT_SECRETS_ALLOW, parseSecretRule } from '../core/secret-rule.js';
+import { checkYamlText } from '../core/yaml-guard.js';
 import { classifyUrl, isValidRef } from '../git/remote.js';
 
 /** The daemon's settings once parsed; every path is absolute. */
@@ -218,6 +219,8 @@ interface FoundValue {
 
 /** The file's leaves as dotted keys; unknown keys, wrong shapes and YAML errors throw. */
 function readYaml(text: string, file: string): Map<string, FoundValue> {
+  const hazard = checkYamlText(text);
+  if (hazard) throw invalid(`${file}:${hazard.line}:${hazard.column}: ${hazard.message}`, null);
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const lineOf = lineCounter(text);
   if (doc.errors.length > 0) {

@@ -4,6 +4,7 @@
  * it. `collectHistory` gathers data; `renderHistory` (pure) turns it into text.
  */
 import { parse } from 'yaml';
+import { checkYamlText } from '../core/yaml-guard.js';
 import { FLEET_TRAILERS, parseTrailerLines, trailerValues } from './commit-message.js';
 import type { CommitInfo, HistoryEntry } from './git-repo.js';
 
@@ -27,7 +28,7 @@ export interface HistoryGit {
 
 /** `operatingSystem` of a spec file's text, or null when absent or unreadable. */
 export function operatingSystemOf(text: string | null): string | null {
-  if (text === null) return null;
+  if (text === null || checkYamlText(text)) return null;
   try {
     const data: unknown = parse(text);
     if (typeof data === 'object' && data !== null && 'operatingSystem' in data) {

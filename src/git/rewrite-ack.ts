@@ -5,6 +5,7 @@
  * verify.allowedSignersFile, the commit that last wrote the file must be signed (src/git/trust.ts).
  */
 import { parse, stringify } from 'yaml';
+import { checkYamlText } from '../core/yaml-guard.js';
 
 /** What the file says. */
 export interface RewriteAck {
@@ -23,7 +24,7 @@ export function renderRewriteAck(ack: RewriteAck): string {
 
 /** The acknowledged revision, or null when the text is absent or not an acknowledgement. */
 export function parseRewriteAck(text: string | null): RewriteAck | null {
-  if (text === null) return null;
+  if (text === null || checkYamlText(text)) return null;
   try {
     const data = parse(text) as Record<string, unknown> | null;
     if (!data || data.kind !== 'RewriteAck' || typeof data.revision !== 'string') return null;

@@ -5,6 +5,7 @@
  */
 import { Document, parseDocument } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.js';
+import { checkYamlText, YAML_LIMITS } from '../core/yaml-guard.js';
 import type {
   AppliedRecord,
   AttemptRecord,
@@ -41,8 +42,14 @@ export interface ParsedStatusRecord {
 
 /** Parses the text of one status file; never throws. `file` is repository-relative. */
 export function parseStatusRecord(text: string, file: string): ParsedStatusRecord {
+  if (text.length > YAML_LIMITS.maxChars) {
+    return { diagnostics: [ignoredRecord(file, `more than ${YAML_LIMITS.maxChars} characters`)] };
+  }
   const fast = fastParseYaml(text);
   if (fast !== undefined) return recordOf(fast, file);
+  // Nesting, keys, anchors, aliases and tokens are bounded before yaml parses the text.
+  const hazard = checkYamlText(text);
+  if (hazard) return { diagnostics: [ignoredRecord(file, hazard.message, hazard)] };
   const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
@@ -65,11 +72,15 @@ function recordOf(data: unknown, file: string): ParsedStatusRecord {
 }
 
 /** The warning of a status record that is ignored (treated as absent), and why. */
-export function ignoredRecord(file: string, why: string): Diagnostic {
+export function ignoredRecord(
+  file: string,
+  why: string,
+  at: { line: number; column: number } = { line: 1, column: 1 },
+): Diagnostic {
   return {
     file,
-    line: 1,
-    column: 1,
+    line: at.line,
+    column: at.column,
     severity: 'warning',
     code: 'status-record-invalid',
     message: `status record ignored (treated as absent): ${why}`,
@@ -213,9 +224,32 @@ export const RECORD_HEADER = ' Written by ovh-fleet; do not edit. Format: docs/s
 
 /** The `yaml` package's rendering (what {@link fastRecordYaml} reproduces for common records). */
 export function yamlOf(ordered: Record<string, unknown>): string {
+  const text = render(ordered, false);
+  // The yaml package does not read back every string it writes in block style (e.g. " \n" in a
+  // sequence loses its space): a record that would not read back equal is written with every
+  // string double-quoted, which always does.
+  return readsBackEqual(text, ordered) ? text : render(ordered, true);
+}
+
+function render(ordered: Record<string, unknown>, quoteAll: boolean): string {
   const doc = new Document(ordered);
   doc.commentBefore = RECORD_HEADER;
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false, indentSeq: true });
+  return doc.toString({
+    lineWidth: 0,
+    flowCollectionPadding: false,
+    indentSeq: true,
+    ...(quoteAll ? { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', blockQuote: false } : {}),
+  });
+}
+
+function readsBackEqual(text: string, value: unknown): boolean {
+  const exact = (v: unknown): string =>
+    JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && Object.is(x, -0) ? '#-0' : x));
+  try {
+    return exact(parseDocument(text).toJS()) === exact(value);
+  } catch {
+    return false;
+  }
 }
 
 function orderApplied(a: AppliedRecord): Record<string, unknown> {

@@ -27,7 +27,7 @@ describe('parseFleetFile: YAML hazards become diagnostics with positions', () =>
     ['explicit null document', '~\n', 'yaml-empty', 1, 1],
     ['top-level sequence', '- a\n- b\n', 'yaml-not-mapping', 1, 1],
     ['top-level scalar', 'hello\n', 'yaml-not-mapping', 1, 1],
-    ['billion laughs', laughs(9), 'yaml-alias-limit', 2, 8],
+    ['billion laughs (the alias past the limit)', laughs(9), 'yaml-alias-limit', 4, 16],
     ['deep nesting', `a: ${'['.repeat(40)}${']'.repeat(40)}\n`, 'yaml-too-deep', 1, 35],
   ])('%s', (_name, text, code, line, column) => {
     const parsed = parseFleetFile('servers/x.yaml', utf8(text));

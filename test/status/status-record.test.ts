@@ -73,3 +73,16 @@ describe('status records', () => {
     });
   });
 });
+
+describe('parseStatusRecord: size', () => {
+  it('ignores a record larger than the YAML limit without parsing it', () => {
+    const text = `apiVersion: ovh-fleet/v1\nmessage: ${'x'.repeat(300 * 1024)}\n`;
+
+    expect(parseStatusRecord(text, 'status/x.yaml').diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'status-record-invalid',
+        message: expect.stringMatching(/characters/),
+      }),
+    ]);
+  });
+});

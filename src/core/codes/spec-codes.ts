@@ -22,7 +22,9 @@ export const SPEC_CODES = {
   },
   'yaml-alias-limit': {
     summary: 'The file uses anchors and aliases beyond the allowed limit (a resource-exhaustion guard).',
-    ...fix('Write the values out instead of using many aliases (at most 20 alias uses per file).'),
+    ...fix(
+      'Write the values out instead of using many anchors and aliases (at most 20 alias uses and 100 anchors per file).',
+    ),
   },
   'yaml-unknown-tag': {
     summary: 'The file uses a YAML tag (`!name`) that ovh-fleet does not know.',
@@ -41,8 +43,14 @@ export const SPEC_CODES = {
     ...fix('A server spec is a few hundred bytes; move large content into referenced files.'),
   },
   'yaml-too-deep': {
-    summary: 'Collections are nested deeper than the limit (32 levels).',
+    summary:
+      'Collections are nested deeper than the limit (32 levels; files nested past an estimated 64 levels are refused before parsing).',
     ...fix('Flatten the structure; no valid spec needs that depth.'),
+  },
+  'yaml-too-complex': {
+    summary:
+      'The file has more YAML keys or tokens than the limit (1,000 keys, 20,000 tokens): a resource-exhaustion guard.',
+    ...fix('A spec has a few dozen keys; split the content or move it into referenced files.'),
   },
   'yaml-not-mapping': {
     summary: 'The top-level value of the file is not a mapping (key: value).',
