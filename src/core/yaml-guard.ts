@@ -156,7 +156,15 @@ export function scanYaml(
       if (atLineStart && flowExtra.length === 0 && token.includes('\t')) tabAt = at;
       continue;
     }
-    if (!isScalar && (first === '#' || first === '%')) continue;
+    if (!isScalar && first === '%') {
+      // Under a %YAML 1.1 directive, `yaml` reads `on`, `yes` or `0755` otherwise than a reviewer,
+      // an editor and the schemas (YAML 1.2) do: an invisible change of meaning.
+      if (/^%YAML[ \t]/.test(token) && !/^%YAML[ \t]+1\.2[ \t]*(#.*)?$/.test(token)) {
+        return stop('yaml-version-unsupported', `"${token.slice(0, 40)}": only YAML 1.2 is read`, at);
+      }
+      continue;
+    }
+    if (!isScalar && first === '#') continue;
     if (tabAt >= 0 && atLineStart && flowExtra.length === 0) {
       // yaml refuses it too, but its recovery nests by an indentation that ignores the tab.
       return stop('yaml-tab-indent', 'a line is indented with a tab character', tabAt);

@@ -174,7 +174,11 @@ const SPECS: RepoCase[] = [
   spec('label value an object', victim('labels: {role: {nested: true}}\n')),
   spec('key with a no-break space', `${HEAD}serviceName: $VICTIM\n"operatingSystem\u00a0": $VICTIM_OS\n`),
   spec('complex mapping key', victim('? [a, b]\n: c\n')),
-  spec('%YAML 1.1 directive', `%YAML 1.1\n---\n${victim('reinstall: {protect: off}\n')}`),
+  {
+    name: 'spec: %YAML 1.1 directive (protect: off would read as false)',
+    files: { [H]: `%YAML 1.1\n---\n${victim('reinstall: {protect: off}\n')}` },
+    expect: errorOn(H, 'yaml-version-unsupported'),
+  },
   spec(
     '60,000 keys',
     victim(`labels: {${Array.from({ length: 60_000 }, (_, i) => `k${i}: v`).join(', ')}}\n`),

@@ -25,6 +25,7 @@ import {
   planOf,
   tempStateDir,
 } from './helpers.js';
+import { DEFAULT_SETTLE_MS, DEFAULT_SKEW_MS } from '../../src/apply/our-task.js';
 
 const SN = 'ns950.ip-51-75-1.eu';
 const opts = { wait: true, follower: FAST_FOLLOW, post: FAST_POST };
@@ -36,7 +37,9 @@ async function setup() {
   const stateDir = await tempStateDir();
   const createdAt = clock.now();
   const name = `${intentId(SN, createdAt, digestOf(SN))}.json`;
-  await clock.advance(1); // the journal directory is made by the first read
+  // Written longer ago than OVHcloud's task list may lag, clock allowance included (our-task.ts):
+  // a list without its task is believed.
+  await clock.advance(DEFAULT_SKEW_MS + DEFAULT_SETTLE_MS + 60_000);
   return { clock, api, stateDir, name, createdAt };
 }
 

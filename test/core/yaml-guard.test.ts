@@ -165,6 +165,16 @@ describe('the YAML guard (src/core/yaml-guard.ts)', () => {
     expect(checkYamlText(text)).toMatchObject({ code, line, column });
   });
 
+  it('refuses a %YAML directive other than 1.2, where on, yes and 0755 read otherwise', () => {
+    const text = 'apiVersion: ovh-fleet/v1\n';
+
+    const old = checkYamlText(`%YAML 1.1\n---\n${text}`);
+    const current = checkYamlText(`%YAML 1.2\n---\n${text}`);
+
+    expect(old).toMatchObject({ code: 'yaml-version-unsupported', line: 1, column: 1 });
+    expect(current).toBeUndefined();
+  });
+
   it('passes the files it guards as they are (brackets, indentation and # inside scalars are text)', () => {
     const text = [
       'apiVersion: ovh-fleet/v1',

@@ -37,7 +37,8 @@ afterAll(async () => {
 });
 
 async function apply(repo: string, stateDir: string): Promise<{ code: number; out: string }> {
-  const args = [MAIN, 'apply', '--yes', '--repo', repo, '--state-dir', stateDir];
+  // The repository has no remote to record in (the shared record is tested in test/daemon/shared-intents.test.ts).
+  const args = [MAIN, 'apply', '--yes', '--no-record', '--repo', repo, '--state-dir', stateDir];
   try {
     const { stdout, stderr } = await run(process.execPath, args, { env });
     return { code: 0, out: stdout + stderr };

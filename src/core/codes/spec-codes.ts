@@ -52,6 +52,13 @@ export const SPEC_CODES = {
       'The file has more YAML keys or tokens than the limit (1,000 keys, 20,000 tokens): a resource-exhaustion guard.',
     ...fix('A spec has a few dozen keys; split the content or move it into referenced files.'),
   },
+  'yaml-version-unsupported': {
+    summary:
+      'The file declares a YAML version other than 1.2 (`%YAML 1.1`). ovh-fleet reads YAML 1.2, as editors and the schemas do; under 1.1, `on`, `yes`, `off` and `0755` would mean something else than what a reviewer reads.',
+    ...fix(
+      'Remove the %YAML directive (YAML 1.2 is the default) and write the values as YAML 1.2 reads them.',
+    ),
+  },
   'yaml-not-mapping': {
     summary: 'The top-level value of the file is not a mapping (key: value).',
     ...fix('Write the spec as a mapping with apiVersion, kind, serviceName, ...'),
