@@ -30,6 +30,7 @@ import { makePlan } from '../plan/make-plan.js';
 import { openFileObservationCache, readPlanInput } from '../plan/observe.js';
 import type { Plan } from '../plan/types.js';
 import { checkApplyTrust } from './apply-trust.js';
+import { keepRecordsWritten, planFromTrustedRecords } from './apply-trusted-records.js';
 import { openApi } from './context.js';
 import { repoRecordHistory } from './git-history-reader.js';
 import { exitCodeOf, gitRevision, resolveStateDir, useColor } from './plan-command.js';
@@ -148,7 +149,7 @@ async function applyOnce(
   const revision = session?.head ?? options.revision ?? (await gitRevision(repo));
   const secretRule = secretRuleFromEnv(process.env);
   const recordHistory = await repoRecordHistory(repo);
-  const gathered = await readPlanInput({
+  const read = await readPlanInput({
     repo,
     api: planApi,
     cache,
@@ -157,6 +158,13 @@ async function applyOnce(
     ...(recordHistory ? { recordHistory } : {}),
     secrets: secretRule,
   });
+  // With signatures verified, unsigned status records do not move a decision (apply-trusted-records.ts).
+  const trusted = options.allowedSignersFile ? await planFromTrustedRecords(options.stateDir, read) : null;
+  for (const name of trusted?.untrusted ?? [])
+    printErr(
+      `ovh-fleet apply: warning: status/${name}.yaml differs from the record kept in the state directory (status-record-untrusted): the kept record is used\n`,
+    );
+  const gathered = trusted?.gathered ?? read;
   const shared = session ? await readShared(session, gathered, planApi, clock, printErr) : null;
   const plan = makePlan(shared ? { ...gathered.input, applied: shared.applied } : gathered.input);
   try {
@@ -222,6 +230,13 @@ async function applyOnce(
         clock.now(),
       );
       if (commit) out.write(`Status recorded in git: ${commit}\n`);
+      if (commit && trusted)
+        await keepRecordsWritten(
+          options.stateDir,
+          trusted.kept,
+          session.root,
+          outcomes.map((o) => o.serviceName).concat(shared.resolved),
+        );
     } catch (error) {
       printErr(
         `ovh-fleet apply: error: the status was not recorded in git (${(error as Error).message}); the shared intents are, so no writer posts these reinstalls again, and the daemon records their end\n`,

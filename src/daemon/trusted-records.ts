@@ -38,7 +38,11 @@ export async function loadTrustedRecords(stateDir: string): Promise<TrustedRecor
   }
 }
 
-async function saveTrustedRecords(stateDir: string, records: ReadonlyMap<string, string>): Promise<void> {
+/** Writes the kept texts durably. */
+export async function saveTrustedRecords(
+  stateDir: string,
+  records: ReadonlyMap<string, string>,
+): Promise<void> {
   const body = {
     formatVersion: 1,
     records: Object.fromEntries([...records].sort(([a], [b]) => (a < b ? -1 : 1))),

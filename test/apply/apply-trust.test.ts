@@ -174,4 +174,38 @@ describe('ovh-fleet apply makes the daemon checks', () => {
     };
     expect(verified.head).toBe(f.git('rev-parse', 'HEAD'));
   });
+
+  it('with --allowed-signers, an unsigned edit of a status record plans nothing: refused without kept records, ignored with them', async () => {
+    const f = fleet(2);
+    // The spec of the genuine record (test/plan/helpers.ts spec()), so that it is in sync.
+    const text = `${spec(f.name, f.os)}customizations:\n  hostname: ${f.name}.example.com\nreinstall:\n  generation: 1\n`;
+    f.write(`servers/${f.name}.yaml`, text);
+    f.git('add', '--all');
+    f.git('commit', '-q', '-S', '-m', 'adopt, signed');
+    const genuine = appliedRecord(f.name, f.os, f.git('rev-parse', 'HEAD'));
+    f.write(`status/${f.name}.yaml`, genuine);
+    f.git('add', '--all');
+    f.git('commit', '-q', '-m', 'ovh-fleet: status (status commits are not signed)');
+    f.write(
+      `status/${f.name}.yaml`,
+      genuine.replace(/digest: sha256:[0-9a-f]{64}/, `digest: sha256:${'0'.repeat(64)}`),
+    );
+    f.git('add', '--all');
+    f.git('commit', '-q', '-m', 'hand edit of lastApplied.digest, unsigned');
+    const keptDir = join(f.root, 'daemon-state');
+    mkdirSync(keptDir);
+    writeFileSync(
+      join(keptDir, 'trusted-records.json'),
+      `${JSON.stringify({ formatVersion: 1, records: { [f.name]: genuine } })}\n`,
+    );
+
+    const fresh = await apply(f.repo, f.stateDir, ['--allowed-signers', f.signers]);
+    const kept = await apply(f.repo, keptDir, ['--allowed-signers', f.signers]);
+
+    expect(fresh.out).toContain('status-records-unverified');
+    expect(fresh.code).toBe(1);
+    expect(kept.out).toContain('status-record-untrusted');
+    expect(kept.code).toBe(0);
+    expect(posts(f.name)).toBe(0);
+  });
 });

@@ -19,6 +19,13 @@ export const APPLY_CODES = {
     action: 'Commit (signed) or discard the changes, then apply again.',
     exitCode: 1,
   },
+  'status-records-unverified': {
+    summary:
+      '`ovh-fleet apply` with signature verification found status records in git but none kept in its state directory: status commits are not signed, so an edited record (e.g. its lastApplied.digest) could plan a reinstall. Nothing was applied.',
+    action:
+      "Run apply with the daemon's state directory (stop the daemon first: they share its lock), whose trusted-records.json holds the records the daemon wrote; or let the daemon apply the change.",
+    exitCode: 1,
+  },
   'plan-hash-mismatch': {
     summary: 'The plan computed now differs from the one reviewed (--plan-hash): nothing was posted.',
     action: 'Run `ovh-fleet plan` again, review the new plan and apply with its hash.',
