@@ -10,6 +10,8 @@ import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ApplyOutcome } from '../apply/apply-types.js';
+import type { IntentJournal } from '../apply/intent-journal.js';
+import { settledEntries } from '../apply/journal-attempts.js';
 import { writerIdFor } from '../apply/shared-intents.js';
 import type { Clock } from '../core/clock.js';
 import { FleetError } from '../core/errors.js';
@@ -133,10 +135,17 @@ async function copyStatusRecords(
   }
 }
 
+/** What recording gave: the commit pushed (null when nothing changed), and the records now in git. */
+export interface RecordedOutcomes {
+  commit: string | null;
+  /** The status records the remote holds after the commit (those the plan read, updated). */
+  inGit: ReadonlyMap<string, StatusRecord>;
+}
+
 /**
  * Records the outcomes of the run (and the attempts of other writers it resolved) as status
  * records: one commit with trailers, pushed with the usual retries. Only the servers this run
- * touched are written; the daemon keeps FLEET.md.
+ * touched are written; the daemon keeps FLEET.md. Throws when the commit could not be pushed.
  */
 export async function recordApplyOutcomes(
   session: RecordingSession,
@@ -146,9 +155,10 @@ export async function recordApplyOutcomes(
   outcomes: readonly ApplyOutcome[],
   resolved: readonly string[],
   now: number,
-): Promise<string | null> {
+): Promise<RecordedOutcomes> {
+  const unchanged: RecordedOutcomes = { commit: null, inGit: gathered.input.applied };
   const touched = new Set([...outcomes.map((o) => o.serviceName), ...resolved]);
-  if (touched.size === 0) return null;
+  if (touched.size === 0) return unchanged;
   const canonical = new Map<string, CanonicalSpec>();
   for (const spec of gathered.input.specs) canonical.set(specDigest(spec), canonicalizeSpec(spec));
   const files = new Map<string, string>();
@@ -171,7 +181,7 @@ export async function recordApplyOutcomes(
   const changed = [...records.values()]
     .filter((r) => serializeStatusRecord(r) !== serializeOrNull(gathered.input.applied.get(r.serviceName)))
     .sort((a, b) => a.serviceName.localeCompare(b.serviceName));
-  if (changed.length === 0) return null;
+  if (changed.length === 0) return unchanged;
   const result = await session.git.commitStatus({
     files: new Map(
       changed.map((r) => [`${session.prefix}status/${r.serviceName}.yaml`, serializeStatusRecord(r)]),
@@ -181,7 +191,22 @@ export async function recordApplyOutcomes(
     trailers: trailersOf(changed, specCommits, plan.planHash),
     author: session.author,
   });
-  return result.outcome === 'pushed' ? result.commit : null;
+  const inGit = new Map(gathered.input.applied);
+  for (const r of changed) inGit.set(r.serviceName, r);
+  return { commit: result.outcome === 'pushed' ? result.commit : null, inGit };
+}
+
+/**
+ * Deletes the journal entries that the records now in git settle (src/apply/journal-attempts.ts
+ * `settledEntries`), as the daemon does after each status commit: the journal guards an attempt
+ * only until git knows how it ended, or that a later one ran. Returns how many were deleted.
+ */
+export async function forgetSettledIntents(
+  journal: IntentJournal,
+  inGit: ReadonlyMap<string, StatusRecord>,
+): Promise<number> {
+  const { entries } = await journal.read();
+  return journal.remove(settledEntries(entries, inGit));
 }
 
 function serializeOrNull(record: StatusRecord | undefined): string | null {
