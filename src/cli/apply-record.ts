@@ -6,7 +6,7 @@
  * records the outcomes as status records with trailers, like the daemon.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, realpath, writeFile } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ApplyOutcome } from '../apply/apply-types.js';
@@ -14,7 +14,9 @@ import type { IntentJournal } from '../apply/intent-journal.js';
 import { settledEntries } from '../apply/journal-attempts.js';
 import { writerIdFor } from '../apply/shared-intents.js';
 import type { Clock } from '../core/clock.js';
+import { linkOnPath, writeConfined } from '../core/confined-file.js';
 import { FleetError } from '../core/errors.js';
+import { isServiceName } from '../core/service-name.js';
 import { subjectOf, lineOf, trailersOf } from '../daemon/record-status.js';
 import type { GitIdentity } from '../git/git-repo.js';
 import { SimpleGitRepo } from '../git/simple-git-repo.js';
@@ -107,7 +109,7 @@ export async function openRecording(options: RecordingOptions): Promise<Recordin
   const cloneDir = path.join(options.stateDir, 'record-clone');
   const root = path.join(cloneDir, ...relative.split(path.sep).filter(Boolean));
   const base = (await git.statusHead()) ?? head;
-  if (base !== head) await copyStatusRecords(git, base, prefix, root);
+  if (base !== head) await copyStatusRecords(git, base, prefix, cloneDir);
   return {
     git,
     root,
@@ -119,19 +121,31 @@ export async function openRecording(options: RecordingOptions): Promise<Recordin
   };
 }
 
-/** With a separate status branch: its records into the clone's tree, where the plan reads them. */
+/**
+ * With a separate status branch: its records into the clone's tree, where the plan reads them.
+ * The tree is the spec branch's, which may carry a symbolic link as `status/` or as a record:
+ * nothing is written through a link (core/confined-file.ts, as the daemon's restoreRecords). Such
+ * a record stays a link, which the plan reports as unreadable (plan/read-applied.ts); only file
+ * names of valid service names are written (review finding 6, test:
+ * test/security/apply-record-links.test.ts).
+ */
 async function copyStatusRecords(
   git: SimpleGitRepo,
   base: string,
   prefix: string,
-  root: string,
+  cloneDir: string,
 ): Promise<void> {
   const files = await git.listFilesAt(base, `${prefix}status/`);
-  await mkdir(path.join(root, 'status'), { recursive: true });
+  if (linkOnPath(cloneDir, `${prefix}status`)) return; // a linked status/ or fleet root: read by no one
+  await mkdir(path.join(cloneDir, `${prefix}status`), { recursive: true });
   for (const [file, text] of files) {
     const name = file.slice(`${prefix}status/`.length);
-    if (!/^[^/]+\.yaml$/.test(name)) continue;
-    await writeFile(path.join(root, 'status', name), text);
+    if (!name.endsWith('.yaml') || !isServiceName(name.slice(0, -'.yaml'.length))) continue;
+    try {
+      writeConfined(cloneDir, `${prefix}status/${name}`, text);
+    } catch {
+      // A link in the spec branch's tree: left as it is; the plan refuses it by name.
+    }
   }
 }
 
