@@ -9,11 +9,19 @@
  * - That attempt stands in for a plan entry only while its outcome is not recorded in git: the
  *   plan then asks for it again only because git does not know it ended. Once the status record
  *   holds the attempt (same task id), the plan was made knowing it, and the journal has no say.
+ * - Nor once the status record holds a LATER attempt: another writer (another laptop's apply, the
+ *   daemon) reinstalled the server after ours, so ours is superseded even though git never named
+ *   it (A → B by us, B → A by another writer, then A → B again must post: review finding 1).
+ *   Later means a different task that started after our intent was recorded, in OVHcloud's clock
+ *   (task start dates against `apiTimeMs`, as our-task.ts matches tasks). Two reinstall tasks of
+ *   a server never overlap, so such a task ran after ours: our POST followed the intent within
+ *   seconds, far less than a reinstall lasts.
  * - Entries whose outcome is recorded, and superseded ones, can be deleted (`settledEntries`).
  * Pure: no I/O.
  */
 import type { StatusRecord } from '../status/types.js';
 import type { IntentEntry } from './intent-journal.js';
+import { DEFAULT_SKEW_MS, intentWindow } from './our-task.js';
 
 const OPEN_STATES = new Set(['intended', 'posted', 'ambiguous']);
 
@@ -22,12 +30,26 @@ export function isOpenEntry(entry: IntentEntry): boolean {
   return OPEN_STATES.has(entry.state);
 }
 
-/** True when `record` (the status record in git) holds the outcome of `entry`'s task. */
+/**
+ * True when `record` (the status record in git) holds the outcome of `entry`'s task, or an
+ * attempt of another task that started after `entry`'s intent (see the module comment).
+ */
 export function isRecorded(entry: IntentEntry, record: StatusRecord | undefined): boolean {
   if (!record || entry.taskId === null) return false;
   const attempt = record.lastAttempt;
   if (attempt && attempt.taskId === entry.taskId && attempt.result !== 'running') return true;
-  return record.lastApplied?.taskId === entry.taskId;
+  if (record.lastApplied?.taskId === entry.taskId) return true;
+  return isLaterAttempt(entry, attempt) || isLaterAttempt(entry, record.lastApplied);
+}
+
+/** True when `attempt` is a reinstall task other than `entry`'s that started after its intent. */
+function isLaterAttempt(
+  entry: IntentEntry,
+  attempt: { taskId: number | null; startedAt: string } | null,
+): boolean {
+  if (!attempt || attempt.taskId === null || attempt.taskId === entry.taskId) return false;
+  const started = Date.parse(attempt.startedAt);
+  return !Number.isNaN(started) && started > intentWindow(entry, DEFAULT_SKEW_MS).latest;
 }
 
 /**

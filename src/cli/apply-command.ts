@@ -24,7 +24,12 @@ import { secretRuleFromEnv } from '../core/secret-rule.js';
 import { resolveSharedIntents, type ResolvedSharedIntents } from '../apply/resolve-shared-intents.js';
 import { GitIntentClaimer, readSharedIntents } from '../git/intent-record.js';
 import type { GatheredPlanInput } from '../plan/observe.js';
-import { openRecording, recordApplyOutcomes, type RecordingSession } from './apply-record.js';
+import {
+  forgetSettledIntents,
+  openRecording,
+  recordApplyOutcomes,
+  type RecordingSession,
+} from './apply-record.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { makePlan } from '../plan/make-plan.js';
 import { openFileObservationCache, readPlanInput } from '../plan/observe.js';
@@ -179,12 +184,13 @@ async function applyOnce(
   // adapter of the same credentials shares one budget, whose limit this sets.
   const api = options.api ?? (await openApi({ requestsPerMinute: input.policy.api.requestsPerMinute }));
   const invalidNames = new Set(input.invalid.map((i) => i.serviceName));
+  const journal = new IntentJournal(options.stateDir, clock);
   const { exitCode, report } = await runApplyShell(
     plan,
     {
       api,
       clock,
-      journal: new IntentJournal(options.stateDir, clock),
+      journal,
       specs: new Map(
         input.specs.filter((s) => !invalidNames.has(s.serviceName)).map((s) => [s.serviceName, s]),
       ),
@@ -220,7 +226,7 @@ async function applyOnce(
   const raced = outcomes.some((o) => o.code === 'intent-race-lost');
   if (session && shared && options.yes) {
     try {
-      const commit = await recordApplyOutcomes(
+      const { commit, inGit } = await recordApplyOutcomes(
         session,
         plan,
         gathered,
@@ -237,6 +243,11 @@ async function applyOnce(
           session.root,
           outcomes.map((o) => o.serviceName).concat(shared.resolved),
         );
+      await forgetSettledIntents(journal, inGit).catch((error: unknown) =>
+        printErr(
+          `ovh-fleet apply: warning: recorded journal entries not forgotten (${(error as Error).message}); tried again next run\n`,
+        ),
+      );
     } catch (error) {
       printErr(
         `ovh-fleet apply: error: the status was not recorded in git (${(error as Error).message}); the shared intents are, so no writer posts these reinstalls again, and the daemon records their end\n`,

@@ -6,13 +6,17 @@
  * records the outcomes as status records with trailers, like the daemon.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, realpath, writeFile } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ApplyOutcome } from '../apply/apply-types.js';
+import type { IntentJournal } from '../apply/intent-journal.js';
+import { settledEntries } from '../apply/journal-attempts.js';
 import { writerIdFor } from '../apply/shared-intents.js';
 import type { Clock } from '../core/clock.js';
+import { linkOnPath, writeConfined } from '../core/confined-file.js';
 import { FleetError } from '../core/errors.js';
+import { isServiceName } from '../core/service-name.js';
 import { subjectOf, lineOf, trailersOf } from '../daemon/record-status.js';
 import type { GitIdentity } from '../git/git-repo.js';
 import { SimpleGitRepo } from '../git/simple-git-repo.js';
@@ -105,7 +109,7 @@ export async function openRecording(options: RecordingOptions): Promise<Recordin
   const cloneDir = path.join(options.stateDir, 'record-clone');
   const root = path.join(cloneDir, ...relative.split(path.sep).filter(Boolean));
   const base = (await git.statusHead()) ?? head;
-  if (base !== head) await copyStatusRecords(git, base, prefix, root);
+  if (base !== head) await copyStatusRecords(git, base, prefix, cloneDir);
   return {
     git,
     root,
@@ -117,26 +121,45 @@ export async function openRecording(options: RecordingOptions): Promise<Recordin
   };
 }
 
-/** With a separate status branch: its records into the clone's tree, where the plan reads them. */
+/**
+ * With a separate status branch: its records into the clone's tree, where the plan reads them.
+ * The tree is the spec branch's, which may carry a symbolic link as `status/` or as a record:
+ * nothing is written through a link (core/confined-file.ts, as the daemon's restoreRecords). Such
+ * a record stays a link, which the plan reports as unreadable (plan/read-applied.ts); only file
+ * names of valid service names are written (review finding 6, test:
+ * test/security/apply-record-links.test.ts).
+ */
 async function copyStatusRecords(
   git: SimpleGitRepo,
   base: string,
   prefix: string,
-  root: string,
+  cloneDir: string,
 ): Promise<void> {
   const files = await git.listFilesAt(base, `${prefix}status/`);
-  await mkdir(path.join(root, 'status'), { recursive: true });
+  if (linkOnPath(cloneDir, `${prefix}status`)) return; // a linked status/ or fleet root: read by no one
+  await mkdir(path.join(cloneDir, `${prefix}status`), { recursive: true });
   for (const [file, text] of files) {
     const name = file.slice(`${prefix}status/`.length);
-    if (!/^[^/]+\.yaml$/.test(name)) continue;
-    await writeFile(path.join(root, 'status', name), text);
+    if (!name.endsWith('.yaml') || !isServiceName(name.slice(0, -'.yaml'.length))) continue;
+    try {
+      writeConfined(cloneDir, `${prefix}status/${name}`, text);
+    } catch {
+      // A link in the spec branch's tree: left as it is; the plan refuses it by name.
+    }
   }
+}
+
+/** What recording gave: the commit pushed (null when nothing changed), and the records now in git. */
+export interface RecordedOutcomes {
+  commit: string | null;
+  /** The status records the remote holds after the commit (those the plan read, updated). */
+  inGit: ReadonlyMap<string, StatusRecord>;
 }
 
 /**
  * Records the outcomes of the run (and the attempts of other writers it resolved) as status
  * records: one commit with trailers, pushed with the usual retries. Only the servers this run
- * touched are written; the daemon keeps FLEET.md.
+ * touched are written; the daemon keeps FLEET.md. Throws when the commit could not be pushed.
  */
 export async function recordApplyOutcomes(
   session: RecordingSession,
@@ -146,9 +169,10 @@ export async function recordApplyOutcomes(
   outcomes: readonly ApplyOutcome[],
   resolved: readonly string[],
   now: number,
-): Promise<string | null> {
+): Promise<RecordedOutcomes> {
+  const unchanged: RecordedOutcomes = { commit: null, inGit: gathered.input.applied };
   const touched = new Set([...outcomes.map((o) => o.serviceName), ...resolved]);
-  if (touched.size === 0) return null;
+  if (touched.size === 0) return unchanged;
   const canonical = new Map<string, CanonicalSpec>();
   for (const spec of gathered.input.specs) canonical.set(specDigest(spec), canonicalizeSpec(spec));
   const files = new Map<string, string>();
@@ -171,7 +195,7 @@ export async function recordApplyOutcomes(
   const changed = [...records.values()]
     .filter((r) => serializeStatusRecord(r) !== serializeOrNull(gathered.input.applied.get(r.serviceName)))
     .sort((a, b) => a.serviceName.localeCompare(b.serviceName));
-  if (changed.length === 0) return null;
+  if (changed.length === 0) return unchanged;
   const result = await session.git.commitStatus({
     files: new Map(
       changed.map((r) => [`${session.prefix}status/${r.serviceName}.yaml`, serializeStatusRecord(r)]),
@@ -181,7 +205,22 @@ export async function recordApplyOutcomes(
     trailers: trailersOf(changed, specCommits, plan.planHash),
     author: session.author,
   });
-  return result.outcome === 'pushed' ? result.commit : null;
+  const inGit = new Map(gathered.input.applied);
+  for (const r of changed) inGit.set(r.serviceName, r);
+  return { commit: result.outcome === 'pushed' ? result.commit : null, inGit };
+}
+
+/**
+ * Deletes the journal entries that the records now in git settle (src/apply/journal-attempts.ts
+ * `settledEntries`), as the daemon does after each status commit: the journal guards an attempt
+ * only until git knows how it ended, or that a later one ran. Returns how many were deleted.
+ */
+export async function forgetSettledIntents(
+  journal: IntentJournal,
+  inGit: ReadonlyMap<string, StatusRecord>,
+): Promise<number> {
+  const { entries } = await journal.read();
+  return journal.remove(settledEntries(entries, inGit));
 }
 
 function serializeOrNull(record: StatusRecord | undefined): string | null {

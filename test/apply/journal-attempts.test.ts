@@ -2,7 +2,9 @@
  * Issue 11, confirmed failure 1: the intent journal guards ONE attempt against a second post of
  * that attempt, and never stands in for a reinstall that a later commit asks for. Through
  * applyPlan with the fake API (the daemon-level proof is test/daemon/revert-reapply.test.ts), and
- * the pure rules of src/apply/journal-attempts.ts with generated journals.
+ * the pure rules of src/apply/journal-attempts.ts with generated journals, and generated histories
+ * of attempts by several writers recorded in git (review finding 1; the process-level proof is
+ * test/daemon/revert-across-writers.test.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +12,7 @@ import { applyPlan } from '../../src/apply/apply-plan.js';
 import type { IntentEntry, IntentState } from '../../src/apply/intent-journal.js';
 import { settledEntries, unrecordedAttempt } from '../../src/apply/journal-attempts.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
-import type { StatusRecord } from '../../src/status/types.js';
+import type { CanonicalSpec, StatusRecord } from '../../src/status/types.js';
 import { FakeOvhApi } from './fake-ovh-api.js';
 import { FAST_FOLLOW, FAST_POST, entry, makeDeps, makeSpec, planOf, tempStateDir } from './helpers.js';
 
@@ -186,6 +188,125 @@ describe('journal-attempts rules (generated journals)', () => {
         }
         // A server without a record in git keeps its whole journal.
         expect([...settled].some((e) => !records.has(e.serviceName))).toBe(false);
+      }),
+    );
+  });
+});
+
+/** One reinstall of the server by some writer, in the order they ran. */
+interface GeneratedAttempt {
+  ours: boolean;
+  digest: string;
+  result: 'done' | 'failed';
+  /** Whether its writer recorded it in git. */
+  recorded: boolean;
+  /** ms from the previous attempt's intent (a reinstall lasts minutes). */
+  gapMs: number;
+  /** ms from the intent to the task's start at OVHcloud (the POST's transit). */
+  postMs: number;
+}
+const arbAttempt = fc.record({
+  ours: fc.boolean(),
+  digest: fc.constantFrom('sha256:a', 'sha256:b'),
+  result: fc.constantFrom('done' as const, 'failed' as const),
+  recorded: fc.boolean(),
+  gapMs: fc.integer({ min: 5 * 60_000, max: 48 * 3_600_000 }),
+  postMs: fc.integer({ min: 0, max: 30_000 }),
+});
+
+/** Our journal and the record in git after `attempts` ran one after the other (task id = index + 1). */
+function historyOf(attempts: readonly GeneratedAttempt[]): {
+  journal: IntentEntry[];
+  record: StatusRecord | undefined;
+  recordedIndex: number;
+} {
+  let at = Date.parse('2026-01-01T00:00:00.000Z');
+  const journal: IntentEntry[] = [];
+  let record: StatusRecord | undefined;
+  let recordedIndex = -1;
+  attempts.forEach((a, i) => {
+    at += a.gapMs;
+    const taskId = i + 1;
+    const startedAt = new Date(at + a.postMs).toISOString();
+    if (a.ours) {
+      journal.push({
+        formatVersion: 1,
+        id: `s1__${at}`,
+        serviceName: 's1',
+        digest: a.digest,
+        planHash: 'sha256:p',
+        revision: 'r',
+        operatingSystem: 'debian12_64',
+        createdAtMs: at,
+        apiTimeMs: at,
+        priorTaskIds: [],
+        state: 'finished',
+        taskId,
+        adopted: false,
+        outcome: { result: a.result, code: 'x', message: '', finishedAt: startedAt },
+        updatedAtMs: at,
+      });
+    }
+    if (!a.recorded) return;
+    const previous: StatusRecord = record ?? recordWith(a.digest, taskId, a.result);
+    record = {
+      ...previous,
+      lastAttempt: {
+        digest: a.digest,
+        result: a.result,
+        startedAt,
+        finishedAt: startedAt,
+        taskId,
+        message: null,
+      },
+      lastApplied:
+        a.result === 'done'
+          ? {
+              digest: a.digest,
+              operatingSystem: 'debian12_64',
+              planHash: 'sha256:p',
+              specCommit: 'c',
+              taskId,
+              startedAt,
+              finishedAt: startedAt,
+              result: 'done',
+              spec: {} as CanonicalSpec,
+            }
+          : previous.lastApplied,
+    };
+    recordedIndex = i;
+  });
+  return { journal, record, recordedIndex };
+}
+
+describe('journal-attempts across writers (generated histories, review finding 1)', () => {
+  it('our attempt stands in only while no later attempt of any writer is recorded, and always when ours is the newest unrecorded one', () => {
+    fc.assert(
+      fc.property(fc.array(arbAttempt, { minLength: 1, maxLength: 8 }), (attempts) => {
+        const { journal, record, recordedIndex } = historyOf(attempts);
+        const standing = unrecordedAttempt(journal, 's1', record);
+        const oursNewest = attempts.map((a) => a.ours).lastIndexOf(true);
+        if (standing !== null) {
+          const index = (standing.taskId as number) - 1;
+          // Never superseded by something git knows ran later, nor recorded itself.
+          expect(index).toBeGreaterThan(recordedIndex);
+          expect(index).toBe(oursNewest);
+        }
+        // The guard against a second post of the same attempt still holds.
+        if (oursNewest > recordedIndex) expect(standing?.taskId).toBe(oursNewest + 1);
+        else expect(standing).toBeNull();
+      }),
+    );
+  });
+
+  it('pruning by the records in git keeps the attempt that stands in', () => {
+    fc.assert(
+      fc.property(fc.array(arbAttempt, { minLength: 1, maxLength: 8 }), (attempts) => {
+        const { journal, record } = historyOf(attempts);
+        const records = new Map<string, StatusRecord>(record ? [['s1', record]] : []);
+        const settled = new Set(settledEntries(journal, records));
+        const kept = journal.filter((e) => !settled.has(e));
+        expect(unrecordedAttempt(kept, 's1', record)).toBe(unrecordedAttempt(journal, 's1', record));
       }),
     );
   });
