@@ -45,6 +45,12 @@ export interface StartRequest {
   planHash: string;
   revision: string;
   body: ReinstallBody;
+  /**
+   * With a shared intent: no POST after this time (this writer's clock). Other writers tie a
+   * marker only to a task started within its post deadline (resolve-shared-intents.ts), so a
+   * retry after it would be a reinstall nobody's marker accounts for.
+   */
+  postBy?: number;
 }
 
 /** What a start needs. */
@@ -88,6 +94,13 @@ export async function startReinstall(request: StartRequest, deps: StartDeps): Pr
     if (check.kind === 'blocked') return check;
     if (check.kind === 'running') {
       return { kind: 'adopted', taskId: check.task.taskId, startDate: check.task.startDate, intent: null };
+    }
+    if (request.postBy !== undefined && clock.now() > request.postBy) {
+      return {
+        kind: 'blocked',
+        code: 'intent-race-lost',
+        message: 'the shared intent was recorded too long ago to post now; planning again',
+      };
     }
     let intent = await journal.create({
       serviceName,

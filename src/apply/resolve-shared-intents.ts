@@ -19,7 +19,14 @@ import { PENDING_TASK_STATUSES, type ServerTask } from '../ovh/types.js';
 import type { StatusRecord } from '../status/types.js';
 import { DEFAULT_SKEW_MS } from './our-task.js';
 import { REINSTALL_FUNCTION, readTask } from './preflight.js';
-import { isSettled, sameWriter, SHARED_INTENT_HOLD_MS, type SharedIntent } from './shared-intents.js';
+import {
+  isSettled,
+  markerLie,
+  sameWriter,
+  SHARED_INTENT_HOLD_MS,
+  SHARED_INTENT_POST_DEADLINE_MS,
+  type SharedIntent,
+} from './shared-intents.js';
 
 /** What resolving gave. */
 export interface ResolvedSharedIntents {
@@ -83,6 +90,7 @@ export async function resolveSharedIntents(input: ResolveSharedInput): Promise<R
     const name = intent.serviceName;
     const record = applied.get(name);
     if (isSettled(intent, record) || input.observed?.get(name)?.runningTask) continue;
+    if (markerLie(intent) !== null) continue; // a marker that lies is never used (parseSharedIntent reports it)
     let task: ServerTask | null;
     let os: string | null = null;
     try {
@@ -118,9 +126,23 @@ export async function resolveSharedIntents(input: ResolveSharedInput): Promise<R
 }
 
 /**
- * The marker's task: the lowest-numbered reinstall task of the server started no earlier than
- * the marker (minus the clock allowance) that is not a task the record names for an earlier
- * attempt; the task the record names for this running attempt, when it does.
+ * When a marker's task may have started: from the marker's time minus the clock allowance, to its
+ * writer's post deadline (SHARED_INTENT_POST_DEADLINE_MS) plus the allowance. A writer never posts
+ * outside it (post-reinstall.ts checks the deadline before every POST), so a task outside it is
+ * someone else's reinstall, never this marker's.
+ */
+export function markerWindow(intent: SharedIntent, skewMs: number): { from: number; to: number } {
+  const at = Date.parse(intent.recordedAt);
+  return { from: at - skewMs, to: at + SHARED_INTENT_POST_DEADLINE_MS + skewMs };
+}
+
+/**
+ * The marker's task: the task the record names for this running attempt, when it does; else the
+ * lowest-numbered reinstall task of the server that started in the marker's window, that the
+ * record does not name, and that started after every task the record names (an older task's
+ * outcome is superseded by the record's: tying a marker to it would roll the record back).
+ * Markers are unsigned; these bounds keep a forged one from taking over a reinstall it did not
+ * make (docs/security.md).
  */
 async function findAttemptTask(
   api: OvhApi,
@@ -134,19 +156,21 @@ async function findAttemptTask(
     const task = await readTask(api, intent.serviceName, attempt.taskId, 'follow');
     if (task !== null) return task;
   }
-  // Tasks of earlier attempts that the record names are not this attempt's.
-  const known = new Set([
-    record?.lastApplied?.taskId,
-    attempt?.result === 'running' ? null : attempt?.taskId,
-  ]);
+  // Tasks the record names are its own attempts', not this marker's.
+  const named = [record?.lastApplied, attempt].filter((a) => a != null && a.taskId !== null);
+  const known = new Set(named.map((a) => a?.taskId));
+  const newest = Math.max(
+    -Infinity,
+    ...named.map((a) => Date.parse(a?.startedAt ?? '')).filter(Number.isFinite),
+  );
+  const window = markerWindow(intent, skewMs);
   const ids = await api.listTasks(intent.serviceName, { function: REINSTALL_FUNCTION }, { priority: 'plan' });
-  const after = Date.parse(intent.recordedAt) - skewMs;
   for (const id of [...ids].sort((a, b) => a - b)) {
     if (known.has(id)) continue;
     const task = await readTask(api, intent.serviceName, id, 'follow');
     if (task === null) continue;
     const start = Date.parse(task.startDate);
-    if (Number.isNaN(start) || start >= after) return task;
+    if (start >= window.from && start <= window.to && start > newest) return task;
   }
   return null;
 }

@@ -14,7 +14,7 @@ import { DEFAULT_SETTLE_MS, resolveIntent, type IntentKey } from './our-task.js'
 import { startReinstall, type PostOptions } from './post-reinstall.js';
 import { findRunningReinstall, readTask, type FinishedTasks } from './preflight.js';
 import type { RolloutGate } from './rollout-gate.js';
-import { claimStart, type ClaimBatch } from './shared-intents.js';
+import { claimStart, SHARED_INTENT_POST_DEADLINE_MS, type ClaimBatch } from './shared-intents.js';
 import { followTask } from './task-follower.js';
 
 /** A task the run follows (or records): started now, adopted, or left by an earlier run. */
@@ -162,6 +162,8 @@ export class RunContext {
     const digest = entry.digest as string;
     const { api, clock, journal } = this.deps;
     const spec = this.deps.specs.get(serviceName);
+    const claimedFrom = clock.now(); // no later than the marker's recordedAt: a stricter deadline
+    const shared = this.claims !== null && this.deps.shared !== undefined && spec !== undefined;
     const refused =
       this.claims && this.deps.shared && spec
         ? await claimStart(this.claims, this.deps.clock, this.deps.shared.writer, this.plan, entry, spec)
@@ -173,7 +175,14 @@ export class RunContext {
       this.record(this.notStarted(serviceName, digest, code, refused.message));
       return;
     }
-    const request = { serviceName, digest, planHash: this.plan.planHash, revision: this.plan.revision, body };
+    const request = {
+      serviceName,
+      digest,
+      planHash: this.plan.planHash,
+      revision: this.plan.revision,
+      body,
+      ...(shared ? { postBy: claimedFrom + SHARED_INTENT_POST_DEADLINE_MS } : {}),
+    };
     const result = await startReinstall(request, {
       api,
       clock,

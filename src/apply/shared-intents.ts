@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileDurably } from './atomic-file.js';
 import type { Clock } from '../core/clock.js';
-import { canonicalizeSpec } from '../plan/digest.js';
+import { canonicalizeSpec, digestOfCanonical } from '../plan/digest.js';
 import type { Plan, PlanServer } from '../plan/types.js';
 import type { ServerSpec } from '../specs/types.js';
 import type { CanonicalSpec, StatusRecord } from '../status/types.js';
@@ -132,7 +132,28 @@ export function parseSharedIntent(
     return fail('field spec missing or not a canonical spec');
   if (!file.endsWith(`/${e.serviceName as string}.json`))
     return fail(`serviceName ${String(e.serviceName)} does not match the file name`);
+  const lie = markerLie(data as SharedIntent);
+  if (lie !== null) return fail(lie);
   return { intent: data as SharedIntent };
+}
+
+/**
+ * Why a marker contradicts itself, or null: its digest must be its own spec's canonical digest
+ * and its OS the spec's. Markers are unsigned: a marker that lies about its digest could
+ * otherwise record an arbitrary digest as applied (and plan a reinstall). Such a marker is
+ * never used.
+ */
+export function markerLie(intent: SharedIntent): string | null {
+  let digest: string;
+  try {
+    digest = digestOfCanonical(intent.spec);
+  } catch {
+    return 'field spec is not a canonical spec';
+  }
+  if (digest !== intent.digest) return `field digest is not the digest of its spec (${digest})`;
+  if (intent.operatingSystem !== intent.spec.operatingSystem)
+    return 'field operatingSystem is not the operating system of its spec';
+  return null;
 }
 
 /**

@@ -22,6 +22,7 @@ import { parseStatusRecord, serializeStatusRecord } from '../status/status-recor
 import { resolveSharedIntents } from '../apply/resolve-shared-intents.js';
 import { GitIntentClaimer, readSharedIntents } from '../git/intent-record.js';
 import type { StatusRecord } from '../status/types.js';
+import { trustedRecordHistory } from './trusted-records.js';
 import type { CycleContext, CycleSharedIntents, CycleStep } from './types.js';
 
 /**
@@ -115,10 +116,10 @@ export const planChanges: CycleStep = async (ctx) => {
     revision: state.head as string,
     readCache: rt.readCache,
     recordCache: rt.recordCache,
-    recordHistory: recordHistoryFrom(
-      rt.git,
-      (await rt.git.statusHead()) ?? (state.head as string),
-      rt.prefix,
+    // Under verification, only versions the daemon wrote (trusted-records.ts).
+    recordHistory: trustedRecordHistory(
+      recordHistoryFrom(rt.git, (await rt.git.statusHead()) ?? (state.head as string), rt.prefix),
+      rt.config.verify.allowedSignersFile === null ? null : rt.memory.trustedRecords,
     ),
     parallel: false,
     secrets: rt.secretRule,

@@ -11,12 +11,17 @@
  * server is then planned as it was before that file appeared). Nothing of this runs without
  * verification.
  *
+ * The same holds for git history: a missing record is taken from history
+ * (src/plan/recover-records.ts) only in a version the daemon kept, so a record it never wrote is
+ * first sight, not brought back from an unsigned commit (trustedRecordHistory).
+ *
  * The first time verification runs on a state directory, nothing is kept yet: the records found
  * in the repository are taken as they are (trust on first use; docs/security.md).
  */
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileDurably } from '../apply/atomic-file.js';
+import type { RecordHistory } from '../plan/recover-records.js';
 import type { CycleContext, CycleStep } from './types.js';
 
 const NAME = 'trusted-records.json';
@@ -111,4 +116,27 @@ export async function keepTrustedRecords(ctx: CycleContext, written: readonly st
   if (!changed) return;
   await saveTrustedRecords(rt.stateDir, kept);
   rt.memory.trustedRecords = kept;
+}
+
+/**
+ * The git history of the status records as the daemon may trust it under verification: a server
+ * whose record the daemon never kept never existed in history (first sight, as trust-records
+ * leaves it), and of a kept one only the version equal to the kept text counts. Status commits
+ * are unsigned, so any other version may be anyone's. Null `kept` (first use, or no
+ * verification): the history as it is.
+ */
+export function trustedRecordHistory(history: RecordHistory, kept: TrustedRecords): RecordHistory {
+  if (kept === null) return history;
+  const nameOf = (file: string): string => path.posix.basename(file, '.yaml');
+  return {
+    async everCommitted(files) {
+      const ours = files.filter((file) => kept.has(nameOf(file)));
+      return ours.length === 0 ? new Set() : history.everCommitted(ours);
+    },
+    commitsTouching: (file, limit) => history.commitsTouching(file, limit),
+    async readAt(commit, file) {
+      const text = await history.readAt(commit, file);
+      return text !== null && text === kept.get(nameOf(file)) ? text : null;
+    },
+  };
 }

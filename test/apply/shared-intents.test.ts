@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import { recordAttempt, resolveSharedIntents } from '../../src/apply/resolve-shared-intents.js';
-import { isSettled, parseSharedIntent, type SharedIntent } from '../../src/apply/shared-intents.js';
+import {
+  isSettled,
+  parseSharedIntent,
+  SHARED_INTENT_POST_DEADLINE_MS,
+  type SharedIntent,
+} from '../../src/apply/shared-intents.js';
 import { systemClock } from '../../src/core/clock.js';
 import { GitIntentClaimer, readSharedIntents } from '../../src/git/intent-record.js';
 import type { SimpleGitRepo } from '../../src/git/simple-git-repo.js';
@@ -108,6 +113,49 @@ describe('a shared intent that loses the race', () => {
     const again = await applyPlan(plan, await deps(b, base, 'writer-b', shared.holds), { wait: false });
     expect(again.outcomes.map((o) => o.code)).toEqual(['intent-pending-elsewhere']);
     expect(acceptedPosts(target.server.name)).toBe(1);
+  });
+});
+
+describe('the post deadline of a shared intent', () => {
+  it('holds at every POST, not only right after the claim: a start slowed past it posts nothing', async () => {
+    const w = makeWorld(template.template);
+    const target = sim.control
+      .account()
+      .find(
+        (s) =>
+          s.server.state === 'ok' &&
+          acceptedPosts(s.server.name) === 0 &&
+          s.compatibleTemplates.ovh.some((t) => LINUX.test(t) && t !== s.server.os),
+      )!;
+    const os = target.compatibleTemplates.ovh.find((t) => LINUX.test(t) && t !== target.server.os)!;
+    const spec = makeSpec(target.server.name, os);
+    const plan = planOf([
+      entry(target.server.name, 'reinstall', 'spec-changed', {
+        digest: specDigest(spec),
+        to: { operatingSystem: os },
+      }),
+    ]);
+    const git = writer(w, 'a');
+    const base = await git.ensureClone();
+    // The preflight takes longer than the deadline (a long Retry-After, a stalled connection).
+    let offset = 0;
+    const clock = { now: () => Date.now() + offset, sleep: systemClock.sleep };
+    const slowApi = new Proxy(api, {
+      get(target_, key, receiver) {
+        const value = Reflect.get(target_, key, receiver) as unknown;
+        if (key !== 'getApiTime' || typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          offset += SHARED_INTENT_POST_DEADLINE_MS + 60_000;
+          return (value as (...a: unknown[]) => Promise<number>).apply(target_, args);
+        };
+      },
+    });
+    const deps = await makeDeps(slowApi, clock, [spec], {
+      shared: { claimer: new GitIntentClaimer(git, base, BOT), writer: 'writer-a', holds: new Map() },
+    });
+    const report = await applyPlan(plan, deps, { wait: false });
+    expect(report.outcomes.map((o) => [o.code, o.posted])).toEqual([['intent-race-lost', false]]);
+    expect(acceptedPosts(target.server.name)).toBe(0);
   });
 });
 

@@ -2,15 +2,20 @@
  * The trust-records step (src/daemon/trusted-records.ts) on a real directory, as a property: for
  * any records in the working tree (kept, edited, unknown, missing) and any kept texts, after the
  * step the working tree holds exactly the kept records, and every record put back is marked
- * repaired (so the status step commits it). Without verification, nothing is touched.
+ * repaired (so the status step commits it). Without verification, nothing is touched. And the git
+ * history the daemon recovers lost records from, under verification: only kept texts come back.
  */
 import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trustRecords } from '../../src/daemon/trusted-records.js';
+import { trustedRecordHistory, trustRecords } from '../../src/daemon/trusted-records.js';
 import type { CycleContext } from '../../src/daemon/types.js';
+import type { AppliedRecords } from '../../src/plan/read-applied.js';
+import { recoverLostRecords, type RecordHistory } from '../../src/plan/recover-records.js';
+import { serializeStatusRecord } from '../../src/status/status-record.js';
+import { record, spec } from '../plan/helpers.js';
 
 const silent = { warn: () => undefined } as unknown as CycleContext['log'];
 
@@ -77,3 +82,73 @@ describe('trust-records', () => {
     rmSync(root, { recursive: true, force: true });
   });
 });
+
+describe('git history under verification (trustedRecordHistory)', () => {
+  const names = ['ns1.example.net', 'ns2.example.net', 'ns3.example.net'] as const;
+  const textOf = (n: string, phase: 'ready' | 'drifted' | 'failed'): string =>
+    serializeStatusRecord(record(n, spec(n), { phase }));
+  const version = fc.constantFrom<'ready' | 'drifted' | 'failed' | null>('ready', 'drifted', 'failed', null);
+
+  it('brings back only the text the daemon kept; a record it never kept is first sight (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom(...names), fc.array(version, { maxLength: 4 }), { maxKeys: 3 }),
+        fc.dictionary(
+          fc.constantFrom(...names),
+          fc.constantFrom<'ready' | 'drifted' | 'failed'>('ready', 'drifted', 'failed'),
+          {
+            maxKeys: 3,
+          },
+        ),
+        async (historyObj, keptObj) => {
+          // Newest first: the versions of status/<name>.yaml, commit ids `<name>@<i>` (null: deleted).
+          const versions = new Map(
+            Object.entries(historyObj).map(([n, v]) => [n, v.map((p) => (p === null ? null : textOf(n, p)))]),
+          );
+          const nameOf = (file: string): string => file.slice('status/'.length, -'.yaml'.length);
+          const history: RecordHistory = {
+            everCommitted: (files) =>
+              Promise.resolve(new Set(files.filter((f) => (versions.get(nameOf(f))?.length ?? 0) > 0))),
+            commitsTouching: (file, limit) =>
+              Promise.resolve(
+                (versions.get(nameOf(file)) ?? []).slice(0, limit).map((_, i) => `${nameOf(file)}@${i}`),
+              ),
+            readAt: (commit, file) =>
+              Promise.resolve(versions.get(nameOf(file))?.[Number(commit.split('@')[1])] ?? null),
+          };
+          const kept = new Map(Object.entries(keptObj).map(([n, p]) => [n, textOf(n, p)]));
+          const records = noRecords();
+          await recoverLostRecords(records, names, trustedRecordHistory(history, kept));
+          for (const n of names) {
+            if (!kept.has(n)) {
+              // Never written by the daemon: first sight, whatever history holds.
+              expect(records.applied.has(n)).toBe(false);
+              expect(records.lost.has(n)).toBe(false);
+              continue;
+            }
+            const recovered = records.applied.get(n);
+            if (recovered) expect(serializeStatusRecord(recovered)).toBe(kept.get(n));
+            else expect(records.lost.has(n) || !(versions.get(n)?.length ?? 0)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('is the history as it is on first use (nothing kept yet)', () => {
+    const history = {} as RecordHistory;
+    expect(trustedRecordHistory(history, null)).toBe(history);
+  });
+});
+
+function noRecords(): AppliedRecords {
+  return {
+    applied: new Map(),
+    hashes: new Map(),
+    diagnostics: [],
+    unreadable: new Set(),
+    recovered: new Map(),
+    lost: new Set(),
+  };
+}
