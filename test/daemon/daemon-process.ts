@@ -64,3 +64,23 @@ export function daemonEnv(world: World): NodeJS.ProcessEnv {
     OVH_CA_FILE: world.sim.certPath,
   };
 }
+
+/** Exit code and output of one `ovh-fleet` process. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `ovh-fleet ARGS` as a process against the world's simulator (the daemon's environment). */
+export function cliProcess(w: World, args: string[]): Promise<CliRun> {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...daemonEnv(w), GIT_CONFIG_NOSYSTEM: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}

@@ -6,16 +6,13 @@
  * asked for again: that entry must not stand in for the new reinstall, because a later attempt
  * (laptop 2's, back to S) ran on the server after it.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { StatusRecord } from '../../src/status/types.js';
-import { daemonEnv, DaemonProcess } from './daemon-process.js';
+import { cliProcess as cli, DaemonProcess, type CliRun } from './daemon-process.js';
 import { closeSimulator, spec, World } from './helpers.js';
-
-const MAIN = join(process.cwd(), 'dist', 'cli', 'main.js');
 
 let world: World | null = null;
 let daemon: DaemonProcess | null = null;
@@ -27,25 +24,6 @@ afterEach(async () => {
   world = null;
 });
 afterAll(closeSimulator);
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `ovh-fleet ARGS` as a process against the world's simulator. */
-function cli(w: World, args: string[]): Promise<CliRun> {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { ...daemonEnv(w), GIT_CONFIG_NOSYSTEM: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
 
 function acceptedPosts(w: World, name: string): string[] {
   return w.sim.control

@@ -3,16 +3,14 @@
  * with its own state directory) share one record of intent in the fleet repository; every test
  * counts the reinstall POSTs the simulator accepted.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { StatusRecord } from '../../src/status/types.js';
-import { daemonEnv, DaemonProcess } from './daemon-process.js';
+import { cliProcess as cli, DaemonProcess } from './daemon-process.js';
 import { closeSimulator, spec, World } from './helpers.js';
 
-const MAIN = join(process.cwd(), 'dist', 'cli', 'main.js');
 const SCHEDULE = 'schedule: "* * * * * *"\n'; // a full cycle every second
 
 let world: World | null = null;
@@ -25,25 +23,6 @@ afterEach(async () => {
   world = null;
 });
 afterAll(closeSimulator);
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `ovh-fleet ARGS` as a process against the world's simulator. */
-function cli(w: World, args: string[]): Promise<CliRun> {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { ...daemonEnv(w), GIT_CONFIG_NOSYSTEM: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
 
 function applyArgs(w: World, stateDir: string, ...extra: string[]): string[] {
   return ['apply', '--repo', w.human, '--state-dir', stateDir, '--yes', ...extra];

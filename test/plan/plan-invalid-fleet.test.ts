@@ -3,25 +3,9 @@
  * the command must fail (exit 1, DESIGN.md section 3: invalid specs) and name the file, line and
  * field, as `validate` does. Run through the real command-line process, offline.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../cli/run-cli.js';
 import { makeRepo, removeRepos } from '../specs/temp-repo.js';
-
-const run = promisify(execFile);
-const MAIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], {
-      env: { PATH: process.env.PATH },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const SPEC =
   'apiVersion: ovh-fleet/v1\nkind: Server\nserviceName: ns1.ip-1-2-3.eu\noperatingSystem: debian12_64\n';
