@@ -20,7 +20,7 @@
  * Pure: no I/O.
  */
 import type { StatusRecord } from '../status/types.js';
-import type { IntentEntry } from './intent-journal.js';
+import type { IntentEntry, IntentJournal } from './intent-journal.js';
 import { DEFAULT_SKEW_MS, intentWindow } from './our-task.js';
 
 const OPEN_STATES = new Set(['intended', 'posted', 'ambiguous']);
@@ -94,4 +94,17 @@ export function settledEntries(
     }
   }
   return settled;
+}
+
+/**
+ * Deletes the journal entries that the records now in git settle (`settledEntries`), as the daemon
+ * and `apply` do after each status commit: the journal guards an attempt only until git knows how
+ * it ended, or that a later one ran. Returns how many were deleted.
+ */
+export async function forgetSettledIntents(
+  journal: IntentJournal,
+  inGit: ReadonlyMap<string, StatusRecord>,
+): Promise<number> {
+  const { entries } = await journal.read();
+  return journal.remove(settledEntries(entries, inGit));
 }

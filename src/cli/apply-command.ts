@@ -15,6 +15,7 @@ import type { Command } from 'commander';
 import { runApplyShell, type ApplyShellOptions } from '../apply/apply-shell.js';
 import type { ApplyReport } from '../apply/apply-types.js';
 import { IntentJournal } from '../apply/intent-journal.js';
+import { forgetSettledIntents } from '../apply/journal-attempts.js';
 import { historyFromRecords } from '../apply/rollout-history.js';
 import { acquireStateLock } from '../apply/state-lock.js';
 import type { PrinterOutput } from '../apply/progress-printer.js';
@@ -24,12 +25,7 @@ import { secretRuleFromEnv } from '../core/secret-rule.js';
 import { resolveSharedIntents, type ResolvedSharedIntents } from '../apply/resolve-shared-intents.js';
 import { GitIntentClaimer, readSharedIntents } from '../git/intent-record.js';
 import type { GatheredPlanInput } from '../plan/observe.js';
-import {
-  forgetSettledIntents,
-  openRecording,
-  recordApplyOutcomes,
-  type RecordingSession,
-} from './apply-record.js';
+import { openRecording, recordApplyOutcomes, type RecordingSession } from './apply-record.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { makePlan } from '../plan/make-plan.js';
 import { openFileObservationCache, readPlanInput } from '../plan/observe.js';

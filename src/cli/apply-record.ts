@@ -10,8 +10,6 @@ import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ApplyOutcome } from '../apply/apply-types.js';
-import type { IntentJournal } from '../apply/intent-journal.js';
-import { settledEntries } from '../apply/journal-attempts.js';
 import { writerIdFor } from '../apply/shared-intents.js';
 import type { Clock } from '../core/clock.js';
 import { linkOnPath, writeConfined } from '../core/confined-file.js';
@@ -208,19 +206,6 @@ export async function recordApplyOutcomes(
   const inGit = new Map(gathered.input.applied);
   for (const r of changed) inGit.set(r.serviceName, r);
   return { commit: result.outcome === 'pushed' ? result.commit : null, inGit };
-}
-
-/**
- * Deletes the journal entries that the records now in git settle (src/apply/journal-attempts.ts
- * `settledEntries`), as the daemon does after each status commit: the journal guards an attempt
- * only until git knows how it ended, or that a later one ran. Returns how many were deleted.
- */
-export async function forgetSettledIntents(
-  journal: IntentJournal,
-  inGit: ReadonlyMap<string, StatusRecord>,
-): Promise<number> {
-  const { entries } = await journal.read();
-  return journal.remove(settledEntries(entries, inGit));
 }
 
 function serializeOrNull(record: StatusRecord | undefined): string | null {

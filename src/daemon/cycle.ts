@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { FleetError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { settledEntries } from '../apply/journal-attempts.js';
+import { forgetSettledIntents } from '../apply/journal-attempts.js';
 import type { StatusRecord } from '../status/types.js';
 import { writeDaemonState } from './daemon-state.js';
 import { recordStatus } from './record-status.js';
@@ -122,8 +122,7 @@ async function forgetRecordedIntents(
   inGit: ReadonlyMap<string, StatusRecord>,
 ): Promise<void> {
   try {
-    const { entries } = await ctx.rt.journal.read();
-    const removed = await ctx.rt.journal.remove(settledEntries(entries, inGit));
+    const removed = await forgetSettledIntents(ctx.rt.journal, inGit);
     if (removed > 0) ctx.log.debug({ removed }, 'intent journal: recorded entries forgotten');
   } catch (error) {
     ctx.log.warn({ err: error }, 'intent journal entries not forgotten; tried again next cycle');
