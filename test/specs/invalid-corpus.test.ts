@@ -4,19 +4,11 @@
  * and large files, which git does not keep well), and read with readFleet. The expected
  * diagnostics must be present, and reading must not crash. Format: test/fixtures/invalid/README.md.
  */
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFleet } from '../../src/specs/read-fleet.js';
-import { makeRepo, removeRepos } from './temp-repo.js';
+import { prepareCase, removeRepos } from './temp-repo.js';
 
 afterAll(removeRepos);
 
@@ -29,35 +21,13 @@ interface Expected {
   column: number;
 }
 
-interface Setup {
-  symlinks?: { path: string; target: string }[];
-  generated?: { path: string; bytes: number; fill: string }[];
-}
-
 const cases = readdirSync(CORPUS, { withFileTypes: true })
   .filter((e) => e.isDirectory() && existsSync(path.join(CORPUS, e.name, 'expected.json')))
   .map((e) => e.name)
   .sort();
 
 function prepare(name: string): string {
-  const root = makeRepo({});
-  const source = path.join(CORPUS, name);
-  cpSync(source, root, {
-    recursive: true,
-    filter: (src) =>
-      !['expected.json', 'setup.json'].includes(path.basename(src)) || path.dirname(src) !== source,
-  });
-  const setupFile = path.join(source, 'setup.json');
-  const setup = (existsSync(setupFile) ? JSON.parse(readFileSync(setupFile, 'utf8')) : {}) as Setup;
-  for (const link of setup.symlinks ?? []) {
-    mkdirSync(path.dirname(path.join(root, link.path)), { recursive: true });
-    symlinkSync(link.target, path.join(root, link.path));
-  }
-  for (const g of setup.generated ?? []) {
-    mkdirSync(path.dirname(path.join(root, g.path)), { recursive: true });
-    writeFileSync(path.join(root, g.path), g.fill.repeat(g.bytes));
-  }
-  return root;
+  return prepareCase(CORPUS, name);
 }
 
 describe('invalid corpus (reading cases)', () => {
