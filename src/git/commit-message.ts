@@ -39,9 +39,15 @@ export function buildCommitMessage(subject: string, body: string, trailers: read
 /** Parses git's `%(trailers:only,unfold)` output (`Key: value` lines) into trailers, in order. */
 export function parseTrailerLines(text: string): Trailer[] {
   const out: Trailer[] = [];
-  for (const line of text.split('\n')) {
-    const m = /^([A-Za-z0-9][A-Za-z0-9-]*):\s*(.*)$/.exec(line.trim());
-    if (m) out.push({ key: m[1]!, value: m[2]!.trim() });
+  for (const raw of text.split('\n')) {
+    // Split at the first colon by hand: `^(key):\s*(.*)$` backtracks quadratically on a long run
+    // of spaces before a line separator (test/core/regex-safety.test.ts). Same lines match.
+    const line = raw.trim();
+    const colon = line.indexOf(':');
+    if (colon < 1 || !TRAILER_KEY.test(line.slice(0, colon))) continue;
+    const value = line.slice(colon + 1).replace(/^\s+/, '');
+    if (/[\r\u2028\u2029]/.test(value)) continue;
+    out.push({ key: line.slice(0, colon), value: value.trim() });
   }
   return out;
 }

@@ -49,7 +49,13 @@ const NOT_FAST = /[\0-\x09\x0b-\x1f\x7f-\xa0\u1680\u180e\u2000-\u200f\u2028-\u20
 
 /** `line` without the spaces (U+0020 only, as YAML) at its start / end. */
 const trimSpacesStart = (line: string): string => line.replace(/^ +/, '');
-const trimSpacesEnd = (line: string): string => line.replace(/ +$/, '');
+const trimSpacesEnd = (line: string): string => {
+  // A loop, not `/ +$/`: that regex backtracks quadratically on a long run of spaces followed by
+  // anything else (a 256 KiB spec file took a minute; test/core/regex-safety.test.ts).
+  let end = line.length;
+  while (end > 0 && line.charCodeAt(end - 1) === 0x20) end--;
+  return line.slice(0, end);
+};
 
 /** Returns the data of `text` when it lies in the fast subset, else `undefined`. */
 export function fastParseYaml(text: string): unknown {

@@ -191,3 +191,13 @@ describe('the YAML guard (src/core/yaml-guard.ts)', () => {
     expect(checkYamlText(text)).toBeUndefined();
   });
 });
+
+describe('the fast YAML path on long runs of spaces', () => {
+  // `/ +$/` in src/specs/fast-yaml.ts backtracked quadratically: this text took a minute.
+  it('reads a spec line of spaces up to the size limit followed by another character', () => {
+    const text = `1>\n: \n  - [a, ${' '.repeat(YAML_LIMITS.maxChars - 64)}!t   [[[[\n\n    `;
+    const parsed = parseFleetFile('servers/x.yaml', Buffer.from(text));
+    expect(parsed.data).toBeUndefined();
+    expect(parsed.diagnostics.map((d) => d.code)).toContain('yaml-syntax');
+  });
+});
