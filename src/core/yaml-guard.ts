@@ -106,6 +106,8 @@ export function scanYaml(
   let compact = false;
   let afterHeader = false;
   let scalarNext = false;
+  /** A tag or anchor was the last token met in block context (its node has not begun yet). */
+  let propertyBefore = false;
   let offset = 0;
   let col = 0;
   const deeper = (depth: number, at: number) =>
@@ -143,6 +145,8 @@ export function scanYaml(
       return stop('yaml-too-complex', `the text has more than ${limits.maxTokens} YAML tokens`, at);
     }
     const first = token[0]!;
+    const afterProperty = propertyBefore;
+    if (!(!isScalar && (first === ' ' || first === '\t'))) propertyBefore = false;
     if (token === '\n' || token === '\r\n') {
       tabAt = -1;
       if (flowExtra.length === 0) {
@@ -204,6 +208,7 @@ export function scanYaml(
       if (first === '&' && ++shape.anchors > limits.maxAnchors) {
         return stop('yaml-alias-limit', `the text has more than ${limits.maxAnchors} anchors (&name)`, at);
       }
+      propertyBefore = flowExtra.length === 0;
       continue;
     }
     if (flowExtra.length === 0 && (atLineStart || compact)) {
@@ -235,6 +240,11 @@ export function scanYaml(
       case '?':
       case ':':
         if (token.length === 1) {
+          if (first === '?' && afterProperty) {
+            // `!!str ? ? ` is an error yaml recovers from by nesting each such line one level
+            // deeper than this scan sees (found by the property test): refused, as yaml does.
+            return stop('yaml-syntax', 'Anchors and tags must be after the ? indicator', at);
+          }
           if (first !== '-') shape.keys++;
           if (flowExtra.length === 0 && keyedLine) {
             // `a: b: c` or `a: - b`: an error yaml recovers from by nesting a collection at the

@@ -165,6 +165,14 @@ describe('the YAML guard (src/core/yaml-guard.ts)', () => {
     expect(checkYamlText(text)).toMatchObject({ code, line, column });
   });
 
+  it('refuses a tag or anchor before `?`, which yaml nests one level deeper per line (was: depth 501 counted as 2)', () => {
+    const text = `${'!!str ? ? \n'.repeat(499)}- `;
+    expect(checkYamlText(text)).toMatchObject({ code: 'yaml-syntax', line: 1, column: 7 });
+    expect(checkYamlText('&a ? key\n: value\n')).toMatchObject({ code: 'yaml-syntax', line: 1, column: 4 });
+    // After the indicator, or on the line before, a property is fine.
+    expect(checkYamlText('!!map\n? !!str key\n: value\n')).toBeUndefined();
+  });
+
   it('refuses a %YAML directive other than 1.2, where on, yes and 0755 read otherwise', () => {
     const text = 'apiVersion: ovh-fleet/v1\n';
 
