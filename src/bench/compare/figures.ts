@@ -31,38 +31,42 @@ export interface Figure {
   role?: 'control';
 }
 
+/** The figures of one bench, written without repeating its name. */
+function inBench(bench: string, figures: Omit<Figure, 'bench'>[]): Figure[] {
+  return figures.map((figure) => ({ bench, ...figure }));
+}
+
 /** Which way a figure of this kind is better. */
 export function betterWay(kind: FigureKind): 'lower' | 'higher' {
   return kind === 'rate' || kind === 'score' ? 'higher' : 'lower';
 }
 
-const adapterFigures: Figure[] = (['sequential', 'concurrency 16'] as const).flatMap((mode) => [
-  {
-    bench: 'adapter',
-    name: `adapter GET, ${mode}: throughput`,
-    pattern: new RegExp(`^adapter GET \\S+ ${mode}: \\d+ requests in [\\d.]+ s: ([\\d.]+) req/s`),
-    unit: 'req/s',
-    kind: 'rate' as const,
-  },
-  {
-    bench: 'adapter',
-    name: `adapter GET, ${mode}: p50`,
-    pattern: new RegExp(`^adapter GET \\S+ ${mode}: .*, p50 ([\\d.]+) ms`),
-    unit: 'ms',
-    kind: 'time' as const,
-  },
-  {
-    bench: 'adapter',
-    name: `adapter GET, ${mode}: p99`,
-    pattern: new RegExp(`^adapter GET \\S+ ${mode}: .*, p99 ([\\d.]+) ms`),
-    unit: 'ms',
-    kind: 'time' as const,
-  },
-]);
+const adapterFigures: Figure[] = inBench(
+  'adapter',
+  (['sequential', 'concurrency 16'] as const).flatMap((mode) => [
+    {
+      name: `adapter GET, ${mode}: throughput`,
+      pattern: new RegExp(`^adapter GET \\S+ ${mode}: \\d+ requests in [\\d.]+ s: ([\\d.]+) req/s`),
+      unit: 'req/s',
+      kind: 'rate',
+    },
+    {
+      name: `adapter GET, ${mode}: p50`,
+      pattern: new RegExp(`^adapter GET \\S+ ${mode}: .*, p50 ([\\d.]+) ms`),
+      unit: 'ms',
+      kind: 'time',
+    },
+    {
+      name: `adapter GET, ${mode}: p99`,
+      pattern: new RegExp(`^adapter GET \\S+ ${mode}: .*, p99 ([\\d.]+) ms`),
+      unit: 'ms',
+      kind: 'time',
+    },
+  ]),
+);
 
-const validateFigures: Figure[] = [
+const validateFigures: Figure[] = inBench('validate', [
   {
-    bench: 'validate',
     name: 'validate: ajv-cli 5, whole process (control)',
     pattern: /^\s*ajv-cli 5 \(js-yaml, no positions\)\s*: (\d+) ms/,
     unit: 'ms',
@@ -70,222 +74,197 @@ const validateFigures: Figure[] = [
     role: 'control',
   },
   {
-    bench: 'validate',
     name: 'validate --offline, empty state dir',
     pattern: /^\s*ovh-fleet validate, empty state dir \(compiles\): (\d+) ms/,
     unit: 'ms',
     kind: 'time',
   },
   {
-    bench: 'validate',
     name: 'validate --offline, empty state dir: peak RSS',
     pattern: /^\s*ovh-fleet validate, empty state dir \(compiles\):.*peak RSS (\d+) MB/,
     unit: 'MB',
     kind: 'memory',
   },
   {
-    bench: 'validate',
     name: 'validate --offline, compiled schemas kept',
     pattern: /^\s*ovh-fleet validate, compiled schemas kept\s*: (\d+) ms/,
     unit: 'ms',
     kind: 'time',
   },
   {
-    bench: 'validate',
     name: 'validate --offline, compiled schemas kept: peak RSS',
     pattern: /^\s*ovh-fleet validate, compiled schemas kept\s*:.*peak RSS (\d+) MB/,
     unit: 'MB',
     kind: 'memory',
   },
   {
-    bench: 'validate',
     name: 'validate: CLI start-up (--version)',
     pattern: /^\s*of which CLI start-up alone .*: (\d+) ms/,
     unit: 'ms',
     kind: 'time',
   },
   {
-    bench: 'validate',
     name: 'validate in-process: schema compile',
     pattern: /^\s*in-process: compile (\d+) ms/,
     unit: 'ms',
     kind: 'time',
   },
   {
-    bench: 'validate',
     name: 'validate in-process: compile + cold readFleet',
     pattern: /^\s*in-process: .*cold readFleet = (\d+) ms/,
     unit: 'ms',
     kind: 'time',
   },
   {
-    bench: 'validate',
     name: 'validate in-process: first warm re-validation',
     pattern: /^\s*in-process: .*warm re-validation of the unchanged files: (\d+)/,
     unit: 'ms',
     kind: 'time',
   },
   {
-    bench: 'validate',
     name: 'validate in-process: peak RSS',
     pattern: /^\s*in-process: .*peak RSS (\d+) MB/,
     unit: 'MB',
     kind: 'memory',
   },
   {
-    bench: 'validate',
     name: 'validate: throughput / ajv-cli, compiling',
     pattern: /^\s*ratio ovh-fleet \/ ajv-cli throughput: ([\d.]+) compiling/,
     unit: 'x',
     kind: 'score',
   },
   {
-    bench: 'validate',
     name: 'validate: throughput / ajv-cli, compiled kept',
     pattern: /^\s*ratio ovh-fleet \/ ajv-cli throughput: .*, ([\d.]+) with compiled schemas kept/,
     unit: 'x',
     kind: 'score',
   },
-];
+]);
 
-const planFigures: Figure[] = [
+const planFigures: Figure[] = inBench('plan', [
   {
-    bench: 'plan',
     name: 'makePlan, 10,000 servers',
     pattern: /^makePlan, 10,000 servers: ([\d.]+) ms per plan/,
     unit: 'ms',
     kind: 'time',
   },
-];
-
-const planObserveFigures: Figure[] = (['cold', 'warm'] as const).flatMap((run) => [
-  {
-    bench: 'plan-observe',
-    name: `plan-observe ${run}: API calls`,
-    pattern: new RegExp(`^plan-observe ${run}: .*?(\\d+) API calls`),
-    unit: 'calls',
-    kind: 'count' as const,
-  },
-  {
-    bench: 'plan-observe',
-    name: `plan-observe ${run}: duration`,
-    pattern: new RegExp(`^plan-observe ${run}: .*, ([\\d.]+) s$`),
-    unit: 's',
-    kind: 'time' as const,
-  },
 ]);
 
-const applyFigures: Figure[] = [
+const planObserveFigures: Figure[] = inBench(
+  'plan-observe',
+  (['cold', 'warm'] as const).flatMap((run) => [
+    {
+      name: `plan-observe ${run}: API calls`,
+      pattern: new RegExp(`^plan-observe ${run}: .*?(\\d+) API calls`),
+      unit: 'calls',
+      kind: 'count',
+    },
+    {
+      name: `plan-observe ${run}: duration`,
+      pattern: new RegExp(`^plan-observe ${run}: .*, ([\\d.]+) s$`),
+      unit: 's',
+      kind: 'time',
+    },
+  ]),
+);
+
+const applyFigures: Figure[] = inBench('apply', [
   {
-    bench: 'apply',
     name: 'apply: measured duration',
     pattern: /^apply: measured ([\d.]+) s/,
     unit: 's',
     kind: 'time',
   },
   {
-    bench: 'apply',
     name: 'apply: efficiency (ideal / measured)',
     pattern: /^apply: measured .*efficiency ([\d.]+)/,
     unit: 'x',
     kind: 'score',
   },
   {
-    bench: 'apply',
     name: 'apply: API calls per reinstall',
     pattern: /^apply: \d+ API calls, ([\d.]+) per reinstall/,
     unit: 'calls',
     kind: 'count',
   },
   {
-    bench: 'apply',
     name: 'apply: TLS connections opened',
     pattern: /^apply: \d+ API calls, .*; (\d+) TLS connections opened/,
     unit: 'conns',
     kind: 'count',
   },
   {
-    bench: 'apply',
     name: 'apply: peak RSS',
     pattern: /^apply: \d+ API calls, .*peak RSS (\d+) MiB/,
     unit: 'MiB',
     kind: 'memory',
   },
-];
+]);
 
-const daemonFigures: Figure[] = [
+const daemonFigures: Figure[] = inBench('daemon', [
   {
-    bench: 'daemon',
     name: 'daemon: push -> reinstall POST, median',
     pattern: /^daemon: push -> reinstall POST via webhook: median (\d+) ms/,
     unit: 'ms',
     kind: 'time',
   },
   {
-    bench: 'daemon',
     name: 'daemon: 10,000 records, heap growth',
     pattern: /^daemon: 10,000 status records .*heap \+([\d.]+) MiB/,
     unit: 'MiB',
     kind: 'memory',
   },
   {
-    bench: 'daemon',
     name: 'daemon: 10,000 records, process RSS',
     pattern: /^daemon: 10,000 status records .*, rss (\d+) MiB/,
     unit: 'MiB',
     kind: 'memory',
   },
   {
-    bench: 'daemon',
     name: 'daemon: serialize 1,000 status records',
     pattern: /^daemon: status for 1,000 changed servers: serialize (\d+) ms/,
     unit: 'ms',
     kind: 'time',
   },
   {
-    bench: 'daemon',
     name: 'daemon: commit + push 1,000 status records',
     pattern: /^daemon: status for 1,000 changed servers: .*commit \+ push (\d+) ms/,
     unit: 'ms',
     kind: 'time',
   },
-];
+]);
 
 /** daemon-rss and daemon-rss-plain print the same lines (both prefixed `daemon-rss:`). */
 function daemonRssFigures(bench: string): Figure[] {
-  const cycles = [1, 2].flatMap((n) => [
+  const cycles: Omit<Figure, 'bench'>[] = [1, 2].flatMap((n) => [
     {
-      bench,
       name: `${bench}: cycle ${n} duration`,
       pattern: new RegExp(`^daemon-rss: cycle ${n}: \\S+ in ([\\d.]+) s`),
       unit: 's',
-      kind: 'time' as const,
+      kind: 'time',
     },
     {
-      bench,
       name: `${bench}: VmRSS at the end of cycle ${n}`,
       pattern: new RegExp(`^daemon-rss: cycle ${n}: .*VmRSS at its end (\\d+) MiB`),
       unit: 'MiB',
-      kind: 'memory' as const,
+      kind: 'memory',
     },
   ]);
-  return [
+  return inBench(bench, [
     ...cycles,
     {
-      bench,
       name: `${bench}: peak VmHWM`,
       pattern: /^daemon-rss: daemon peak: VmHWM (\d+) MiB/,
       unit: 'MiB',
       kind: 'memory',
     },
     {
-      bench,
       name: `${bench}: highest VmRSS sampled`,
       pattern: /^daemon-rss: daemon peak: .*highest VmRSS sampled every 200 ms (\d+) MiB/,
       unit: 'MiB',
       kind: 'memory',
     },
-  ];
+  ]);
 }
 
 /** Every compared figure, in the order of the table. */
