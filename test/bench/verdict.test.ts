@@ -108,16 +108,23 @@ describe('compareFigures', () => {
 describe('renderComparison', () => {
   it('prints one row per figure with its direction, values, ratio and verdict, then a summary', () => {
     const rows = compareFigures(
-      [figure('makePlan', 'time'), figure('GET throughput', 'rate'), figure('ajv-cli', 'time', 'control')],
+      [
+        figure('makePlan', 'time'),
+        figure('GET throughput', 'rate'),
+        figure('ajv-cli', 'time', 'control'),
+        figure('steady', 'time'),
+      ],
       new Map([
         ['makePlan', [800]],
         ['GET throughput', [1000, 1000]],
         ['ajv-cli', [5000]],
+        ['steady', [1000]],
       ]),
       new Map([
         ['makePlan', [1000]],
         ['GET throughput', [1050, 1050]],
         ['ajv-cli', [6000]],
+        ['steady', [999]],
       ]),
       0.1,
     );
@@ -142,7 +149,11 @@ describe('renderComparison', () => {
     expect(lines[5]).toMatch(
       /^\| ajv-cli \* +\| lower +\| 5000 ms +\| 6000 ms +\| 1\.20 +\| slower \(\+20%\) +\|$/,
     );
+    expect(lines[6]).toMatch(
+      /^\| steady +\| lower +\| 1000 ms +\| 999 ms +\| 1\.00 +\| within \(\+0%\) +\|$/,
+    );
     expect(text).toContain('* control: the same program on both sides');
-    expect(text).toContain('verdict: 2 figures: 1 within ±10%, 1 worse (makePlan), 0 better, 0 missing\n');
+    expect(text).not.toContain('-0%');
+    expect(text).toContain('verdict: 3 figures: 2 within ±10%, 1 worse (makePlan), 0 better, 0 missing\n');
   });
 });

@@ -62,8 +62,8 @@ export function summarize(rows: readonly ComparisonRow[], pct: string): string {
 function formatVerdict(row: ComparisonRow): string {
   const word = verdictWord(row.verdict, row.figure.kind);
   if (row.ratio === undefined || row.verdict === 'missing') return word;
-  const change = (row.ratio - 1) * 100;
-  return `${word} (${change >= 0 ? '+' : ''}${change.toFixed(0)}%)`;
+  const change = Math.round((row.ratio - 1) * 100);
+  return `${word} (${change < 0 ? '' : '+'}${change}%)`;
 }
 
 function formatValue(value: number | undefined, unit: string, samples: number): string {
