@@ -10,7 +10,7 @@ import type { Logger } from '../core/logger.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import type { TemplateInfo } from '../ovh/types.js';
 import type { FleetPolicy, ServerSpec } from '../specs/types.js';
-import type { StatusRecord } from '../status/types.js';
+import type { StatusRecord } from '../records/types.js';
 import type { FollowProgress, StepTiming } from './follow-types.js';
 import type { IntentJournal, JournalProblem } from './intent-journal.js';
 import type { SecretEnv } from './reinstall-body.js';

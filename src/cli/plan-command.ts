@@ -21,7 +21,7 @@ import {
   openFileObservationCache,
   readPlanInput,
   type ObserveStats,
-} from '../plan/observe.js';
+} from '../observe/index.js';
 import { summaryLine } from '../plan/render/describe.js';
 import { repoRecordHistory } from './git-history-reader.js';
 import { renderPlanJson } from '../plan/render/render-json.js';

@@ -15,7 +15,7 @@ import { createLogger } from '../core/logger.js';
 import { startDaemon, type RunningDaemon } from '../daemon/daemon.js';
 import { createOvhApi } from '../ovh/create-ovh-api.js';
 import { startSimulator, type RunningSimulator } from '../sim/index.js';
-import type { StatusRecord } from '../status/types.js';
+import type { StatusRecord } from '../records/types.js';
 import { runPlan } from '../cli/plan-command.js';
 import { historyText } from '../cli/history-command.js';
 import { statusText } from '../cli/status-command.js';

@@ -14,7 +14,7 @@ import type {
   StatusPhase,
   StatusRecord,
   TaskProgress,
-} from './types.js';
+} from '../records/types.js';
 
 /** Why a whole cycle started nothing new (the plan's reinstalls show this reason). */
 export interface CycleBlock {
