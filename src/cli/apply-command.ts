@@ -34,7 +34,7 @@ import { checkApplyTrust } from './apply-trust.js';
 import { keepRecordsWritten, planFromTrustedRecords } from './apply-trusted-records.js';
 import { openApi } from './context.js';
 import { repoRecordHistory } from './git-history-reader.js';
-import { exitCodeOf, gitRevision, resolveStateDir, useColor } from './plan-command.js';
+import { exitCodeOf, gitRevision, resolveStateDir, useColor } from './shell-options.js';
 
 interface ApplyFlags {
   repo: string;
@@ -46,11 +46,6 @@ interface ApplyFlags {
   record?: boolean;
   remote?: string;
   statusBranch?: string;
-}
-
-/** `--state-dir`, else OVH_FLEET_STATE_DIR, else `$XDG_STATE_HOME/ovh-fleet` (DESIGN.md §3). */
-export function stateDirOf(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return resolveStateDir(flag, env);
 }
 
 /** Options of one apply run (the command's flags, plus what tests inject). */
