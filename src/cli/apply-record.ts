@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { ApplyOutcome } from '../apply/apply-types.js';
+import type { ApplyOutcome } from '../records/outcomes.js';
 import { writerIdFor } from '../apply/shared-intents.js';
 import type { Clock } from '../core/clock.js';
 import { linkOnPath, writeConfined } from '../core/confined-file.js';

@@ -4,7 +4,7 @@
  */
 import type { SecretRule } from '../core/secret-rule.js';
 import type { ApplyReport } from '../apply/apply-types.js';
-import type { FollowProgress } from '../apply/follow-types.js';
+import type { FollowProgress } from '../records/outcomes.js';
 import type { IntentJournal } from '../apply/intent-journal.js';
 import type { PostOptions } from '../apply/post-reinstall.js';
 import type { SecretEnv } from '../apply/reinstall-body.js';
