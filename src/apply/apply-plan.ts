@@ -9,7 +9,8 @@
 import { FleetError } from '../core/errors.js';
 import type { Plan, PlanServer } from '../plan/types.js';
 import type { TemplateInfo } from '../ovh/types.js';
-import type { ApplyDeps, ApplyOptions, ApplyOutcome, ApplyReport } from './apply-types.js';
+import type { ApplyOutcome } from '../records/outcomes.js';
+import type { ApplyDeps, ApplyOptions, ApplyReport } from './apply-types.js';
 import { digestPrefix, type IntentEntry, type JournalContents } from './intent-journal.js';
 import { unrecordedAttempt } from './journal-attempts.js';
 import { resolveJournalProblems } from './journal-problems.js';

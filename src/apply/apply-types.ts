@@ -1,58 +1,21 @@
 /**
  * The executor's inputs and outputs: what applyPlan needs (deps, options), the events it emits
- * while it works, and the outcome of each server it touched. Outcomes are what the status step
- * records; they never hold a secret.
+ * while it works, and its report. The outcome of each server it touched (ApplyOutcome,
+ * src/records/outcomes.ts) is what the status step records; it never holds a secret.
  */
 import type { SecretRule } from '../core/secret-rule.js';
-import type { ErrorCode } from '../core/codes/registry.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import type { TemplateInfo } from '../ovh/types.js';
 import type { FleetPolicy, ServerSpec } from '../specs/types.js';
-import type { StatusRecord } from '../status/types.js';
-import type { FollowProgress, StepTiming } from './follow-types.js';
+import type { ApplyOutcome, FollowProgress } from '../records/outcomes.js';
+import type { StatusRecord } from '../records/types.js';
 import type { IntentJournal, JournalProblem } from './intent-journal.js';
 import type { SecretEnv } from './reinstall-body.js';
 import type { SharedIntentDeps } from './shared-intents.js';
 import type { FollowerOptions } from './task-follower.js';
 import type { PostOptions } from './post-reinstall.js';
-
-/**
- * How a server's apply ended:
- * - `done`: the reinstall (or the followed task) ended and the server shows the requested OS;
- * - `failed`: task failed, inconsistent result, timeout, or OVHcloud refused the POST;
- * - `running`: started or adopted and not followed to its end (no --wait, or interrupted);
- * - `not-started`: nothing posted: held by a limit, a preflight check, a missing secret.
- */
-export type ApplyResult = 'done' | 'failed' | 'running' | 'not-started';
-
-/** The record of one server's apply. */
-export interface ApplyOutcome {
-  serviceName: string;
-  /** Digest of the spec being installed; null for a followed task whose spec is unknown. */
-  digest: string | null;
-  taskId: number | null;
-  /** Spec commit (plan revision). */
-  revision: string;
-  planHash: string;
-  result: ApplyResult;
-  /** Why: an apply code, a plan reason (limits) or an API error code. */
-  code: ErrorCode;
-  message: string;
-  /** True when this run posted the reinstall (false: adopted, followed or not started). */
-  posted: boolean;
-  /** True when the followed task was not created by this plan's POST (adopted). */
-  adopted: boolean;
-  /** ISO times; null when nothing started. */
-  startedAt: string | null;
-  endedAt: string | null;
-  /** `os` read back from the server at the end, when read. */
-  observedOs: string | null;
-  steps: StepTiming[];
-  /** True if the task was reported stuck at some point. */
-  stuck: boolean;
-}
 
 /** What applyPlan reports as it goes (for live progress and logs). */
 export type ApplyEvent =

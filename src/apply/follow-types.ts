@@ -1,38 +1,9 @@
 /**
- * The values the task follower reports: live progress while a reinstall runs, and the outcome
- * when it ends. Kept apart from the follower so renderers and the executor import only types.
+ * The value the task follower returns when a task ends (its live progress, FollowProgress, is in
+ * src/records/outcomes.ts). Kept apart from the follower so the executor imports only types.
  */
-import type { InstallStepStatus, TaskStatus } from '../ovh/types.js';
-
-/** Timing of one `install/status` step as the follower saw it (bounded by its polling interval). */
-export interface StepTiming {
-  /** 1-based position in OVHcloud's step list. */
-  step: number;
-  comment: string;
-  status: InstallStepStatus;
-  /** Executor clock, ms since the epoch: first poll that saw the step running (or done). */
-  startedAt: number;
-  /** First poll that saw it done or in error; null while running. */
-  endedAt: number | null;
-}
-
-/** One progress report, emitted after each poll that brought news (and when stuck). */
-export interface FollowProgress {
-  serviceName: string;
-  taskId: number;
-  taskStatus: TaskStatus;
-  /** 1-based number of the current step; null before install/status shows steps. */
-  step: number | null;
-  /** Number of steps announced; null when unknown. */
-  steps: number | null;
-  currentStep: string | null;
-  /** Milliseconds since the reinstall began (OVHcloud's elapsedTime when known). */
-  elapsedMs: number;
-  /** Estimated milliseconds until the end, from the step durations seen so far; null when unknown. */
-  etaMs: number | null;
-  /** True once no progress was seen for longer than `stuckAfterMs`. */
-  stuck: boolean;
-}
+import type { TaskStatus } from '../ovh/types.js';
+import type { StepTiming } from '../records/outcomes.js';
 
 /**
  * How following a task ended:

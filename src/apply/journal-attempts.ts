@@ -19,7 +19,7 @@
  * - Entries whose outcome is recorded, and superseded ones, can be deleted (`settledEntries`).
  * Pure: no I/O.
  */
-import type { StatusRecord } from '../status/types.js';
+import type { StatusRecord } from '../records/types.js';
 import type { IntentEntry, IntentJournal } from './intent-journal.js';
 import { DEFAULT_SKEW_MS, intentWindow } from './our-task.js';
 

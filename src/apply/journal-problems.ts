@@ -12,7 +12,7 @@
  * A file whose name names no server blocks nothing and is moved aside at once.
  */
 import { PENDING_TASK_STATUSES, type ServerTask } from '../ovh/types.js';
-import type { StatusRecord } from '../status/types.js';
+import type { StatusRecord } from '../records/types.js';
 import type { JournalProblem } from './intent-journal.js';
 import type { RunContext } from './run-context.js';
 

@@ -3,7 +3,7 @@
  * otherwise plain timestamped lines (one per change), fit for CI logs and journald.
  */
 import type { ApplyEvent } from './apply-types.js';
-import type { FollowProgress } from './follow-types.js';
+import type { FollowProgress } from '../records/outcomes.js';
 
 /** Where the printer writes. */
 export interface PrinterOutput {

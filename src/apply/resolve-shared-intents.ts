@@ -16,7 +16,7 @@ import { hostname } from 'node:os';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import type { Observation } from '../plan/types.js';
 import { PENDING_TASK_STATUSES, type ServerTask } from '../ovh/types.js';
-import type { StatusRecord } from '../status/types.js';
+import type { StatusRecord } from '../records/types.js';
 import { DEFAULT_SKEW_MS } from './our-task.js';
 import { REINSTALL_FUNCTION, readTask } from './preflight.js';
 import {

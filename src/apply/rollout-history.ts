@@ -1,12 +1,12 @@
 /**
  * The rollout history the executor starts from: the reinstall start times and the failures the
- * status records hold, read by the planner (src/plan/read-applied.ts, `PlanInput.applied`) and
+ * status records hold, read by the planner (src/records/read-records.ts, `PlanInput.applied`) and
  * counted by the planner's rules (docs/plan.md, "Rollout policy"): every time in `attempts` and
  * `lastAttempt.startedAt` is a start; a last attempt that failed at the server's desired digest
  * counts for the circuit breaker.
  */
 import type { Plan } from '../plan/types.js';
-import type { StatusRecord } from '../status/types.js';
+import type { StatusRecord } from '../records/types.js';
 import type { RolloutHistory } from './apply-types.js';
 
 /** Recent starts and counted failures from the records the plan was made from. */

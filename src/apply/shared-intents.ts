@@ -16,7 +16,7 @@ import type { Clock } from '../core/clock.js';
 import { canonicalizeSpec, digestOfCanonical } from '../plan/digest.js';
 import type { Plan, PlanServer } from '../plan/types.js';
 import type { ServerSpec } from '../specs/types.js';
-import type { CanonicalSpec, StatusRecord } from '../status/types.js';
+import type { CanonicalSpec, StatusRecord } from '../records/types.js';
 
 /** Folder of the markers, relative to the fleet root. */
 export const SHARED_INTENT_DIR = 'status/intents';

@@ -14,7 +14,8 @@ import {
   type ServerTask,
   type TaskStatus,
 } from '../ovh/types.js';
-import type { FollowOutcome, FollowProgress, FollowResult, StepTiming } from './follow-types.js';
+import type { FollowProgress, StepTiming } from '../records/outcomes.js';
+import type { FollowOutcome, FollowResult } from './follow-types.js';
 
 /** Timing knobs of the follower; every value in milliseconds of the injected clock. */
 export interface FollowerOptions {

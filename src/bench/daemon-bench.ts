@@ -21,8 +21,8 @@ import { createOvhApi } from '../ovh/create-ovh-api.js';
 import { RequestBudgetRegistry } from '../ovh/request-budget.js';
 import { startSimulator } from '../sim/index.js';
 import { renderFleetMd } from '../status/fleet-md.js';
-import { serializeStatusRecord } from '../status/status-record.js';
-import type { StatusRecord } from '../status/types.js';
+import { serializeStatusRecord } from '../records/status-record.js';
+import type { StatusRecord } from '../records/types.js';
 import { benchGit } from './bench-git.js';
 import type { Bench } from './main.js';
 

@@ -16,7 +16,7 @@ import { RequestBudgetRegistry } from '../ovh/request-budget.js';
 import { canonicalizeSpec, specDigest } from '../plan/digest.js';
 import { startSimulator, type RunningSimulator } from '../sim/index.js';
 import { readFleet } from '../specs/read-fleet.js';
-import { serializeStatusRecord } from '../status/status-record.js';
+import { serializeStatusRecord } from '../records/status-record.js';
 import type { Bench } from './main.js';
 
 /** Name shown by the bench runner. */

@@ -24,17 +24,17 @@ import { EXIT_FAILURE, FleetError } from '../core/errors.js';
 import { secretRuleFromEnv } from '../core/secret-rule.js';
 import { resolveSharedIntents, type ResolvedSharedIntents } from '../apply/resolve-shared-intents.js';
 import { GitIntentClaimer, readSharedIntents } from '../git/intent-record.js';
-import type { GatheredPlanInput } from '../plan/observe.js';
+import type { GatheredPlanInput } from '../observe/index.js';
 import { openRecording, recordApplyOutcomes, type RecordingSession } from './apply-record.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { makePlan } from '../plan/make-plan.js';
-import { openFileObservationCache, readPlanInput } from '../plan/observe.js';
+import { openFileObservationCache, readPlanInput } from '../observe/index.js';
 import type { Plan } from '../plan/types.js';
 import { checkApplyTrust } from './apply-trust.js';
 import { keepRecordsWritten, planFromTrustedRecords } from './apply-trusted-records.js';
 import { openApi } from './context.js';
 import { repoRecordHistory } from './git-history-reader.js';
-import { exitCodeOf, gitRevision, resolveStateDir, useColor } from './plan-command.js';
+import { exitCodeOf, gitRevision, resolveStateDir, useColor } from './shell-options.js';
 
 interface ApplyFlags {
   repo: string;
@@ -46,11 +46,6 @@ interface ApplyFlags {
   record?: boolean;
   remote?: string;
   statusBranch?: string;
-}
-
-/** `--state-dir`, else OVH_FLEET_STATE_DIR, else `$XDG_STATE_HOME/ovh-fleet` (DESIGN.md §3). */
-export function stateDirOf(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return resolveStateDir(flag, env);
 }
 
 /** Options of one apply run (the command's flags, plus what tests inject). */

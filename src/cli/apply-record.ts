@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { ApplyOutcome } from '../apply/apply-types.js';
+import type { ApplyOutcome } from '../records/outcomes.js';
 import { writerIdFor } from '../apply/shared-intents.js';
 import type { Clock } from '../core/clock.js';
 import { linkOnPath, writeConfined } from '../core/confined-file.js';
@@ -19,11 +19,11 @@ import { subjectOf, lineOf, trailersOf } from '../daemon/record-status.js';
 import type { GitIdentity } from '../git/git-repo.js';
 import { SimpleGitRepo } from '../git/simple-git-repo.js';
 import { canonicalizeSpec, specDigest } from '../plan/digest.js';
-import type { GatheredPlanInput } from '../plan/observe.js';
+import type { GatheredPlanInput } from '../observe/index.js';
 import type { Plan } from '../plan/types.js';
 import { buildStatusRecords } from '../status/build-records.js';
-import { serializeStatusRecord } from '../status/status-record.js';
-import type { CanonicalSpec, StatusRecord } from '../status/types.js';
+import { serializeStatusRecord } from '../records/status-record.js';
+import type { CanonicalSpec, StatusRecord } from '../records/types.js';
 
 const run = promisify(execFile);
 
@@ -123,7 +123,7 @@ export async function openRecording(options: RecordingOptions): Promise<Recordin
  * With a separate status branch: its records into the clone's tree, where the plan reads them.
  * The tree is the spec branch's, which may carry a symbolic link as `status/` or as a record:
  * nothing is written through a link (core/confined-file.ts, as the daemon's restoreRecords). Such
- * a record stays a link, which the plan reports as unreadable (plan/read-applied.ts); only file
+ * a record stays a link, which the plan reports as unreadable (records/read-records.ts); only file
  * names of valid service names are written (review finding 6, test:
  * test/security/apply-record-links.test.ts).
  */

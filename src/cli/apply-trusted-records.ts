@@ -16,9 +16,9 @@ import path from 'node:path';
 import { FleetError } from '../core/errors.js';
 import { isServiceName } from '../core/service-name.js';
 import { loadTrustedRecords, saveTrustedRecords, type TrustedRecords } from '../daemon/trusted-records.js';
-import type { GatheredPlanInput } from '../plan/observe.js';
-import { parseStatusRecord, serializeStatusRecord } from '../status/status-record.js';
-import type { StatusRecord } from '../status/types.js';
+import type { GatheredPlanInput } from '../observe/index.js';
+import { parseStatusRecord, serializeStatusRecord } from '../records/status-record.js';
+import type { StatusRecord } from '../records/types.js';
 
 /** What planning takes from the kept records. */
 export interface TrustedPlanInput {

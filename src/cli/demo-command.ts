@@ -4,7 +4,17 @@
  */
 import type { Command } from 'commander';
 import { configError } from '../core/errors.js';
-import { runDemo } from '../demo/run-demo.js';
+import { runDemo, type DemoCommands } from '../demo/run-demo.js';
+import { historyText } from './history-command.js';
+import { runPlan } from './plan-command.js';
+import { statusText } from './status-command.js';
+
+/** The commands the demo shows, as the command line runs them. */
+export const demoCommands: DemoCommands = {
+  plan: runPlan,
+  history: (serviceName, repo) => historyText(serviceName, repo),
+  status: statusText,
+};
 
 export function register(program: Command): void {
   program
@@ -23,6 +33,7 @@ export function register(program: Command): void {
         speed,
         keepRunning: opts.keepRunning ?? false,
         print: (line) => process.stdout.write(`${line}\n`),
+        commands: demoCommands,
       });
     });
 }

@@ -6,14 +6,10 @@
  * --detailed-exitcode when it contains reinstalls (and nothing worse); 64 on bad usage.
  */
 import { secretRuleFromEnv } from '../core/secret-rule.js';
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { systemClock, type Clock } from '../core/clock.js';
-import { configError, EXIT_FAILURE, EXIT_OK, EXIT_PLAN_HAS_CHANGES } from '../core/errors.js';
+import { configError } from '../core/errors.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { makePlan } from '../plan/make-plan.js';
 import {
@@ -21,7 +17,7 @@ import {
   openFileObservationCache,
   readPlanInput,
   type ObserveStats,
-} from '../plan/observe.js';
+} from '../observe/index.js';
 import { summaryLine } from '../plan/render/describe.js';
 import { repoRecordHistory } from './git-history-reader.js';
 import { renderPlanJson } from '../plan/render/render-json.js';
@@ -29,6 +25,7 @@ import { renderPlanMarkdown } from '../plan/render/render-markdown.js';
 import { renderPlanText } from '../plan/render/render-text.js';
 import type { Plan } from '../plan/types.js';
 import { openApi } from './context.js';
+import { exitCodeOf, gitRevision, resolveStateDir, useColor } from './shell-options.js';
 
 /** The output formats of `plan`. */
 export type PlanFormat = 'text' | 'markdown' | 'json';
@@ -108,47 +105,10 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   return { exitCode: exitCodeOf(plan, gathered.apiErrors, options.detailedExitcode ?? false), plan, stats };
 }
 
-/** The fleet policy file: an error in it suspends every reinstall. */
-const FLEET_FILE = 'fleet.yaml';
-
-/**
- * DESIGN.md §3: errors first (invalid servers, an invalid fleet.yaml, which suspends every
- * reinstall, API errors), then reinstalls with --detailed-exitcode.
- */
-export function exitCodeOf(plan: Plan, apiErrors: number, detailed: boolean): number {
-  const fleetInvalid = plan.diagnostics.some((d) => d.file === FLEET_FILE && d.severity === 'error');
-  if (plan.summary.invalid > 0 || fleetInvalid || apiErrors > 0) return EXIT_FAILURE;
-  if (detailed && plan.summary.reinstall > 0) return EXIT_PLAN_HAS_CHANGES;
-  return EXIT_OK;
-}
-
 function render(plan: Plan, format: PlanFormat, color: boolean): string {
   if (format === 'json') return renderPlanJson(plan);
   if (format === 'markdown') return renderPlanMarkdown(plan);
   return renderPlanText(plan, { color });
-}
-
-/** The repository's HEAD commit, or `unknown` when it is not a git repository. */
-export async function gitRevision(repo: string): Promise<string> {
-  try {
-    const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: repo });
-    return stdout.trim() || 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** `--state-dir`, else OVH_FLEET_STATE_DIR, else `$XDG_STATE_HOME/ovh-fleet` (XDG default `~/.local/state`). */
-export function resolveStateDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  if (flag) return path.resolve(flag);
-  if (env.OVH_FLEET_STATE_DIR) return path.resolve(env.OVH_FLEET_STATE_DIR);
-  const base = env.XDG_STATE_HOME || path.join(homedir(), '.local', 'state');
-  return path.join(base, 'ovh-fleet');
-}
-
-/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  return stream.isTTY === true && !env.NO_COLOR;
 }
 
 interface PlanFlags {

@@ -6,8 +6,8 @@
 import type { Command } from 'commander';
 import { configError } from '../core/errors.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
-import { readApplied } from '../plan/read-applied.js';
-import type { StatusRecord } from '../status/types.js';
+import { readApplied } from '../records/read-records.js';
+import type { StatusRecord } from '../records/types.js';
 import { openApi } from './context.js';
 
 interface StatusFlags {

@@ -16,7 +16,7 @@ import type { FileValidator } from '../specs/types.js';
 import { createCatalogFactsReader } from '../validate/catalog-facts.js';
 import { createFileValidator } from '../validate/file-validator.js';
 import { loadSchemas } from '../validate/schema-files.js';
-import { stateDirOf } from './apply-command.js';
+import { resolveStateDir } from './shell-options.js';
 import { openApi } from './context.js';
 
 /** Options of one validate run. */
@@ -104,7 +104,7 @@ export function register(program: Command): void {
       process.exitCode = await runValidate({
         repo: opts.repo,
         format: opts.format,
-        compiledCacheDir: join(stateDirOf(opts.stateDir, process.env), 'schema-cache'),
+        compiledCacheDir: join(resolveStateDir(opts.stateDir, process.env), 'schema-cache'),
         ...(api ? { api } : {}),
       });
     });

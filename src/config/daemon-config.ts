@@ -13,7 +13,7 @@ import { isMap, isScalar, parseDocument, type Document, type YAMLMap } from 'yam
 import { configError, type FleetError } from '../core/errors.js';
 import { DEFAULT_SECRETS_ALLOW, parseSecretRule } from '../core/secret-rule.js';
 import { checkYamlText } from '../core/yaml-guard.js';
-import { classifyUrl, isValidRef } from '../git/remote.js';
+import { classifyUrl, isValidRef } from './git-remote.js';
 
 /** The daemon's settings once parsed; every path is absolute. */
 export interface DaemonConfig {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { FleetError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { forgetSettledIntents } from '../apply/journal-attempts.js';
-import type { StatusRecord } from '../status/types.js';
+import type { StatusRecord } from '../records/types.js';
 import { writeDaemonState } from './daemon-state.js';
 import { recordStatus } from './record-status.js';
 import { detectRewrite, syncRepository, verifySignatures } from './steps-git.js';

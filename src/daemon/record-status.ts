@@ -11,8 +11,8 @@ import { FLEET_TRAILERS } from '../git/commit-message.js';
 import { hashBytes } from '../specs/parse-file.js';
 import { buildStatusRecords } from '../status/build-records.js';
 import { renderFleetMd } from '../status/fleet-md.js';
-import { serializeStatusRecord } from '../status/status-record.js';
-import type { StatusRecord } from '../status/types.js';
+import { serializeStatusRecord } from '../records/status-record.js';
+import type { StatusRecord } from '../records/types.js';
 import type { CycleContext } from './types.js';
 
 /** What recording produced. */

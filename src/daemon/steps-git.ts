@@ -3,7 +3,7 @@
  * (webhook and watcher triggers), detect a rewritten branch, check commit signatures. They fill
  * the cycle state; none writes status.
  */
-import { readApplied } from '../plan/read-applied.js';
+import { readApplied } from '../records/read-records.js';
 import { writeVerifiedHead } from '../apply/verified-head.js';
 import { checkHistory, checkSignedRange } from '../git/trust.js';
 import type { CycleStep, TriggerKind } from './types.js';

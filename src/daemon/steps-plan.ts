@@ -14,14 +14,14 @@ import { applyPlan } from '../apply/apply-plan.js';
 import type { ApplyEvent } from '../apply/apply-types.js';
 import { canonicalizeSpec, specDigest } from '../plan/digest.js';
 import { makePlan } from '../plan/make-plan.js';
-import { readPlanInput } from '../plan/observe.js';
+import { readPlanInput } from '../observe/index.js';
 import { recordHistoryFrom } from '../plan/recover-records.js';
 import { hashBytes } from '../specs/parse-file.js';
 import { readFleet } from '../specs/read-fleet.js';
-import { parseStatusRecord, serializeStatusRecord } from '../status/status-record.js';
+import { parseStatusRecord, serializeStatusRecord } from '../records/status-record.js';
 import { resolveSharedIntents } from '../apply/resolve-shared-intents.js';
 import { GitIntentClaimer, readSharedIntents } from '../git/intent-record.js';
-import type { StatusRecord } from '../status/types.js';
+import type { StatusRecord } from '../records/types.js';
 import { trustedRecordHistory } from './trusted-records.js';
 import type { CycleContext, CycleSharedIntents, CycleStep } from './types.js';
 

@@ -11,7 +11,7 @@
  * reports it `stuck` until it ends; only a real end asks for a cycle
  * (test: test/daemon/task-watch.test.ts).
  */
-import type { FollowProgress } from '../apply/follow-types.js';
+import type { FollowProgress } from '../records/outcomes.js';
 import { DEFAULT_FOLLOWER_OPTIONS, followTask, type FollowerOptions } from '../apply/task-follower.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';

@@ -4,7 +4,7 @@
  */
 import type { SecretRule } from '../core/secret-rule.js';
 import type { ApplyReport } from '../apply/apply-types.js';
-import type { FollowProgress } from '../apply/follow-types.js';
+import type { FollowProgress } from '../records/outcomes.js';
 import type { IntentJournal } from '../apply/intent-journal.js';
 import type { PostOptions } from '../apply/post-reinstall.js';
 import type { SecretEnv } from '../apply/reinstall-body.js';
@@ -14,13 +14,13 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { GitRepo } from '../git/git-repo.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
-import type { GatheredPlanInput, ObservationCache } from '../plan/observe.js';
+import type { GatheredPlanInput, ObservationCache } from '../observe/index.js';
 import type { Plan } from '../plan/types.js';
-import type { AppliedRecordCache } from '../plan/read-applied.js';
+import type { AppliedRecordCache } from '../records/read-records.js';
 import type { ReadCache } from '../specs/read-cache.js';
 import type { ServerSpec } from '../specs/types.js';
 import type { CycleBlock } from '../status/build-records.js';
-import type { CanonicalSpec, StatusRecord } from '../status/types.js';
+import type { CanonicalSpec, StatusRecord } from '../records/types.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { SpecCommits } from './spec-commits.js';
 

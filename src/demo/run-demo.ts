@@ -15,10 +15,8 @@ import { createLogger } from '../core/logger.js';
 import { startDaemon, type RunningDaemon } from '../daemon/daemon.js';
 import { createOvhApi } from '../ovh/create-ovh-api.js';
 import { startSimulator, type RunningSimulator } from '../sim/index.js';
-import type { StatusRecord } from '../status/types.js';
-import { runPlan } from '../cli/plan-command.js';
-import { historyText } from '../cli/history-command.js';
-import { statusText } from '../cli/status-command.js';
+import type { StatusRecord } from '../records/types.js';
+import type { OvhApi } from '../ovh/ovh-api.js';
 import { DemoRepo, type Person } from './demo-repo.js';
 
 /** Options of the demo. */
@@ -28,6 +26,29 @@ export interface DemoOptions {
   /** Leave everything running at the end and print how to try one's own change. */
   keepRunning: boolean;
   print: (line: string) => void;
+  /** The command line's own `plan`, `history` and `status`, which the demo shows. */
+  commands: DemoCommands;
+}
+
+/**
+ * What the demo runs of the command line, passed in by src/cli/demo-command.ts (the composition
+ * root): the demo sits below cli/ in the layer order, so it receives these instead of importing
+ * them. Each is the function the command itself runs.
+ */
+export interface DemoCommands {
+  /** `ovh-fleet plan` (runPlan): prints the plan through `print`. */
+  plan(options: {
+    repo: string;
+    format: 'text';
+    api: OvhApi;
+    revision: string;
+    print: (s: string) => void;
+    printErr: (s: string) => void;
+  }): Promise<unknown>;
+  /** `ovh-fleet history <serviceName>` (historyText). */
+  history(serviceName: string, repo: string): Promise<string>;
+  /** `ovh-fleet status <serviceName>` in the text format (statusText). */
+  status(repo: string, serviceName: string, format: 'text', api: OvhApi): Promise<{ text: string }>;
 }
 
 const ALICE: Person = { name: 'Alice Martin', email: 'alice@example.com' };
@@ -45,7 +66,7 @@ const TIMEOUT_MS = 5 * 60_000;
 
 /** Runs the demo; resolves when it is over (or, with keepRunning, when interrupted). */
 export async function runDemo(options: DemoOptions): Promise<void> {
-  const { print } = options;
+  const { print, commands } = options;
   const started = Date.now();
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
   const say = (line: string): void => print(`[${elapsed()}] ${line}`);
@@ -99,7 +120,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   say(
     `    ${CHANGE.file}: "${CHANGE.from}" -> "${CHANGE.to}"; the plan a reviewer sees on the pull request:`,
   );
-  await runPlan({
+  await commands.plan({
     repo: repo.clone,
     format: 'text',
     api,
@@ -126,10 +147,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   for (const line of log.split('\n').filter((l) => l !== '')) print(`        ${line}`);
   print('');
   print(`    ovh-fleet history ${CHANGE.serviceName}:`);
-  const history = await historyText(CHANGE.serviceName, repo.clone);
+  const history = await commands.history(CHANGE.serviceName, repo.clone);
   for (const line of history.trimEnd().split('\n')) print(`        ${line}`);
   print(`    ovh-fleet status ${CHANGE.serviceName}:`);
-  const status = await statusText(repo.clone, CHANGE.serviceName, 'text', api);
+  const status = await commands.status(repo.clone, CHANGE.serviceName, 'text', api);
   for (const line of status.text.trimEnd().split('\n')) print(`        ${line}`);
   const posts = sim.control
     .requests()

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { configError } from '../core/errors.js';
 import type { GitIdentity } from './git-repo.js';
-import { classifyUrl, httpsOrigin, type RemoteAuth } from './remote.js';
+import { classifyUrl, httpsOrigin, type RemoteAuth } from '../config/git-remote.js';
 
 /** Variables copied from the parent environment when set. */
 export const PASSED_VARIABLES = [

@@ -7,7 +7,7 @@ import { configError } from '../core/errors.js';
 import type { SignatureCheck } from './git-repo.js';
 import type { RunExtras } from './git-runner.js';
 import type { LoggedCommit } from './history.js';
-import { checkRev } from './remote.js';
+import { checkRev } from '../config/git-remote.js';
 
 /** Runs one git command in the clone and returns its standard output. */
 export type GitRun = (args: string[], extras?: RunExtras) => Promise<string>;

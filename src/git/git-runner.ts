@@ -6,7 +6,7 @@ import { GitError, GitPluginError, simpleGit } from 'simple-git';
 import { FleetError } from '../core/errors.js';
 import { buildGitEnv } from './git-env.js';
 import type { GitIdentity } from './git-repo.js';
-import { redactUrl, type RemoteAuth } from './remote.js';
+import { redactUrl, type RemoteAuth } from '../config/git-remote.js';
 
 /** Settings shared by every git call of one clone. */
 export interface GitRunnerOptions {

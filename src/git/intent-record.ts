@@ -21,7 +21,7 @@ import { FleetError } from '../core/errors.js';
 import { buildCommitMessage, FLEET_TRAILERS, isPushRace } from './commit-message.js';
 import type { FileContent, GitIdentity, GitRepo } from './git-repo.js';
 import type { GitRun } from './git-queries.js';
-import { checkRev } from './remote.js';
+import { checkRev } from '../config/git-remote.js';
 import { writeStatusFiles } from './status-files.js';
 
 /** A compare-and-swap commit of files under the status directory. */

@@ -35,7 +35,7 @@ import {
 import { runGit, type GitRunnerOptions, type RunExtras } from './git-runner.js';
 import { collectHistory, type HistoryGit, type LoggedCommit } from './history.js';
 import { commitIntentsOnce, listFilesAt, type IntentCommitRequest } from './intent-record.js';
-import { checkRef, classifyUrl, redactUrl, type RemoteAuth } from './remote.js';
+import { checkRef, classifyUrl, redactUrl, type RemoteAuth } from '../config/git-remote.js';
 import { SerialQueue } from './serial-queue.js';
 import { checkStatusPath, writeStatusFiles } from './status-files.js';
 

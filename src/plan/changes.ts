@@ -4,7 +4,7 @@
  * when it changed, `(changed, sha256:1a2b3c4d)`; a secret shows as `(secret NAME)`. Neither a
  * file's content nor a secret's value can appear, because the canonical form holds neither.
  */
-import type { CanonicalSpec, CanonicalValue } from '../status/types.js';
+import type { CanonicalSpec, CanonicalValue } from '../records/types.js';
 import { ENV_MARKER, FILE_MARKER } from './digest.js';
 import type { PlanChange } from './types.js';
 

@@ -4,7 +4,7 @@
  * action `reinstall`; make-plan.ts then lets the policy admit or defer it. Pure.
  */
 import type { FleetPolicy, ServerSpec } from '../specs/types.js';
-import type { StatusRecord } from '../status/types.js';
+import type { StatusRecord } from '../records/types.js';
 import { diffCanonical, osChange } from './changes.js';
 import { canonicalizeSpec, digestOfCanonical } from './digest.js';
 import type { Observation, PlanErasure, PlanServer } from './types.js';

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CustomizationValue, ServerSpec } from '../specs/types.js';
-import type { CanonicalSpec, CanonicalValue } from '../status/types.js';
+import type { CanonicalSpec, CanonicalValue } from '../records/types.js';
 
 /** Marker key of a file reference in a canonical spec: `{"$file": "sha256:<hex>"}`. */
 export const FILE_MARKER = '$file';

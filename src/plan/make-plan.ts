@@ -5,7 +5,7 @@
  * equal inputs give equal plans.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
-import type { StatusRecord } from '../status/types.js';
+import type { StatusRecord } from '../records/types.js';
 import { decideServer } from './decide.js';
 import { canonicalJson, sha256Tag } from './digest.js';
 import { admitReinstalls, fleetHold, type Candidate, type RolloutState } from './policy/rollout.js';

@@ -8,9 +8,9 @@
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import { hashBytes } from '../specs/parse-file.js';
-import { parseStatusRecord } from '../status/status-record.js';
-import type { AppliedRecords } from './read-applied.js';
-import { STATUS_DIR } from './read-applied.js';
+import { parseStatusRecord } from '../records/status-record.js';
+import type { AppliedRecords } from '../records/read-records.js';
+import { STATUS_DIR } from '../records/read-records.js';
 
 /** Earlier committed versions of status files (paths relative to the fleet repository root). */
 export interface RecordHistory {

@@ -13,7 +13,7 @@ import type {
   UnitAndValue,
 } from '../ovh/types.js';
 import type { FleetPolicy, ServerSpec } from '../specs/types.js';
-import type { StatusRecord } from '../status/types.js';
+import type { StatusRecord } from '../records/types.js';
 
 export type { PlanReason } from '../core/codes/plan-codes.js';
 

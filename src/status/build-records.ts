@@ -4,8 +4,7 @@
  * Pure: the time is an input; nothing here reads, writes or logs. A record only changes when what
  * it says changes (`since` moves only with phase or reason), so a quiet fleet makes no commit.
  */
-import type { ApplyOutcome } from '../apply/apply-types.js';
-import type { FollowProgress } from '../apply/follow-types.js';
+import type { ApplyOutcome, FollowProgress } from '../records/outcomes.js';
 import type { Observation, Plan, PlanServer } from '../plan/types.js';
 import type {
   AttemptRecord,
@@ -14,7 +13,7 @@ import type {
   StatusPhase,
   StatusRecord,
   TaskProgress,
-} from './types.js';
+} from '../records/types.js';
 
 /** Why a whole cycle started nothing new (the plan's reinstalls show this reason). */
 export interface CycleBlock {

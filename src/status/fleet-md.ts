@@ -3,7 +3,7 @@
  * Pure and stable: it holds no time of writing and no revision, so it changes only when a record
  * does (and then lands in the same status commit).
  */
-import type { StatusPhase, StatusRecord } from './types.js';
+import type { StatusPhase, StatusRecord } from '../records/types.js';
 
 const PHASE_ORDER: readonly StatusPhase[] = [
   'reinstalling',

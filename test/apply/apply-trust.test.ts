@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serializeStatusRecord } from '../../src/status/status-record.js';
+import { serializeStatusRecord } from '../../src/records/status-record.js';
 import { record, spec as planSpec } from '../plan/helpers.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 

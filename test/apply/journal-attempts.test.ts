@@ -12,7 +12,7 @@ import { applyPlan } from '../../src/apply/apply-plan.js';
 import type { IntentEntry, IntentState } from '../../src/apply/intent-journal.js';
 import { settledEntries, unrecordedAttempt } from '../../src/apply/journal-attempts.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
-import type { CanonicalSpec, StatusRecord } from '../../src/status/types.js';
+import type { CanonicalSpec, StatusRecord } from '../../src/records/types.js';
 import { FakeOvhApi } from './fake-ovh-api.js';
 import { FAST_FOLLOW, FAST_POST, entry, makeDeps, makeSpec, planOf, tempStateDir } from './helpers.js';
 

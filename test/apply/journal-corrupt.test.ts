@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import { intentId } from '../../src/apply/intent-journal.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
-import type { StatusRecord } from '../../src/status/types.js';
+import type { StatusRecord } from '../../src/records/types.js';
 import { FakeOvhApi } from './fake-ovh-api.js';
 import {
   FAST_FOLLOW,

@@ -19,7 +19,7 @@ import { DEFAULT_SKEW_MS } from '../../src/apply/our-task.js';
 import type { OvhApi } from '../../src/ovh/ovh-api.js';
 import type { ServerTask, TaskStatus } from '../../src/ovh/types.js';
 import { digestOfCanonical } from '../../src/plan/digest.js';
-import type { CanonicalSpec, StatusRecord } from '../../src/status/types.js';
+import type { CanonicalSpec, StatusRecord } from '../../src/records/types.js';
 
 const NAME = 'ns1.example.net';
 const OS = 'debian12_64';

@@ -23,7 +23,7 @@ import { decideServer } from '../../src/plan/decide.js';
 import { canonicalizeSpec, specDigest } from '../../src/plan/digest.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { DEFAULT_POLICY } from '../../src/specs/types.js';
-import type { StatusRecord } from '../../src/status/types.js';
+import type { StatusRecord } from '../../src/records/types.js';
 import { makeTemplate, makeWorld, type World } from '../git/helpers.js';
 import { entry, makeDeps, makeSpec, planOf } from './helpers.js';
 import { simApi } from './sim-fleet.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FollowProgress } from '../../src/apply/follow-types.js';
+import type { FollowProgress } from '../../src/records/outcomes.js';
 import { followTask } from '../../src/apply/task-follower.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
 import { FakeOvhApi, STEP_NAMES } from './fake-ovh-api.js';

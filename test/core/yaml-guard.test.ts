@@ -3,7 +3,7 @@ import { isCollection, isPair, parseAllDocuments, type Node } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkYamlText, scanYaml, YAML_LIMITS } from '../../src/core/yaml-guard.js';
 import { parseFleetFile } from '../../src/specs/parse-file.js';
-import { parseStatusRecord } from '../../src/status/status-record.js';
+import { parseStatusRecord } from '../../src/records/status-record.js';
 import { runChild } from './yaml-child.js';
 
 /** Pieces of YAML that open, close or hide structure: any mix of them is thrown at the guard. */

@@ -7,7 +7,7 @@ import { parseDaemonConfig } from '../../dist/config/daemon-config.js';
 import { parseRewriteAck } from '../../dist/daemon/ack-rewrite.js';
 import { operatingSystemOf } from '../../dist/git/history.js';
 import { parseFleetFile, restoreParsedFile } from '../../dist/specs/parse-file.js';
-import { parseStatusRecord } from '../../dist/status/status-record.js';
+import { parseStatusRecord } from '../../dist/records/status-record.js';
 
 const summarize = (diagnostics) =>
   diagnostics.map((d) => ({ code: d.code, line: d.line, column: d.column, message: d.message }));

@@ -12,8 +12,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { systemClock } from '../../src/core/clock.js';
 import { SimpleGitRepo } from '../../src/git/simple-git-repo.js';
-import { serializeStatusRecord } from '../../src/status/status-record.js';
-import type { StatusRecord } from '../../src/status/types.js';
+import { serializeStatusRecord } from '../../src/records/status-record.js';
+import type { StatusRecord } from '../../src/records/types.js';
 import { closeSimulator, spec, useSimulatorOptions, World } from './helpers.js';
 
 const HUMAN_COMMITS = 20;

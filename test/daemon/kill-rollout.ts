@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { SimRequestRecord } from '../../src/sim/index.js';
-import type { StatusRecord } from '../../src/status/types.js';
+import type { StatusRecord } from '../../src/records/types.js';
 import { seeded } from '../plan/helpers.js';
 import { DaemonProcess } from './daemon-process.js';
 import { closeSimulator, spec, useSimulatorOptions, World } from './helpers.js';

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { StatusRecord } from '../../src/status/types.js';
+import type { StatusRecord } from '../../src/records/types.js';
 import { MAX_RECORD_VERSIONS } from '../../src/plan/recover-records.js';
 import { closeSimulator, spec, World } from './helpers.js';
 

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { StatusRecord } from '../../src/status/types.js';
+import type { StatusRecord } from '../../src/records/types.js';
 import { cliProcess as cli, DaemonProcess, type CliRun } from './daemon-process.js';
 import { closeSimulator, spec, World } from './helpers.js';
 

@@ -8,7 +8,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { digestOfCanonical } from '../../src/plan/digest.js';
-import type { CanonicalSpec, StatusRecord } from '../../src/status/types.js';
+import type { CanonicalSpec, StatusRecord } from '../../src/records/types.js';
 import { DaemonProcess } from './daemon-process.js';
 import { closeSimulator, spec, World } from './helpers.js';
 import { commitUnsigned, makeSigners, signInitialCommit } from './signed-fleet.js';

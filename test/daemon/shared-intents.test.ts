@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { StatusRecord } from '../../src/status/types.js';
+import type { StatusRecord } from '../../src/records/types.js';
 import { cliProcess as cli, DaemonProcess } from './daemon-process.js';
 import { closeSimulator, spec, World } from './helpers.js';
 

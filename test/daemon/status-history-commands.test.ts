@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serializeStatusRecord } from '../../src/status/status-record.js';
-import type { StatusPhase, StatusRecord } from '../../src/status/types.js';
+import { serializeStatusRecord } from '../../src/records/status-record.js';
+import type { StatusPhase, StatusRecord } from '../../src/records/types.js';
 import { spec } from './helpers.js';
 
 const MAIN = join(process.cwd(), 'dist', 'cli', 'main.js');

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trustedRecordHistory, trustRecords } from '../../src/daemon/trusted-records.js';
 import type { CycleContext } from '../../src/daemon/types.js';
-import type { AppliedRecords } from '../../src/plan/read-applied.js';
+import type { AppliedRecords } from '../../src/records/read-records.js';
 import { recoverLostRecords, type RecordHistory } from '../../src/plan/recover-records.js';
-import { serializeStatusRecord } from '../../src/status/status-record.js';
+import { serializeStatusRecord } from '../../src/records/status-record.js';
 import { record, spec } from '../plan/helpers.js';
 
 const silent = { warn: () => undefined } as unknown as CycleContext['log'];

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { demoCommands } from '../../src/cli/demo-command.js';
 import { runDemo } from '../../src/demo/run-demo.js';
 
 describe('ovh-fleet demo (the README main job)', () => {
   it('merges a pull request, reinstalls the server once, and commits its status back to git', async () => {
     const lines: string[] = [];
 
-    await runDemo({ speed: 300, keepRunning: false, print: (line) => lines.push(line) });
+    await runDemo({
+      speed: 300,
+      keepRunning: false,
+      print: (line) => lines.push(line),
+      commands: demoCommands,
+    });
 
     const out = lines.join('\n');
     expect(out).toMatch(/first cycle success: .*9 ready\/(adopted|in-sync)/);

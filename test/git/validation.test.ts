@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCommitMessage, isPushRace, parseTrailerLines } from '../../src/git/commit-message.js';
 import { checkStatusPath } from '../../src/git/status-files.js';
-import { classifyUrl, isValidRef, redactUrl } from '../../src/git/remote.js';
+import { classifyUrl, isValidRef, redactUrl } from '../../src/config/git-remote.js';
 
 describe('repository URLs', () => {
   it.each([

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/plan/make-plan.js';
 import type { Observation, PlanInput, PlanServer } from '../../src/plan/types.js';
 import type { ServerSpec } from '../../src/specs/types.js';
-import type { StatusRecord } from '../../src/status/types.js';
+import type { StatusRecord } from '../../src/records/types.js';
 import { input, observed, policy, record, spec } from './helpers.js';
 
 const NAME = 'ns1.ip-1-2-3.eu';

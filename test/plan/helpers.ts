@@ -2,7 +2,7 @@
 import { canonicalizeSpec, digestOfCanonical } from '../../src/plan/digest.js';
 import type { Observation, PlanInput } from '../../src/plan/types.js';
 import { DEFAULT_POLICY, type FleetPolicy, type ServerSpec } from '../../src/specs/types.js';
-import type { StatusRecord } from '../../src/status/types.js';
+import type { StatusRecord } from '../../src/records/types.js';
 
 export const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 export const CATALOG = ['debian12_64', 'ubuntu2404-server_64', 'rocky9_64', 'alma9_64'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryObservationCache } from '../../src/plan/observe/cache.js';
-import { forgetOtherServers, KEYS } from '../../src/plan/observe/cached-values.js';
+import { MemoryObservationCache } from '../../src/observe/cache.js';
+import { forgetOtherServers, KEYS } from '../../src/observe/cached-values.js';
 
 describe('forgetOtherServers', () => {
   it('drops every per-server value of servers that left the fleet and keeps the rest', () => {

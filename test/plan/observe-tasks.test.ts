@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
 import type { OvhApi } from '../../src/ovh/ovh-api.js';
-import { MemoryObservationCache, observeFleet, type ObserveOptions } from '../../src/plan/observe.js';
+import { MemoryObservationCache, observeFleet, type ObserveOptions } from '../../src/observe/index.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { simApi } from './observe-sim.js';
 

@@ -16,7 +16,7 @@ import {
   openFileObservationCache,
   type ActionOf,
   type ObserveOptions,
-} from '../../src/plan/observe.js';
+} from '../../src/observe/index.js';
 import { startSimulator, type RunningSimulator, type SimServer } from '../../src/sim/index.js';
 import { simApi } from './observe-sim.js';
 

@@ -17,7 +17,7 @@ import { PLAN_SCHEMA } from '../../src/plan/plan-schema.js';
 import type { Plan } from '../../src/plan/types.js';
 import { startSimulator, type RunningSimulator, type SimServer } from '../../src/sim/index.js';
 import { readFleet } from '../../src/specs/read-fleet.js';
-import { serializeStatusRecord } from '../../src/status/status-record.js';
+import { serializeStatusRecord } from '../../src/records/status-record.js';
 import { makeRepo, removeRepos } from '../specs/temp-repo.js';
 import { simApi } from './observe-sim.js';
 

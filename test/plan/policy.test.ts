@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/plan/make-plan.js';
 import type { Observation } from '../../src/plan/types.js';
 import type { FleetPolicy } from '../../src/specs/types.js';
-import type { StatusRecord } from '../../src/status/types.js';
+import type { StatusRecord } from '../../src/records/types.js';
 import { NOW, input, observed, policy, record, spec } from './helpers.js';
 
 const names = ['a', 'b', 'c', 'd'].map((x) => `ns-${x}.eu`);

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppliedRecordCache, readApplied } from '../../src/plan/read-applied.js';
+import { AppliedRecordCache, readApplied } from '../../src/records/read-records.js';
 import { hashBytes } from '../../src/specs/parse-file.js';
-import { serializeStatusRecord } from '../../src/status/status-record.js';
+import { serializeStatusRecord } from '../../src/records/status-record.js';
 import { record, spec } from './helpers.js';
 
 const dirs: string[] = [];

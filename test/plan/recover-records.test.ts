@@ -12,9 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { repoRecordHistory } from '../../src/cli/git-history-reader.js';
 import { specDigest } from '../../src/plan/digest.js';
 import { makePlan } from '../../src/plan/make-plan.js';
-import { readApplied } from '../../src/plan/read-applied.js';
+import { readApplied } from '../../src/records/read-records.js';
 import { MAX_RECORD_VERSIONS, recoverLostRecords } from '../../src/plan/recover-records.js';
-import { serializeStatusRecord } from '../../src/status/status-record.js';
+import { serializeStatusRecord } from '../../src/records/status-record.js';
 import { CATALOG, input, observed, record, spec } from './helpers.js';
 
 const dirs: string[] = [];

@@ -10,7 +10,7 @@ import { canonicalizeSpec, digestOfCanonical } from '../../src/plan/digest.js';
 import { makePlan } from '../../src/plan/make-plan.js';
 import type { Observation, Plan, PlanInput } from '../../src/plan/types.js';
 import { DEFAULT_POLICY, type FleetPolicy, type ServerSpec } from '../../src/specs/types.js';
-import type { AttemptRecord, StatusRecord } from '../../src/status/types.js';
+import type { AttemptRecord, StatusRecord } from '../../src/records/types.js';
 import { CATALOG, NOW, observed, record, spec } from './helpers.js';
 
 const OSES = [...CATALOG.slice(0, 2), '', 'none_64'];

@@ -91,7 +91,7 @@ describe('apply copies the status branch into its clone without following a link
     const root = await open(tmp, human);
 
     expect(readFileSync(path.join(outside, 'target.yaml'), 'utf8')).toBe(ORIGINAL);
-    // The link stays a link in the clone: the plan reads it as an unreadable record (read-applied.ts).
+    // The link stays a link in the clone: the plan reads it as an unreadable record (read-records.ts).
     expect(lstatSync(path.join(root, 'status', `${NAME}.yaml`)).isSymbolicLink()).toBe(true);
   });
 

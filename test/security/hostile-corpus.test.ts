@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readApplied } from '../../src/plan/read-applied.js';
+import { readApplied } from '../../src/records/read-records.js';
 import { readFleet } from '../../src/specs/read-fleet.js';
 import { prepareCase, removeRepos } from '../specs/temp-repo.js';
 

@@ -4,7 +4,7 @@
  * shows a value.
  */
 import { describe, expect, it } from 'vitest';
-import type { ApplyOutcome } from '../../src/apply/apply-types.js';
+import type { ApplyOutcome } from '../../src/records/outcomes.js';
 import type { Plan } from '../../src/plan/types.js';
 import { buildStatusRecords } from '../../src/status/build-records.js';
 import { entry } from '../apply/helpers.js';

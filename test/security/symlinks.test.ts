@@ -7,7 +7,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readApplied } from '../../src/plan/read-applied.js';
+import { readApplied } from '../../src/records/read-records.js';
 import { buildServerSpec } from '../../src/specs/build-spec.js';
 import { parseFleetFile } from '../../src/specs/parse-file.js';
 import { readFleet } from '../../src/specs/read-fleet.js';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fastRecordYaml } from '../../src/status/fast-record-yaml.js';
+import { fastRecordYaml } from '../../src/records/fast-record-yaml.js';
 import {
   orderedRecord,
   parseStatusRecord,
   RECORD_HEADER,
   serializeStatusRecord,
   yamlOf,
-} from '../../src/status/status-record.js';
-import type { StatusRecord } from '../../src/status/types.js';
+} from '../../src/records/status-record.js';
+import type { StatusRecord } from '../../src/records/types.js';
 import { record, seeded, spec } from '../plan/helpers.js';
 
 const PIECES = [

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { parse, parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { fastParseYaml } from '../../src/specs/fast-yaml.js';
-import { fastRecordYaml } from '../../src/status/fast-record-yaml.js';
-import { RECORD_HEADER, yamlOf } from '../../src/status/status-record.js';
+import { fastRecordYaml } from '../../src/records/fast-record-yaml.js';
+import { RECORD_HEADER, yamlOf } from '../../src/records/status-record.js';
 
 /**
  * Status records round-trip (issue 11, failure 7): what the writer writes (fast or `yaml`), the

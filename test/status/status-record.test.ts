@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatusRecord, serializeStatusRecord } from '../../src/status/status-record.js';
-import type { StatusRecord } from '../../src/status/types.js';
+import { parseStatusRecord, serializeStatusRecord } from '../../src/records/status-record.js';
+import type { StatusRecord } from '../../src/records/types.js';
 import { record, spec } from '../plan/helpers.js';
 
 const full: StatusRecord = {

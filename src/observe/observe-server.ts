@@ -3,12 +3,12 @@
  * getServer and the reinstall task list; then, only for a server the plan may reinstall, its
  * hardware (what will be erased) and its compatible templates (what validation checks).
  */
-import type { Clock } from '../../core/clock.js';
-import { OvhApiError } from '../../ovh/errors.js';
-import type { OvhApi, RequestPriority } from '../../ovh/ovh-api.js';
-import { PENDING_TASK_STATUSES } from '../../ovh/types.js';
-import type { ServerFacts } from '../../validate/catalog-facts.js';
-import type { Observation, PlanAction, RunningTask } from '../types.js';
+import type { Clock } from '../core/clock.js';
+import { OvhApiError } from '../ovh/errors.js';
+import type { OvhApi, RequestPriority } from '../ovh/ovh-api.js';
+import { PENDING_TASK_STATUSES } from '../ovh/types.js';
+import type { ServerFacts } from '../validate/catalog-facts.js';
+import type { Observation, PlanAction, RunningTask } from '../plan/types.js';
 import type { ObservationCache } from './cache.js';
 import {
   KEYS,

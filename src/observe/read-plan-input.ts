@@ -5,20 +5,25 @@
  * with the validator that also checks the API's facts (catalog dates, account, compatibility and
  * disk groups of the servers that may be reinstalled). Offline, the first read is the last.
  */
-import type { Clock } from '../../core/clock.js';
-import type { Diagnostic } from '../../core/diagnostic.js';
-import type { SecretRule } from '../../core/secret-rule.js';
-import type { OvhApi } from '../../ovh/ovh-api.js';
-import { ReadCache } from '../../specs/read-cache.js';
-import { readFleet } from '../../specs/read-fleet.js';
-import type { FleetPolicy, FleetRepository, ServerSpec } from '../../specs/types.js';
-import { createFileValidator } from '../../validate/file-validator.js';
-import { loadSchemas } from '../../validate/schema-files.js';
-import { decideServer } from '../decide.js';
-import { specDigest } from '../digest.js';
-import { readApplied, STATUS_DIR, type AppliedRecordCache, type AppliedRecords } from '../read-applied.js';
-import { recoverLostRecords, type RecordHistory } from '../recover-records.js';
-import type { InvalidEntry, Observation, PlanAction, PlanInput } from '../types.js';
+import type { Clock } from '../core/clock.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { SecretRule } from '../core/secret-rule.js';
+import type { OvhApi } from '../ovh/ovh-api.js';
+import { ReadCache } from '../specs/read-cache.js';
+import { readFleet } from '../specs/read-fleet.js';
+import type { FleetPolicy, FleetRepository, ServerSpec } from '../specs/types.js';
+import { createFileValidator } from '../validate/file-validator.js';
+import { loadSchemas } from '../validate/schema-files.js';
+import { decideServer } from '../plan/decide.js';
+import { specDigest } from '../plan/digest.js';
+import {
+  readApplied,
+  STATUS_DIR,
+  type AppliedRecordCache,
+  type AppliedRecords,
+} from '../records/read-records.js';
+import { recoverLostRecords, type RecordHistory } from '../plan/recover-records.js';
+import type { InvalidEntry, Observation, PlanAction, PlanInput } from '../plan/types.js';
 import type { ObservationCache } from './cache.js';
 import { forgetOtherServers, type ObserveLifetimes } from './cached-values.js';
 import { observeFleet, type ObserveResult } from './observe-fleet.js';

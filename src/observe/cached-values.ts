@@ -2,7 +2,7 @@
  * The values observeFleet keeps in its cache: their keys, their lifetimes and the checks that
  * turn a cached JSON value back into a typed one (a value of the wrong shape is a miss).
  */
-import type { CompatibleTemplates, DedicatedServer, DiskGroup } from '../../ovh/types.js';
+import type { CompatibleTemplates, DedicatedServer, DiskGroup } from '../ovh/types.js';
 import type { ObservationCache } from './cache.js';
 
 /**

@@ -2,7 +2,7 @@
  * Counts the calls observeFleet makes through the OvhApi port, per method, so that a plan can
  * say what it cost (and tests and the benchmark can hold it to its budget of calls per server).
  */
-import type { OvhApi } from '../../ovh/ovh-api.js';
+import type { OvhApi } from '../ovh/ovh-api.js';
 
 /** The read calls observation uses. */
 export type ObserveMethod =

@@ -9,8 +9,8 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { hashBytes } from '../specs/parse-file.js';
-import { ignoredRecord, parseStatusRecord } from '../status/status-record.js';
-import type { StatusRecord } from '../status/types.js';
+import { ignoredRecord, parseStatusRecord } from './status-record.js';
+import type { StatusRecord } from './types.js';
 
 /** The folder of status records inside the repository. */
 export const STATUS_DIR = 'status';

@@ -5,11 +5,11 @@
  * in an ObservationCache, counts its calls. docs/plan.md, "Observation and caching", is the
  * contract in prose.
  */
-import type { Clock } from '../../core/clock.js';
-import type { OvhApiError } from '../../ovh/errors.js';
-import type { OvhApi, RequestPriority } from '../../ovh/ovh-api.js';
-import type { CatalogFacts, ServerFacts } from '../../validate/catalog-facts.js';
-import type { Observation } from '../types.js';
+import type { Clock } from '../core/clock.js';
+import type { OvhApiError } from '../ovh/errors.js';
+import type { OvhApi, RequestPriority } from '../ovh/ovh-api.js';
+import type { CatalogFacts, ServerFacts } from '../validate/catalog-facts.js';
+import type { Observation } from '../plan/types.js';
 import type { ObservationCache } from './cache.js';
 import {
   DEFAULT_LIFETIMES,

@@ -1,0 +1,23 @@
+/**
+ * Observation: what the OVHcloud API shows about the fleet, gathered for the planner (the public
+ * surface of src/observe/). docs/plan.md, "Observation and caching", explains the rules.
+ */
+export {
+  observeFleet,
+  type ObserveError,
+  type ObserveOptions,
+  type ObserveResult,
+  type ObserveStats,
+} from './observe-fleet.js';
+export { REINSTALL_FUNCTION, type ActionOf } from './observe-server.js';
+export {
+  CACHE_FILE_NAME,
+  FileObservationCache,
+  MemoryObservationCache,
+  openFileObservationCache,
+  type ObservationCache,
+  type Stamped,
+} from './cache.js';
+export { DEFAULT_LIFETIMES, type ObserveLifetimes } from './cached-values.js';
+export { emptyCallCounts, totalCalls, type CallCounts, type ObserveMethod } from './counting-api.js';
+export { readPlanInput, type GatheredPlanInput, type ReadPlanInputOptions } from './read-plan-input.js';
