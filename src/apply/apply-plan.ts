@@ -6,6 +6,7 @@
  * reinstalls as limits free. Invalid plan entries block only their own server: the valid ones
  * are applied. A plan whose hash differs from `options.planHash` is refused as a whole.
  */
+import { rolloutReasons, type PlanReason } from '../core/codes/plan-codes.js';
 import { FleetError } from '../core/errors.js';
 import type { Plan, PlanServer } from '../plan/types.js';
 import type { TemplateInfo } from '../ovh/types.js';
@@ -30,7 +31,7 @@ export const DEFAULT_POST_OPTIONS: PostOptions = {
 };
 
 /** Deferred reasons a run may overcome by waiting (with `wait`): the limits, not the holds. */
-const WAITABLE_DEFERRALS = new Set(['concurrency-limit', 'budget-exhausted']);
+const WAITABLE_DEFERRALS: ReadonlySet<PlanReason> = new Set(rolloutReasons('limit'));
 
 /** Applies `plan`. See the module comment; docs/apply.md describes the rules in prose. */
 export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptions): Promise<ApplyReport> {

@@ -16,6 +16,7 @@ import { spawn } from 'node:child_process';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { mkdir, readFile } from 'node:fs/promises';
+import { systemClock } from '../core/clock.js';
 import { FleetError } from '../core/errors.js';
 import { writeFileDurably } from './atomic-file.js';
 
@@ -49,6 +50,7 @@ export interface LockOptions {
   purpose: string;
   /** Wait for the holder to release it instead of failing at once (tests, and nothing else). */
   wait?: boolean;
+  /** The clock for the owner file's `since`; the system clock when not given. */
   now?: () => number;
 }
 
@@ -107,7 +109,7 @@ export async function acquireStateLock(stateDir: string, options: LockOptions): 
   const owner: LockOwner = {
     pid: process.pid,
     hostname: osHostname(),
-    since: new Date(options.now?.() ?? Date.now()).toISOString(),
+    since: new Date((options.now ?? systemClock.now)()).toISOString(),
     purpose: options.purpose,
   };
   await writeFileDurably(join(stateDir, LOCK_OWNER_FILE), `${JSON.stringify(owner)}\n`).catch(

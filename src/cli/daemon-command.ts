@@ -53,7 +53,7 @@ async function runDaemon(file: string | undefined): Promise<void> {
     secrets,
     env: process.env,
     // fleet.yaml api.requestsPerMinute is the whole budget of this credential (DESIGN.md §1.2).
-    setRequestsPerMinute: (rpm) => void processBudgets.get(credentials.budgetKey, rpm),
+    setRequestsPerMinute: (rpm) => void processBudgets.setLimit(credentials.budgetKey, rpm),
     budgetRemaining: () => {
       const stats = processBudgets.stats();
       return stats.length === 0 ? null : Math.min(...stats.map((s) => s.stats.remaining));

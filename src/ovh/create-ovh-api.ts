@@ -88,7 +88,7 @@ export function createOvhApi(credentials: LoadedCredentials, options: CreateOvhA
   if (credentials.caPem) trustExtraCa(credentials.caPem);
   installResponseCapture();
   const client: OvhClientLike = createOvhClient(clientOptions(credentials, timeouts.idleTimeoutMs, logger));
-  const budget = (options.budgets ?? processBudgets).get(
+  const budget = (options.budgets ?? processBudgets).setLimit(
     credentials.budgetKey,
     options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
   );

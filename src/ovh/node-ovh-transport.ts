@@ -83,8 +83,9 @@ export class NodeOvhTransport implements OvhTransport {
 
     const started = this.clock.now();
     const stop = new AbortController();
-    const capture = withResponseCapture(() =>
-      Promise.resolve(this.client.requestPromised(request.method, path, params)),
+    const capture = withResponseCapture(
+      () => Promise.resolve(this.client.requestPromised(request.method, path, params)),
+      () => this.clock.now(),
     );
     const call: Promise<Outcome> = capture.result.then(
       (value) => ({ ok: true, value }),

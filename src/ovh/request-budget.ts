@@ -159,18 +159,23 @@ export class RequestBudgetRegistry {
 
   constructor(private readonly clock: Clock) {}
 
+  /** The budget for `key` (OvhCredentials.budgetKey), if one was set; reading changes nothing. */
+  get(key: string): RequestBudget | undefined {
+    return this.budgets.get(key);
+  }
+
   /**
-   * The budget for `key` (OvhCredentials.budgetKey), created on first use; a different
-   * `requestsPerMinute` updates the limit shared by every holder.
+   * Sets the limit of the budget for `key`, shared by every holder, and returns that budget:
+   * created on first use, changed (for the next grant) when it differs.
    */
-  get(key: string, requestsPerMinute: number = DEFAULT_REQUESTS_PER_MINUTE): RequestBudget {
-    let budget = this.budgets.get(key);
+  setLimit(key: string, requestsPerMinute: number = DEFAULT_REQUESTS_PER_MINUTE): RequestBudget {
+    const budget = this.budgets.get(key);
     if (!budget) {
-      budget = new RequestBudget(this.clock, requestsPerMinute);
-      this.budgets.set(key, budget);
-    } else if (budget.stats().requestsPerMinute !== requestsPerMinute) {
-      budget.setLimit(requestsPerMinute);
+      const created = new RequestBudget(this.clock, requestsPerMinute);
+      this.budgets.set(key, created);
+      return created;
     }
+    if (budget.stats().requestsPerMinute !== requestsPerMinute) budget.setLimit(requestsPerMinute);
     return budget;
   }
 

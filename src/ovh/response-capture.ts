@@ -19,6 +19,8 @@ import type { ResponseMeta } from './failure.js';
 
 interface Slot {
   meta: ResponseMeta | undefined;
+  /** The caller's clock, for a Retry-After given as an HTTP date. */
+  now: () => number;
 }
 
 const storage = new AsyncLocalStorage<Slot>();
@@ -57,7 +59,7 @@ function onRequestStart(message: unknown): void {
       const value = response.headers[name];
       return Array.isArray(value) ? value[0] : value;
     };
-    const retryAfterMs = parseRetryAfter(header('retry-after'), Date.now());
+    const retryAfterMs = parseRetryAfter(header('retry-after'), slot.now());
     const queryId = header('x-ovh-queryid');
     slot.meta = {
       ...(response.statusCode === undefined ? {} : { status: response.statusCode }),
@@ -74,12 +76,18 @@ export function installResponseCapture(): void {
   subscribe('http.client.request.start', onRequestStart);
 }
 
-/** Runs `call` so that the response it causes is captured; `meta()` reads what was seen. */
-export function withResponseCapture<T>(call: () => Promise<T>): {
+/**
+ * Runs `call` so that the response it causes is captured; `meta()` reads what was seen. `now`
+ * (the caller's clock) measures a Retry-After date.
+ */
+export function withResponseCapture<T>(
+  call: () => Promise<T>,
+  now: () => number,
+): {
   result: Promise<T>;
   meta: () => ResponseMeta | undefined;
 } {
-  const slot: Slot = { meta: undefined };
+  const slot: Slot = { meta: undefined, now };
   const result = storage.run(slot, call);
   return { result, meta: () => slot.meta };
 }

@@ -1,7 +1,9 @@
 /**
  * The JSON Schema (draft 2020-12) of `ovh-fleet plan --format json` (DESIGN.md section 3).
  * src/validate writes it as schemas/plan.schema.json; tests check every rendered plan against it.
+ * The reason enum is the registry's list of plan reasons (src/core/codes/plan-codes.ts).
  */
+import { PLAN_REASONS } from '../core/codes/plan-codes.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 const digest = { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' } as const;
@@ -56,28 +58,7 @@ export const PLAN_SCHEMA = {
         serviceName: nullableString,
         file: nullableString,
         action: { enum: ['reinstall', 'adopt', 'follow', 'none', 'deferred', 'invalid'] },
-        reason: {
-          enum: [
-            'invalid-spec',
-            'unknown-server',
-            'protected',
-            'task-in-progress',
-            'adopted',
-            'spec-changed',
-            'drift',
-            'last-attempt-failed',
-            'window-closed',
-            'budget-exhausted',
-            'concurrency-limit',
-            'circuit-open',
-            'suspended',
-            'mass-reinstall-guard',
-            'erasure-unknown',
-            'unmanaged',
-            'os-unknown',
-            'in-sync',
-          ],
-        },
+        reason: { enum: PLAN_REASONS },
         message: { type: 'string' },
         digest: { oneOf: [digest, { type: 'null' }] },
         from: {

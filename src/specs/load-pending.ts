@@ -6,12 +6,9 @@
 import { availableParallelism } from 'node:os';
 import { acceptOutcome, readProbed, type LoadContext, type Probe } from './load-file.js';
 import { CHUNK_FILES, parseWorkerUrl, startParsePool, type ParsePool } from './parse-pool.js';
+import { forEachYielding } from './yield-loop.js';
 
-/** Files handled between two yields to the event loop. */
-const CHUNK = 500;
 const DEFAULT_MIN_PARALLEL_FILES = 500;
-
-const yieldToLoop = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** How readFleet spreads a big cold read over worker threads. */
 export interface ParallelOptions {
@@ -69,10 +66,7 @@ export async function loadPending(
 ): Promise<void> {
   const pending = probes.filter((p) => p.pending);
   if (!started || pending.length < started.minFiles) {
-    for (let i = 0; i < pending.length; i++) {
-      if (i > 0 && i % CHUNK === 0) await yieldToLoop();
-      readProbed(ctx, pending[i]!);
-    }
+    await forEachYielding(pending, (probe) => readProbed(ctx, probe));
     return;
   }
   const chunks: Probe[][] = [];

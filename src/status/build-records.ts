@@ -5,6 +5,8 @@
  * it says changes (`since` moves only with phase or reason), so a quiet fleet makes no commit.
  */
 import type { ApplyOutcome, FollowProgress } from '../records/outcomes.js';
+import { rolloutReasons } from '../core/codes/plan-codes.js';
+import type { ErrorCode } from '../core/codes/registry.js';
 import type { Observation, Plan, PlanServer } from '../plan/types.js';
 import type {
   AttemptRecord,
@@ -52,14 +54,13 @@ const SPEC_PROBLEMS = new Set([
   'preflight-server-missing',
 ]);
 
-/** Plan reasons an apply outcome may carry when a limit held a reinstall back at start. */
-const HOLD_REASONS = new Set([
-  'window-closed',
-  'budget-exhausted',
-  'concurrency-limit',
-  'circuit-open',
-  'suspended',
-  'mass-reinstall-guard',
+/**
+ * Codes an apply outcome carries when the rollout gate held a reinstall back at start: the
+ * policy's holds and limits (from the registry), and a rewritten history.
+ */
+const HOLD_REASONS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ...rolloutReasons('hold'),
+  ...rolloutReasons('limit'),
   'history-rewritten',
 ]);
 

@@ -123,7 +123,7 @@ export function simEventApi(sim: RunningSimulator, requestsPerMinute: number, cl
   };
   return new OvhClientAdapter({
     transport,
-    budget: new RequestBudgetRegistry(clock).get(credentials.budgetKey, requestsPerMinute),
+    budget: new RequestBudgetRegistry(clock).setLimit(credentials.budgetKey, requestsPerMinute),
     clock,
   });
 }

@@ -36,7 +36,7 @@ describe('RequestBudget', () => {
     const callers = Array.from({ length: 40 }, (_, i) => {
       const api = new OvhClientAdapter({
         transport: new NodeOvhTransport(client, clock),
-        budget: budgets.get('application:https://eu.api.ovh.com/1.0:ck', 60),
+        budget: budgets.setLimit('application:https://eu.api.ovh.com/1.0:ck', 60),
         clock,
         random: () => 0.3,
         retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 20 },
@@ -133,9 +133,9 @@ describe('RequestBudget', () => {
     const clock = new VirtualClock();
     const registry = new RequestBudgetRegistry(clock);
 
-    const a = registry.get('application:u:ck1', 60);
-    const b = registry.get('application:u:ck1', 30);
-    const c = registry.get('application:u:ck2', 60);
+    const a = registry.setLimit('application:u:ck1', 60);
+    const b = registry.setLimit('application:u:ck1', 30);
+    const c = registry.setLimit('application:u:ck2', 60);
 
     expect(a).toBe(b);
     expect(a).not.toBe(c);
@@ -145,5 +145,20 @@ describe('RequestBudget', () => {
       budgetId('application:u:ck2'),
     ]);
     expect(JSON.stringify(registry.stats())).not.toContain('ck1');
+  });
+
+  it('reading a budget from the registry changes nothing; only setLimit sets a limit', () => {
+    const clock = new VirtualClock();
+    const registry = new RequestBudgetRegistry(clock);
+
+    const before = registry.get('application:u:ck1');
+    const set = registry.setLimit('application:u:ck1', 30);
+    const read = registry.get('application:u:ck1');
+
+    expect(before).toBeUndefined();
+    expect(read).toBe(set);
+    expect(read?.stats().requestsPerMinute).toBe(30);
+    expect(registry.get('application:u:ck2')).toBeUndefined();
+    expect(registry.stats().map((s) => s.id)).toEqual([budgetId('application:u:ck1')]);
   });
 });

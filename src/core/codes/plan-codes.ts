@@ -1,71 +1,96 @@
-import type { CodeTable } from './registry.js';
-
 /**
  * Reason codes of plan entries (DESIGN.md section 2), the policy reasons that defer a reinstall,
  * the daemon's refusals, and the problems the planner reports about status records and windows.
  * A plan reason is not an error by itself: `exitCode` applies only when a command ends on it.
+ * The entry reasons have a table of their own, PLAN_REASON_CODES: every list of reasons
+ * (the plan schema's enum, the holds and limits of the rollout policy) derives from it.
  */
-export const PLAN_CODES = {
+import type { CodeInfo, CodeTable } from './registry.js';
+
+/** What the registry says about a plan reason: a code, and how the rollout policy uses it. */
+export interface PlanReasonInfo extends CodeInfo {
+  /**
+   * How the rollout policy holds a wanted reinstall back with this reason, also when the executor
+   * checks again at start: `hold` (suspend, circuit breaker, window, mass-reinstall guard) lasts
+   * until the fleet or its policy changes; `limit` (hourly budget, concurrency) frees as tasks end
+   * or time passes, so a run with `wait` may wait it out; null for the reasons that are no hold.
+   */
+  readonly rollout: 'hold' | 'limit' | null;
+}
+
+/** The reasons of plan entries, one per server (DESIGN.md section 2): the plan schema's enum. */
+export const PLAN_REASON_CODES = {
   'invalid-spec': {
     summary:
       'The spec file is not valid (schema, incompatible OS, template past endOfInstall, missing file or secret).',
     action:
       'Fix the problems `ovh-fleet validate` lists for this file; nothing is done to the server meanwhile.',
+    rollout: null,
     exitCode: 1,
   },
   'unknown-server': {
     summary: 'The serviceName of the spec is not a server of this OVHcloud account.',
     action: "Correct serviceName (see `ovh-fleet import` for the account's servers) or remove the file.",
+    rollout: null,
     exitCode: 1,
   },
   protected: {
     summary: 'The spec sets reinstall.protect: true; the server is never reinstalled.',
     action: 'Set reinstall.protect: false to let ovh-fleet reinstall it.',
+    rollout: null,
     exitCode: 0,
   },
   'task-in-progress': {
     summary: 'A reinstall task runs on the server (started by ovh-fleet or not); it is followed to its end.',
     action: 'Wait for the task to finish; `ovh-fleet status SERVICE` shows its progress.',
+    rollout: null,
     exitCode: 0,
   },
   adopted: {
     summary:
       'No status record yet and the server already runs the declared OS: recorded as applied, no reinstall.',
     action: 'Nothing to do.',
+    rollout: null,
     exitCode: 0,
   },
   'spec-changed': {
     summary:
       'The spec digest differs from the last applied one (or, on first sight, the installed OS differs, or is unclear and reinstall.generation is 2 or more): the server is reinstalled.',
     action: 'Review the changes and the disks that will be erased before applying.',
+    rollout: null,
     exitCode: 0,
   },
   drift: {
     summary: 'The applied spec is unchanged but OVHcloud shows another OS.',
     action:
       'Find who reinstalled the server; set `drift: reinstall` in fleet.yaml to restore the declared OS automatically.',
+    rollout: null,
     exitCode: 0,
   },
   'last-attempt-failed': {
     summary: 'The last reinstall at this digest failed; it is not retried until the spec changes.',
     action: 'Read the failure in status/SERVICE.yaml, fix the spec or bump reinstall.generation to retry.',
+    rollout: null,
     exitCode: 1,
   },
   'window-closed': {
     summary:
       'A reinstall is wanted but no maintenance window is open; it waits for the next opening (notBefore).',
     action: 'Wait for the window, or change rollout.windows in fleet.yaml.',
+    rollout: 'hold',
     exitCode: 0,
   },
   'budget-exhausted': {
     summary: 'rollout.maxPerHour reinstalls already started in the last hour.',
     action: 'Wait; the reinstall starts when the rolling hour allows it (notBefore).',
+    rollout: 'limit',
     exitCode: 0,
   },
   'concurrency-limit': {
     summary:
       'rollout.maxConcurrent (fleet-wide) or rollout.maxConcurrentPerLabel reinstalls are already in flight.',
     action: 'Wait for running reinstalls to finish; the server falls in a later batch.',
+    rollout: 'limit',
     exitCode: 0,
   },
   'circuit-open': {
@@ -73,11 +98,13 @@ export const PLAN_CODES = {
       'rollout.maxFailures failed reinstalls whose spec has not changed since: no new reinstall starts.',
     action:
       "Fix or revert the failed servers' specs (or bump their generation); the breaker closes when fewer failures remain.",
+    rollout: 'hold',
     exitCode: 0,
   },
   suspended: {
     summary: 'fleet.yaml suspends new reinstalls (suspend.reason set, until not reached).',
     action: 'Clear suspend.reason in fleet.yaml (or wait for suspend.until) to resume.',
+    rollout: 'hold',
     exitCode: 0,
   },
   'mass-reinstall-guard': {
@@ -85,6 +112,7 @@ export const PLAN_CODES = {
       'The plan would reinstall more than rollout.maxFleetFraction of the managed servers; it reinstalls none.',
     action:
       'Check the change is intended, then add the plan hash shown to acknowledge.massReinstall in fleet.yaml.',
+    rollout: 'hold',
     exitCode: 1,
   },
   'erasure-unknown': {
@@ -92,12 +120,14 @@ export const PLAN_CODES = {
       'A reinstall is wanted but the hardware was not read (getHardware failed, the server was not observed, or the plan is offline): what it would erase is unknown, so it does not start.',
     action:
       'Nothing usually: the next plan reads the hardware and decides again. If it keeps failing, check the API key may read /dedicated/server/*/specifications/hardware.',
+    rollout: null,
     exitCode: 0,
   },
   unmanaged: {
     summary:
       'A status record exists but no spec any more: the server is no longer managed (never reinstalled).',
     action: 'Nothing to do; delete status/SERVICE.yaml to forget the server entirely.',
+    rollout: null,
     exitCode: 0,
   },
   'os-unknown': {
@@ -105,13 +135,27 @@ export const PLAN_CODES = {
       "OVHcloud's `os` answer is empty or not a catalog template name: it is never taken as evidence of a difference.",
     action:
       'Check the server in the OVHcloud control panel. To reinstall it anyway: with no status record, set reinstall.generation to 2 or more (the reviewed request for a first install); with one, bump reinstall.generation.',
+    rollout: null,
     exitCode: 0,
   },
   'in-sync': {
     summary: 'The server runs the applied spec: nothing to do.',
     action: 'Nothing to do.',
+    rollout: null,
     exitCode: 0,
   },
+  'status-record-lost': {
+    summary:
+      'The status record existed in git history but no valid version can be recovered: no reinstall starts for the server (a lost record never counts as first sight). The daemon records the hold; it lasts until the record is restored or a reviewed commit changes the spec.',
+    action:
+      'Restore status/SERVICE.yaml from a commit of `git log -- status/SERVICE.yaml`, or change the spec (e.g. bump reinstall.generation) to ask for a reinstall explicitly.',
+    rollout: null,
+    exitCode: 1,
+  },
+} as const satisfies Readonly<Record<string, PlanReasonInfo>>;
+
+/** The planner's and the daemon's problems with history, signatures, status records and windows: never an entry's reason. */
+const PLAN_PROBLEM_CODES = {
   'history-rewritten': {
     summary: 'The last applied revision is no longer an ancestor of the branch head: nothing is applied.',
     action: 'Check the force-push was intended, then run `ovh-fleet ack-rewrite REVISION`.',
@@ -138,13 +182,6 @@ export const PLAN_CODES = {
       'Nothing if the daemon runs; otherwise restore the file from the named commit (`git checkout COMMIT -- status/SERVICE.yaml`).',
     exitCode: 0,
   },
-  'status-record-lost': {
-    summary:
-      'The status record existed in git history but no valid version can be recovered: no reinstall starts for the server (a lost record never counts as first sight). The daemon records the hold; it lasts until the record is restored or a reviewed commit changes the spec.',
-    action:
-      'Restore status/SERVICE.yaml from a commit of `git log -- status/SERVICE.yaml`, or change the spec (e.g. bump reinstall.generation) to ask for a reinstall explicitly.',
-    exitCode: 1,
-  },
   'status-record-untrusted': {
     summary:
       'With verify.allowedSignersFile, a status record differs from the one the daemon wrote (or the daemon never wrote it): the kept record is used and committed again; an unknown one is ignored.',
@@ -159,13 +196,16 @@ export const PLAN_CODES = {
   },
 } as const satisfies CodeTable;
 
+/** Every code of the plan area: the entry reasons and the problems. */
+export const PLAN_CODES = { ...PLAN_REASON_CODES, ...PLAN_PROBLEM_CODES } as const satisfies CodeTable;
+
 /** A reason code of a plan entry: one per server, DESIGN.md section 2. */
-export type PlanReason = Exclude<
-  keyof typeof PLAN_CODES,
-  | 'history-rewritten'
-  | 'signature-invalid'
-  | 'status-record-invalid'
-  | 'status-record-recovered'
-  | 'status-record-untrusted'
-  | 'window-invalid'
->;
+export type PlanReason = keyof typeof PLAN_REASON_CODES;
+
+/** Every plan reason, in the registry's order. */
+export const PLAN_REASONS = Object.keys(PLAN_REASON_CODES) as readonly PlanReason[];
+
+/** The plan reasons whose `rollout` is `role`: the holds or the limits of the rollout policy. */
+export function rolloutReasons(role: 'hold' | 'limit'): PlanReason[] {
+  return PLAN_REASONS.filter((reason) => PLAN_REASON_CODES[reason].rollout === role);
+}
