@@ -430,6 +430,19 @@ export function defineOvhApiContract(model: string, create: () => Promise<Contra
         );
         expect(after).toBeNull();
       });
+
+      it('keeps showing the failed step, with its error, after a task failed', async () => {
+        const server = await world.freshServer();
+        const taskId = await world.startForeignTask(server.serviceName, server.compatible, 'customerError');
+        await followToEnd(server, taskId);
+
+        const failed = await api.getInstallProgress(server.serviceName);
+
+        const errors = failed?.progress?.filter((s) => s.status === 'error') ?? [];
+        expect(errors).toHaveLength(1);
+        expect(errors[0]?.error).toMatch(/\S/);
+        expect(failed?.progress?.some((s) => s.status === 'doing')).toBe(false);
+      });
     });
 
     describe('API clock', () => {

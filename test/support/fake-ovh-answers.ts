@@ -10,6 +10,7 @@ import { OvhApiError } from '../../src/ovh/errors.js';
 import type {
   DedicatedServer,
   HardwareSpecifications,
+  InstallProgress,
   ReinstallBody,
   Template,
   TemplateInfo,
@@ -140,6 +141,36 @@ export function hardwareObject(): HardwareSpecifications {
     expansionCards: null,
     usbKeys: null,
     defaultDiskGroupId: 1,
+  };
+}
+
+export const STEP_NAMES = [
+  'Checking BIOS version',
+  'Cleaning Partitioning',
+  'Applying Partitioning',
+  'Downloading OS image',
+  'Sending end of installation mail',
+];
+/** The step at which a failing task fails: `Downloading OS image`. */
+const FAILING_STEP = 3;
+
+/**
+ * install/status `elapsed` ms into the doing phase, `fraction` of it done; a task that will fail
+ * (with `failure`, its comment) stops at FAILING_STEP and, once the phase is over, shows it as `error`.
+ */
+export function installSteps(fraction: number, elapsed: number, failure?: string): InstallProgress {
+  const reached = Math.min(STEP_NAMES.length - 1, Math.floor(fraction * STEP_NAMES.length));
+  const current = failure === undefined ? reached : Math.min(reached, FAILING_STEP);
+  const failed = failure !== undefined && fraction >= 1;
+  return {
+    elapsedTime: Math.floor(elapsed / 1000),
+    progress: STEP_NAMES.map((comment, i) => {
+      if (i < current) return { comment, status: 'done', error: null };
+      if (i > current) return { comment, status: 'todo', error: null };
+      return failed
+        ? { comment, status: 'error', error: failure }
+        : { comment, status: 'doing', error: null };
+    }),
   };
 }
 

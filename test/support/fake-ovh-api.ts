@@ -27,9 +27,11 @@ import {
   fakeCatalog,
   hardwareObject,
   infoOf,
+  installSteps,
   notFound,
   refuseBody,
   serverObject,
+  STEP_NAMES,
 } from './fake-ovh-answers.js';
 
 export interface FakeServer {
@@ -56,13 +58,7 @@ interface FakeTask {
   applied: boolean;
 }
 
-export const STEP_NAMES = [
-  'Checking BIOS version',
-  'Cleaning Partitioning',
-  'Applying Partitioning',
-  'Downloading OS image',
-  'Sending end of installation mail',
-];
+export { STEP_NAMES };
 
 export interface Call {
   method: string;
@@ -210,22 +206,20 @@ export class FakeOvhApi implements OvhApi {
     };
   }
 
+  /** Steps while a task is doing; a failed task keeps showing its failed step (API-NOTES §5.3). */
   async getInstallProgress(serviceName: string, options?: CallOptions): Promise<InstallProgress | null> {
     this.server('getInstallProgress', serviceName, '/install/status', options);
     const task = this.tasks.find((t) => t.serviceName === serviceName && this.status(t) === 'doing');
-    if (!task) return null;
-    const elapsed = this.clock.now() - task.createdAt - 2 * this.queueMs;
-    const current = task.hang
-      ? 2
-      : Math.min(STEP_NAMES.length - 1, Math.floor((elapsed / this.installMs) * STEP_NAMES.length));
-    return {
-      elapsedTime: Math.floor(elapsed / 1000),
-      progress: STEP_NAMES.map((comment, i) => ({
-        comment,
-        status: i < current ? 'done' : i === current ? 'doing' : 'todo',
-        error: null,
-      })),
-    };
+    if (task) return this.steps(task, this.clock.now() - task.createdAt - 2 * this.queueMs);
+    const latest = this.tasks.filter((t) => t.serviceName === serviceName).at(-1);
+    if (!latest?.fail || this.purged(latest) || this.status(latest) !== latest.fail.status) return null;
+    return this.steps(latest, this.installMs);
+  }
+
+  /** The install steps `elapsed` ms into the doing phase. */
+  private steps(task: FakeTask, elapsed: number): InstallProgress {
+    const fraction = task.hang ? 0.5 : elapsed / this.installMs;
+    return installSteps(fraction, elapsed, task.fail?.comment);
   }
 
   /** The status of a task at the clock's now; applies the os change on done. */
