@@ -32,6 +32,14 @@ defineOvhApiContract('in-memory fake', async () => {
         };
       return api.startForeignTask(serviceName, os);
     },
+    withLostReinstallAnswers: async (act) => {
+      api.postFaults = ['after'];
+      try {
+        return await act();
+      } finally {
+        api.postFaults = [];
+      }
+    },
     close: async () => undefined,
   };
 });

@@ -31,6 +31,8 @@ export interface ContractWorld {
   advance(ms: number): Promise<void>;
   /** Starts a reinstall task nobody here posted (another tool), ending in `outcome`. */
   startForeignTask(serviceName: string, os: string, outcome: 'done' | 'customerError'): Promise<number>;
+  /** Runs `act` while every reinstall POST creates its task but its answer is lost. */
+  withLostReinstallAnswers<T>(act: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -253,6 +255,15 @@ export function defineOvhApiContract(model: string, create: () => Promise<Contra
 
         expect(error).toMatchObject({ code: 'api-task-already-exists', disposition: 'busy' });
         expect(error.message).toContain(`Task ${foreign} `);
+      });
+
+      it('fails ambiguously when the answer is lost, and the task list shows the task', async () => {
+        const server = await world.freshServer();
+
+        const error = await failure(world.withLostReinstallAnswers(() => post(server)));
+
+        expect(error).toMatchObject({ ambiguous: true, disposition: 'transient', method: 'POST' });
+        expect(await api.listTasks(server.serviceName, { function: 'reinstallServer' })).toHaveLength(1);
       });
 
       it('accepts a new reinstall once the task has ended', async () => {

@@ -48,6 +48,14 @@ defineOvhApiContract('simulator through the real client', async () => {
     },
     startForeignTask: async (serviceName, operatingSystem, outcome) =>
       sim.control.startForeignTask(serviceName, { operatingSystem, outcome }),
+    withLostReinstallAnswers: async (act) => {
+      sim.control.setFaults({ lostReinstallAnswers: 1 });
+      try {
+        return await act();
+      } finally {
+        sim.control.setFaults({ lostReinstallAnswers: 0 });
+      }
+    },
     close: () => sim.close(),
   };
 });
