@@ -219,6 +219,15 @@ export function defineOvhApiContract(model: string, create: () => Promise<Contra
           customizations: { hostname: 'web1.example.com' },
         });
 
+        // dedicated.server.task.Response: these six fields and no others (API-NOTES §3.2).
+        expect(Object.keys(task).sort()).toEqual([
+          'comment',
+          'doneDate',
+          'function',
+          'startDate',
+          'status',
+          'taskId',
+        ]);
         expect(task).toMatchObject({ function: 'reinstallServer', status: 'init', doneDate: null });
         expect(typeof task.taskId).toBe('number');
         expect(typeof task.comment).toBe('string');
