@@ -25,7 +25,7 @@ import { runValidate } from '../../src/cli/validate-command.js';
 import type { OvhApi } from '../../src/ovh/ovh-api.js';
 import type { Plan } from '../../src/plan/types.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
-import { simApi } from '../plan/observe-sim.js';
+import { simApi } from '../support/sim-api.js';
 import { MARKER, REPO_CASES, type RepoCase } from './repo-cases.js';
 
 /** OSs still installable in the simulator's catalog: an error on a hostile file is then its own. */

@@ -12,14 +12,14 @@ import type { OvhApi } from '../../src/ovh/ovh-api.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { makeRepo, removeRepos } from '../specs/temp-repo.js';
 import { tempStateDir } from './helpers.js';
-import { simApi } from './sim-fleet.js';
+import { simApi } from '../support/sim-api.js';
 
 let sim: RunningSimulator;
 let api: OvhApi;
 
 beforeAll(async () => {
   sim = await startSimulator({ servers: 12, seed: 3, speed: 100 });
-  api = simApi(sim, 100_000);
+  api = simApi(sim);
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { applyPlan } from '../../src/apply/apply-plan.js';
 import type { ApplyEvent } from '../../src/apply/apply-types.js';
 import { IntentJournal } from '../../src/apply/intent-journal.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
-import { FakeOvhApi } from './fake-ovh-api.js';
+import { FakeOvhApi } from '../support/fake-ovh-api.js';
 import {
   FAST_FOLLOW,
   FAST_POST,

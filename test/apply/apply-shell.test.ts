@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runApplyShell } from '../../src/apply/apply-shell.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
-import { FakeOvhApi } from './fake-ovh-api.js';
+import { FakeOvhApi } from '../support/fake-ovh-api.js';
 import { FAST_FOLLOW, entry, makeDeps, makeSpec, planOf } from './helpers.js';
 
 const SN = 'ns1.ip-1-1-1.eu';

@@ -9,14 +9,14 @@ import { systemClock } from '../../src/core/clock.js';
 import type { OvhApi } from '../../src/ovh/ovh-api.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { entry, makeDeps, makeSpec, planOf } from './helpers.js';
-import { simApi } from './sim-fleet.js';
+import { simApi } from '../support/sim-api.js';
 
 let sim: RunningSimulator;
 let api: OvhApi;
 
 beforeAll(async () => {
   sim = await startSimulator({ servers: 4, seed: 5, speed: 100 });
-  api = simApi(sim, 100_000);
+  api = simApi(sim);
 });
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ import type { IntentEntry, IntentState } from '../../src/apply/intent-journal.js
 import { settledEntries, unrecordedAttempt } from '../../src/apply/journal-attempts.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
 import type { CanonicalSpec, StatusRecord } from '../../src/records/types.js';
-import { FakeOvhApi } from './fake-ovh-api.js';
+import { FakeOvhApi } from '../support/fake-ovh-api.js';
 import { FAST_FOLLOW, FAST_POST, entry, makeDeps, makeSpec, planOf, tempStateDir } from './helpers.js';
 
 const SN = 'ns900.ip-51-75-1.eu';

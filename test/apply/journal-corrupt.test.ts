@@ -14,7 +14,7 @@ import { applyPlan } from '../../src/apply/apply-plan.js';
 import { intentId } from '../../src/apply/intent-journal.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
 import type { StatusRecord } from '../../src/records/types.js';
-import { FakeOvhApi } from './fake-ovh-api.js';
+import { FakeOvhApi } from '../support/fake-ovh-api.js';
 import {
   FAST_FOLLOW,
   FAST_POST,

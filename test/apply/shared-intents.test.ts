@@ -26,7 +26,7 @@ import { DEFAULT_POLICY } from '../../src/specs/types.js';
 import type { StatusRecord } from '../../src/records/types.js';
 import { makeTemplate, makeWorld, type World } from '../git/helpers.js';
 import { entry, makeDeps, makeSpec, planOf } from './helpers.js';
-import { simApi } from './sim-fleet.js';
+import { simApi } from '../support/sim-api.js';
 
 let sim: RunningSimulator;
 let api: OvhApi;
@@ -35,7 +35,7 @@ let template: { template: string; cleanup: () => void };
 beforeAll(async () => {
   // speed 1: a reinstall takes minutes, so the winner's task still runs when the loser plans again.
   sim = await startSimulator({ servers: 6, seed: 11, speed: 1 });
-  api = simApi(sim, 100_000);
+  api = simApi(sim);
   template = makeTemplate();
 });
 

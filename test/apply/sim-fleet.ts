@@ -1,21 +1,9 @@
-/** A fleet of reinstalls against the simulator, through the real adapter: shared by the faults test and the bench. */
-import { simulatorCredentials } from '../../src/sim/client-credentials.js';
-import { systemClock } from '../../src/core/clock.js';
-import { createOvhApi } from '../../src/ovh/create-ovh-api.js';
-import type { OvhApi } from '../../src/ovh/ovh-api.js';
-import { RequestBudgetRegistry } from '../../src/ovh/request-budget.js';
+/** A fleet of reinstalls against the simulator: shared by the faults and duplicate-post tests. */
 import type { RunningSimulator } from '../../src/sim/index.js';
 import type { ServerSpec } from '../../src/specs/types.js';
 import { entry, makeSpec, planOf } from './helpers.js';
 
 const TARGETS = /^(debian12_64|ubuntu2404-server_64|alma9_64|rocky9_64|debian13_64)$/;
-
-export function simApi(sim: RunningSimulator, requestsPerMinute: number): OvhApi {
-  return createOvhApi(simulatorCredentials(sim, `apply-test-${requestsPerMinute}-${Math.random()}`), {
-    requestsPerMinute,
-    budgets: new RequestBudgetRegistry(systemClock),
-  });
-}
 
 /** One reinstall per server of the account, to a compatible OS other than the installed one. */
 export function reinstallEverything(sim: RunningSimulator) {

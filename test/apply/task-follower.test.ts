@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FollowProgress } from '../../src/records/outcomes.js';
 import { followTask } from '../../src/apply/task-follower.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
-import { FakeOvhApi, STEP_NAMES } from './fake-ovh-api.js';
+import { FakeOvhApi, STEP_NAMES } from '../support/fake-ovh-api.js';
 import { FAST_FOLLOW } from './helpers.js';
 
 const SN = 'ns1.ip-1-1-1.eu';

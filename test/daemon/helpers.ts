@@ -3,22 +3,18 @@
  * its servers (declaring the OS they run, so the first cycle adopts them), a human clone to push
  * from, a state directory, a captured log, and startDaemon wired to all of it.
  */
-import { simulatorCredentials } from '../../src/sim/client-credentials.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseDaemonConfig, type DaemonConfig } from '../../src/config/daemon-config.js';
-import { systemClock } from '../../src/core/clock.js';
-import { createLogger, type Logger } from '../../src/core/logger.js';
+import { createLogger } from '../../src/core/logger.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
 import type { DaemonDeps } from '../../src/daemon/types.js';
-import { createOvhApi } from '../../src/ovh/create-ovh-api.js';
 import type { OvhApi } from '../../src/ovh/ovh-api.js';
-import { RequestBudgetRegistry } from '../../src/ovh/request-budget.js';
-import { DEFAULT_RETRY_POLICY } from '../../src/ovh/retry-policy.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/sim/index.js';
+import { simApi } from '../support/sim-api.js';
 
 export const WEBHOOK_SECRET = 'hook-secret-7f3a9c';
 /** A secret given through `{env: FLEET_SECRET_IMAGE_TOKEN}` (an ssh key: an input every Linux template has). */
@@ -228,7 +224,6 @@ export class World {
   }
 }
 
-let budgetCounter = 0;
 let shared: Promise<RunningSimulator> | null = null;
 const used = new Set<string>();
 let simOptions: SimulatorOptions = { servers: 40, seed: 7, speed: 300 };
@@ -249,16 +244,6 @@ export function sharedSimulator(): Promise<RunningSimulator> {
 export async function closeSimulator(): Promise<void> {
   if (shared) await (await shared).close();
   shared = null;
-}
-
-/** The real adapter over HTTPS against the simulator, with a generous budget and fast retries. */
-export function simApi(sim: RunningSimulator, logger?: Logger): OvhApi {
-  return createOvhApi(simulatorCredentials(sim, `daemon-test-${budgetCounter++}`), {
-    requestsPerMinute: 1_000_000,
-    ...(logger ? { logger } : {}),
-    budgets: new RequestBudgetRegistry(systemClock),
-    retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 5, rateLimitBaseDelayMs: 10, maxAttempts: 2 },
-  });
 }
 
 /** Trailer values of a commit in `repo`. */

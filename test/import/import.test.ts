@@ -8,7 +8,7 @@ import { importServer } from '../../src/import/import-spec.js';
 import type { OvhApi } from '../../src/ovh/ovh-api.js';
 import type { DedicatedServer, TemplateInfo } from '../../src/ovh/types.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
-import { simApi } from '../plan/observe-sim.js';
+import { simApi } from '../support/sim-api.js';
 
 describe('ovh-fleet import against a simulated account of 200 servers', () => {
   let sim: RunningSimulator;

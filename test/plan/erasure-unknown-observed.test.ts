@@ -11,7 +11,7 @@ import { OvhApiError } from '../../src/ovh/errors.js';
 import type { OvhApi } from '../../src/ovh/ovh-api.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
 import { makeRepo, removeRepos } from '../specs/temp-repo.js';
-import { simApi } from './observe-sim.js';
+import { simApi } from '../support/sim-api.js';
 
 let sim: RunningSimulator;
 let api: OvhApi;

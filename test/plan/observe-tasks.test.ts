@@ -8,7 +8,7 @@ import { VirtualClock } from '../../src/core/virtual-clock.js';
 import type { OvhApi } from '../../src/ovh/ovh-api.js';
 import { MemoryObservationCache, observeFleet, type ObserveOptions } from '../../src/observe/index.js';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.js';
-import { simApi } from './observe-sim.js';
+import { simApi } from '../support/sim-api.js';
 
 let sim: RunningSimulator;
 let api: OvhApi;

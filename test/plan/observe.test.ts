@@ -18,7 +18,7 @@ import {
   type ObserveOptions,
 } from '../../src/observe/index.js';
 import { startSimulator, type RunningSimulator, type SimServer } from '../../src/sim/index.js';
-import { simApi } from './observe-sim.js';
+import { simApi } from '../support/sim-api.js';
 
 let sim: RunningSimulator;
 let api: OvhApi;

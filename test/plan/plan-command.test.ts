@@ -19,7 +19,7 @@ import { startSimulator, type RunningSimulator, type SimServer } from '../../src
 import { readFleet } from '../../src/specs/read-fleet.js';
 import { serializeStatusRecord } from '../../src/records/status-record.js';
 import { makeRepo, removeRepos } from '../specs/temp-repo.js';
-import { simApi } from './observe-sim.js';
+import { simApi } from '../support/sim-api.js';
 
 let sim: RunningSimulator;
 let api: OvhApi;

@@ -1,12 +1,13 @@
 /**
  * A small in-memory OvhApi for the executor's tests that keeps OVHcloud's protocol: a reinstall
- * while a task runs is refused with TaskAlreadyExists, tasks move init -> todo -> doing -> done
- * (or an error status) with the clock, install/status is null (404) when idle, finished tasks are
- * purged (404) after a retention, the server's os changes on done. Faults can make a POST fail
- * ambiguously before or after it took effect.
+ * is refused for an unknown OS (404), an incompatible or ended one (409), customizations the
+ * template does not ask or of the wrong type (400) and while a task runs (400 TaskAlreadyExists);
+ * tasks move init -> todo -> doing -> done (or an error status) with the clock, install/status is
+ * null (404) when idle, finished tasks are purged (404) after a retention, the server's os changes
+ * on done. Faults can make a POST fail ambiguously before or after it took effect. The contract
+ * suite (test/contract/) runs the same assertions on this fake and on the simulator.
  */
 import type { Clock } from '../../src/core/clock.js';
-import { OvhApiError } from '../../src/ovh/errors.js';
 import type { CallOptions, OvhApi, TaskFilter } from '../../src/ovh/ovh-api.js';
 import type {
   CompatibleTemplates,
@@ -20,8 +21,21 @@ import type {
   Template,
   TemplateInfo,
 } from '../../src/ovh/types.js';
+import {
+  ambiguousError,
+  answerError,
+  fakeCatalog,
+  hardwareObject,
+  infoOf,
+  installSteps,
+  notFound,
+  refuseBody,
+  serverObject,
+  STEP_NAMES,
+} from './fake-ovh-answers.js';
 
 export interface FakeServer {
+  serverId: number;
   os: string;
   state: DedicatedServer['state'];
   compatible: string[];
@@ -44,13 +58,7 @@ interface FakeTask {
   applied: boolean;
 }
 
-export const STEP_NAMES = [
-  'Checking BIOS version',
-  'Cleaning Partitioning',
-  'Applying Partitioning',
-  'Downloading OS image',
-  'Sending end of installation mail',
-];
+export { STEP_NAMES };
 
 export interface Call {
   method: string;
@@ -74,15 +82,12 @@ export class FakeOvhApi implements OvhApi {
 
   constructor(
     private readonly clock: Clock,
-    readonly catalog: TemplateInfo[] = [
-      info('debian12_64', '2029-07-01'),
-      info('debian11_64', '2020-01-01'),
-      info('ubuntu2404-server_64', '2034-04-30'),
-    ],
+    readonly catalog: Template[] = fakeCatalog(),
   ) {}
 
   addServer(name: string, server: Partial<FakeServer> = {}): void {
     this.servers.set(name, {
+      serverId: 100_000 + this.servers.size,
       os: 'debian11_64',
       state: 'ok',
       compatible: ['debian11_64', 'debian12_64', 'ubuntu2404-server_64'],
@@ -112,51 +117,53 @@ export class FakeOvhApi implements OvhApi {
   }
 
   async getServer(serviceName: string, options?: CallOptions): Promise<DedicatedServer> {
-    const server = this.server('getServer', serviceName, options);
-    return { name: serviceName, os: server.os, state: server.state } as DedicatedServer;
+    const server = this.server('getServer', serviceName, '', options);
+    return serverObject(serviceName, server.serverId, server);
   }
 
   async getCompatibleTemplates(serviceName: string, options?: CallOptions): Promise<CompatibleTemplates> {
-    return { ovh: [...this.server('getCompatibleTemplates', serviceName, options).compatible], personal: [] };
+    const server = this.server(
+      'getCompatibleTemplates',
+      serviceName,
+      '/install/compatibleTemplates',
+      options,
+    );
+    return { ovh: [...server.compatible], personal: [] };
   }
 
-  async getHardware(): Promise<HardwareSpecifications> {
-    throw new Error('not used by the executor');
+  async getHardware(serviceName: string, options?: CallOptions): Promise<HardwareSpecifications> {
+    this.server('getHardware', serviceName, '/specifications/hardware', options);
+    return hardwareObject();
   }
 
   async listTemplateInfos(options?: CallOptions): Promise<TemplateInfo[]> {
     this.log('listTemplateInfos', '', options);
-    return structuredClone(this.catalog);
+    return this.catalog.map(infoOf);
   }
 
-  async getTemplate(): Promise<Template> {
-    throw new Error('not used by the executor');
+  async getTemplate(templateName: string, options?: CallOptions): Promise<Template> {
+    this.log('getTemplate', '', options);
+    const found = this.catalog.find((t) => t.templateName === templateName);
+    const path = `/dedicated/installationTemplate/${templateName}`;
+    if (!found) throw notFound('GET', path, `templateName = ${templateName}`);
+    return structuredClone(found);
   }
 
   async reinstall(serviceName: string, body: ReinstallBody, options?: CallOptions): Promise<TaskResponse> {
-    const server = this.server('reinstall', serviceName, options, body);
+    const server = this.server('reinstall', serviceName, '/reinstall', options, body);
     const fault = this.postFaults.shift();
     if (fault === 'before') throw ambiguousError(serviceName);
+    const today = new Date(this.clock.now()).toISOString().slice(0, 10);
+    const refused = refuseBody(serviceName, body, server.compatible, this.catalog, today);
+    if (refused) throw refused;
     const running = this.tasks.find((t) => t.serviceName === serviceName && isPending(this.status(t)));
     if (running) {
-      throw new OvhApiError({
-        code: 'api-task-already-exists',
-        disposition: 'busy',
-        status: 400,
-        message: `Task ${running.taskId} of type reinstallServer with status ${this.status(running)} is already running on server ${serviceName}`,
-        method: 'POST',
-        path: `/dedicated/server/${serviceName}/reinstall`,
-      });
-    }
-    if (!server.compatible.includes(body.operatingSystem)) {
-      throw new OvhApiError({
-        code: 'api-os-incompatible',
-        disposition: 'terminal',
-        status: 409,
-        message: `Operating system ${body.operatingSystem} is not compatible for server ${serviceName}`,
-        method: 'POST',
-        path: `/dedicated/server/${serviceName}/reinstall`,
-      });
+      throw answerError(
+        'POST',
+        `/dedicated/server/${serviceName}/reinstall`,
+        400,
+        `Task ${running.taskId} of type reinstallServer with status ${this.status(running)} is already running on server ${serviceName}`,
+      );
     }
     const task = this.createTask(serviceName, body.operatingSystem);
     if (fault === 'after') throw ambiguousError(serviceName);
@@ -171,7 +178,9 @@ export class FakeOvhApi implements OvhApi {
   }
 
   async listTasks(serviceName: string, filter?: TaskFilter, options?: CallOptions): Promise<number[]> {
-    this.server('listTasks', serviceName, options);
+    this.server('listTasks', serviceName, '/task', options);
+    // Every task of this fake is a reinstall.
+    if (filter?.function && filter.function !== 'reinstallServer') return [];
     return this.tasks
       .filter((t) => t.serviceName === serviceName && !this.purged(t))
       .filter((t) => !filter?.status || this.status(t) === filter.status)
@@ -179,9 +188,10 @@ export class FakeOvhApi implements OvhApi {
   }
 
   async getTask(serviceName: string, taskId: number, options?: CallOptions): Promise<ServerTask> {
-    this.server('getTask', serviceName, options);
+    this.server('getTask', serviceName, `/task/${taskId}`, options);
     const task = this.tasks.find((t) => t.serviceName === serviceName && t.taskId === taskId);
-    if (!task || this.purged(task)) throw notFound(`/dedicated/server/${serviceName}/task/${taskId}`);
+    if (!task || this.purged(task))
+      throw notFound('GET', `/dedicated/server/${serviceName}/task/${taskId}`, `taskId = ${taskId}`);
     const status = this.status(task);
     const end = task.createdAt + 2 * this.queueMs + this.installMs;
     const ended = !isPending(status);
@@ -196,22 +206,20 @@ export class FakeOvhApi implements OvhApi {
     };
   }
 
+  /** Steps while a task is doing; a failed task keeps showing its failed step (API-NOTES §5.3). */
   async getInstallProgress(serviceName: string, options?: CallOptions): Promise<InstallProgress | null> {
-    this.server('getInstallProgress', serviceName, options);
+    this.server('getInstallProgress', serviceName, '/install/status', options);
     const task = this.tasks.find((t) => t.serviceName === serviceName && this.status(t) === 'doing');
-    if (!task) return null;
-    const elapsed = this.clock.now() - task.createdAt - 2 * this.queueMs;
-    const current = task.hang
-      ? 2
-      : Math.min(STEP_NAMES.length - 1, Math.floor((elapsed / this.installMs) * STEP_NAMES.length));
-    return {
-      elapsedTime: Math.floor(elapsed / 1000),
-      progress: STEP_NAMES.map((comment, i) => ({
-        comment,
-        status: i < current ? 'done' : i === current ? 'doing' : 'todo',
-        error: null,
-      })),
-    };
+    if (task) return this.steps(task, this.clock.now() - task.createdAt - 2 * this.queueMs);
+    const latest = this.tasks.filter((t) => t.serviceName === serviceName).at(-1);
+    if (!latest?.fail || this.purged(latest) || this.status(latest) !== latest.fail.status) return null;
+    return this.steps(latest, this.installMs);
+  }
+
+  /** The install steps `elapsed` ms into the doing phase. */
+  private steps(task: FakeTask, elapsed: number): InstallProgress {
+    const fraction = task.hang ? 0.5 : elapsed / this.installMs;
+    return installSteps(fraction, elapsed, task.fail?.comment);
   }
 
   /** The status of a task at the clock's now; applies the os change on done. */
@@ -254,15 +262,19 @@ export class FakeOvhApi implements OvhApi {
     return task;
   }
 
+  /** Logs the call and finds its server; `tail` follows `/dedicated/server/{sn}` in the path. */
   private server(
     method: string,
     serviceName: string,
+    tail: string,
     options?: CallOptions,
     body?: ReinstallBody,
   ): FakeServer {
     this.log(method, serviceName, options, body);
     const server = this.servers.get(serviceName);
-    if (!server) throw notFound(`/dedicated/server/${serviceName}`);
+    const path = `/dedicated/server/${serviceName}${tail}`;
+    if (!server)
+      throw notFound(method === 'reinstall' ? 'POST' : 'GET', path, `serviceName = ${serviceName}`);
     return server;
   }
 
@@ -279,40 +291,4 @@ export class FakeOvhApi implements OvhApi {
 
 function isPending(status: TaskStatus): boolean {
   return status === 'init' || status === 'todo' || status === 'doing';
-}
-
-function notFound(path: string): OvhApiError {
-  return new OvhApiError({
-    code: 'api-not-found',
-    disposition: 'not-found',
-    status: 404,
-    message: 'The requested object does not exist',
-    method: 'GET',
-    path,
-  });
-}
-
-function ambiguousError(serviceName: string): OvhApiError {
-  return new OvhApiError({
-    code: 'api-unavailable',
-    disposition: 'transient',
-    status: 503,
-    ambiguous: true,
-    message: 'Service Unavailable',
-    method: 'POST',
-    path: `/dedicated/server/${serviceName}/reinstall`,
-  });
-}
-
-function info(templateName: string, endOfInstall: string): TemplateInfo {
-  return {
-    templateName,
-    description: templateName,
-    category: 'basic',
-    family: 'linux',
-    subfamily: 'debian',
-    endOfInstall,
-    license: null,
-    project: null,
-  };
 }
