@@ -12,61 +12,72 @@ export const PLAN_CODES = {
     action:
       'Fix the problems `ovh-fleet validate` lists for this file; nothing is done to the server meanwhile.',
     exitCode: 1,
+    next: 'wait-for-commit',
   },
   'unknown-server': {
     summary: 'The serviceName of the spec is not a server of this OVHcloud account.',
     action: "Correct serviceName (see `ovh-fleet import` for the account's servers) or remove the file.",
     exitCode: 1,
+    next: 'wait-for-commit',
   },
   protected: {
     summary: 'The spec sets reinstall.protect: true; the server is never reinstalled.',
     action: 'Set reinstall.protect: false to let ovh-fleet reinstall it.',
     exitCode: 0,
+    next: 'none',
   },
   'task-in-progress': {
     summary: 'A reinstall task runs on the server (started by ovh-fleet or not); it is followed to its end.',
     action: 'Wait for the task to finish; `ovh-fleet status SERVICE` shows its progress.',
     exitCode: 0,
+    next: 'none',
   },
   adopted: {
     summary:
       'No status record yet and the server already runs the declared OS: recorded as applied, no reinstall.',
     action: 'Nothing to do.',
     exitCode: 0,
+    next: 'none',
   },
   'spec-changed': {
     summary:
       'The spec digest differs from the last applied one (or, on first sight, the installed OS differs, or is unclear and reinstall.generation is 2 or more): the server is reinstalled.',
     action: 'Review the changes and the disks that will be erased before applying.',
     exitCode: 0,
+    next: 'none',
   },
   drift: {
     summary: 'The applied spec is unchanged but OVHcloud shows another OS.',
     action:
       'Find who reinstalled the server; set `drift: reinstall` in fleet.yaml to restore the declared OS automatically.',
     exitCode: 0,
+    next: 'operator',
   },
   'last-attempt-failed': {
     summary: 'The last reinstall at this digest failed; it is not retried until the spec changes.',
     action: 'Read the failure in status/SERVICE.yaml, fix the spec or bump reinstall.generation to retry.',
     exitCode: 1,
+    next: 'wait-for-commit',
   },
   'window-closed': {
     summary:
       'A reinstall is wanted but no maintenance window is open; it waits for the next opening (notBefore).',
     action: 'Wait for the window, or change rollout.windows in fleet.yaml.',
     exitCode: 0,
+    next: 'retry',
   },
   'budget-exhausted': {
     summary: 'rollout.maxPerHour reinstalls already started in the last hour.',
     action: 'Wait; the reinstall starts when the rolling hour allows it (notBefore).',
     exitCode: 0,
+    next: 'retry',
   },
   'concurrency-limit': {
     summary:
       'rollout.maxConcurrent (fleet-wide) or rollout.maxConcurrentPerLabel reinstalls are already in flight.',
     action: 'Wait for running reinstalls to finish; the server falls in a later batch.',
     exitCode: 0,
+    next: 'retry',
   },
   'circuit-open': {
     summary:
@@ -74,11 +85,13 @@ export const PLAN_CODES = {
     action:
       "Fix or revert the failed servers' specs (or bump their generation); the breaker closes when fewer failures remain.",
     exitCode: 0,
+    next: 'wait-for-commit',
   },
   suspended: {
     summary: 'fleet.yaml suspends new reinstalls (suspend.reason set, until not reached).',
     action: 'Clear suspend.reason in fleet.yaml (or wait for suspend.until) to resume.',
     exitCode: 0,
+    next: 'wait-for-commit',
   },
   'mass-reinstall-guard': {
     summary:
@@ -86,6 +99,7 @@ export const PLAN_CODES = {
     action:
       'Check the change is intended, then add the plan hash shown to acknowledge.massReinstall in fleet.yaml.',
     exitCode: 1,
+    next: 'operator',
   },
   'erasure-unknown': {
     summary:
@@ -93,12 +107,14 @@ export const PLAN_CODES = {
     action:
       'Nothing usually: the next plan reads the hardware and decides again. If it keeps failing, check the API key may read /dedicated/server/*/specifications/hardware.',
     exitCode: 0,
+    next: 'retry',
   },
   unmanaged: {
     summary:
       'A status record exists but no spec any more: the server is no longer managed (never reinstalled).',
     action: 'Nothing to do; delete status/SERVICE.yaml to forget the server entirely.',
     exitCode: 0,
+    next: 'none',
   },
   'os-unknown': {
     summary:
@@ -106,16 +122,19 @@ export const PLAN_CODES = {
     action:
       'Check the server in the OVHcloud control panel. To reinstall it anyway: with no status record, set reinstall.generation to 2 or more (the reviewed request for a first install); with one, bump reinstall.generation.',
     exitCode: 0,
+    next: 'operator',
   },
   'in-sync': {
     summary: 'The server runs the applied spec: nothing to do.',
     action: 'Nothing to do.',
     exitCode: 0,
+    next: 'none',
   },
   'history-rewritten': {
     summary: 'The last applied revision is no longer an ancestor of the branch head: nothing is applied.',
     action: 'Check the force-push was intended, then run `ovh-fleet ack-rewrite REVISION`.',
     exitCode: 1,
+    next: 'operator',
   },
   'signature-invalid': {
     summary:
@@ -123,6 +142,7 @@ export const PLAN_CODES = {
     action:
       'Sign the commit named in the message with a key listed in the allowed signers file (git commit -S with gpg.format=ssh), or revert it in a signed commit.',
     exitCode: 1,
+    next: 'wait-for-commit',
   },
   'status-record-invalid': {
     summary:
@@ -130,6 +150,7 @@ export const PLAN_CODES = {
     action:
       'Do not delete the file. Revert the commit that broke it (`git log -- status/SERVICE.yaml`); the daemon also rewrites it from memory or history.',
     exitCode: 1,
+    next: 'wait-for-commit',
   },
   'status-record-recovered': {
     summary:
@@ -137,6 +158,7 @@ export const PLAN_CODES = {
     action:
       'Nothing if the daemon runs; otherwise restore the file from the named commit (`git checkout COMMIT -- status/SERVICE.yaml`).',
     exitCode: 0,
+    next: 'none',
   },
   'status-record-lost': {
     summary:
@@ -144,6 +166,7 @@ export const PLAN_CODES = {
     action:
       'Restore status/SERVICE.yaml from a commit of `git log -- status/SERVICE.yaml`, or change the spec (e.g. bump reinstall.generation) to ask for a reinstall explicitly.',
     exitCode: 1,
+    next: 'wait-for-commit',
   },
   'status-record-untrusted': {
     summary:
@@ -151,11 +174,13 @@ export const PLAN_CODES = {
     action:
       "Nothing: status records are the daemon's. To change what is applied, change the spec in a signed commit.",
     exitCode: 0,
+    next: 'none',
   },
   'window-invalid': {
     summary: "A maintenance window's cron expression or time zone cannot be evaluated; it never opens.",
     action: 'Correct rollout.windows in fleet.yaml (node-cron syntax, IANA time zone).',
     exitCode: 64,
+    next: 'wait-for-commit',
   },
 } as const satisfies CodeTable;
 
