@@ -5,6 +5,7 @@
  * recorded when a plan was made (the commit in progress is always finished).
  */
 import { randomUUID } from 'node:crypto';
+import { nextStepOf } from '../core/codes/registry.js';
 import { FleetError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { forgetSettledIntents } from '../apply/journal-attempts.js';
@@ -53,7 +54,7 @@ export async function runCycle(
     },
   };
   const end = rt.metrics.cycleDuration.startTimer();
-  let error: { code: string; message: string } | null = null;
+  let error: CycleSummary['error'] = null;
   let statusCommit: string | null = null;
   try {
     for (const [name, step] of CYCLE_STEPS) {
@@ -129,9 +130,11 @@ async function forgetRecordedIntents(
   }
 }
 
-function describe(error: unknown): { code: string; message: string } {
-  if (error instanceof FleetError) return { code: error.code, message: error.message };
+/** The code, message and "what next" class of what ended a cycle (unregistered codes: `retry`). */
+function describe(error: unknown): NonNullable<CycleSummary['error']> {
+  const classed = (code: string, message: string) => ({ code, message, next: nextStepOf(code) });
+  if (error instanceof FleetError) return classed(error.code, error.message);
   const code = error instanceof Error ? (error as unknown as { code?: unknown }).code : undefined;
-  if (error instanceof Error && typeof code === 'string') return { code, message: error.message };
-  return { code: 'daemon-cycle-failed', message: error instanceof Error ? error.message : String(error) };
+  if (error instanceof Error && typeof code === 'string') return classed(code, error.message);
+  return classed('daemon-cycle-failed', error instanceof Error ? error.message : String(error));
 }

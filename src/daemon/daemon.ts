@@ -19,6 +19,8 @@ import { MemoryObservationCache } from '../observe/index.js';
 import { AppliedRecordCache } from '../records/read-records.js';
 import { ReadCache } from '../specs/read-cache.js';
 import { runCycle } from './cycle.js';
+import { CycleScheduler } from './cycle-scheduler.js';
+import { DEFAULT_RETRY_BASE_MS, isReady } from './retry-schedule.js';
 import { readDaemonState } from './daemon-state.js';
 import { readVerifiedHead } from '../apply/verified-head.js';
 import { loadTrustedRecords } from './trusted-records.js';
@@ -145,8 +147,21 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     onProgress: (p) => memory.progress.set(p.serviceName, p),
     onEnd: () => void runner.trigger('task-ended'),
   });
+  const intervalMs = scheduleIntervalMs(config.schedule);
+  const scheduler = new CycleScheduler({
+    clock,
+    policy: { baseMs: DEFAULT_RETRY_BASE_MS, capMs: intervalMs },
+    git,
+    metrics,
+    log,
+    trigger: (kind) => void runner.trigger(kind),
+    stopSignal: stop.signal,
+  });
   const runner: CycleRunner = new CycleRunner(async (kind) => {
+    const probed = await scheduler.admit(kind);
+    if (probed) return probed;
     const summary = await runCycle(rt, kind, logger);
+    scheduler.settle(summary);
     if (memory.raceLost && !stop.signal.aborted) {
       // Our intent commit lost a race with another writer: plan again soon (jittered), not at the next tick.
       memory.raceLost = false;
@@ -160,9 +175,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     return summary;
   });
 
-  const intervalMs = scheduleIntervalMs(config.schedule);
-  const ready = (): boolean =>
-    memory.lastGoodCycleAt !== null && clock.now() - memory.lastGoodCycleAt <= 3 * intervalMs;
+  const ready = (): boolean => isReady(scheduler.current, memory.lastGoodCycleAt, clock.now(), intervalMs);
   const status = (): DaemonStatus => ({
     ready: ready(),
     head: memory.lastHead,
@@ -178,6 +191,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   if (triggers.http !== false) {
     http = await startHttpServer(config.listen.host, config.listen.port, {
       ready,
+      whatNext: () => scheduler.current,
       status,
       onWebhook: () => void runner.trigger('webhook'),
       webhookSecret: deps.secrets?.webhookSecret ?? null,

@@ -1,6 +1,7 @@
 /**
  * The daemon's HTTP listener (node:http): /healthz (alive, cheap), /readyz (a cycle succeeded
- * within 3 schedule intervals), /metrics (Prometheus), /api/status (JSON) and POST /hooks/git
+ * within 3 schedule intervals and no operator is awaited; the body names what the daemon waits
+ * for), /metrics (Prometheus), /api/status (JSON) and POST /hooks/git
  * (answers 202 at once and triggers a cycle afterwards). Bodies are capped; nothing here calls
  * git or the API.
  */
@@ -9,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { configError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { DaemonMetrics } from './metrics.js';
+import type { WhatNext } from './retry-schedule.js';
 import type { DaemonStatus } from './types.js';
 import { DeliveryMemory, verifyWebhook } from './webhook.js';
 
@@ -18,6 +20,8 @@ export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 /** What the listener asks of the daemon. */
 export interface HttpHandlers {
   ready(): boolean;
+  /** What the daemon waits for after its last cycle, shown by /readyz (absent: nothing known). */
+  whatNext?(): WhatNext;
   status(): DaemonStatus;
   /** A verified delivery arrived: run a cycle (after the answer is sent). */
   onWebhook(source: 'github' | 'gitlab'): void;
@@ -81,7 +85,7 @@ async function handle(
     case '/healthz':
       return send(res, 200, { status: 'ok' });
     case '/readyz':
-      return h.ready() ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'not ready' });
+      return sendReadiness(res, h);
     case '/metrics': {
       const text = await h.metrics.registry.metrics();
       res.writeHead(200, { 'content-type': h.metrics.registry.contentType });
@@ -96,6 +100,26 @@ async function handle(
     default:
       return send(res, 404, { error: 'not found' });
   }
+}
+
+/**
+ * /readyz: 200 `ready` or 503 `not ready`; while a failed cycle's class is not `none`, the body
+ * names it (`next`, `code`, `message`, `since`, `failures`): the reason of a 503, a warning of a 200.
+ */
+function sendReadiness(res: ServerResponse, h: HttpHandlers): void {
+  const state = h.whatNext?.();
+  const waiting =
+    state && state.next !== 'none'
+      ? {
+          next: state.next,
+          code: state.code,
+          message: state.message,
+          since: state.since === null ? null : new Date(state.since).toISOString(),
+          failures: state.failures,
+        }
+      : null;
+  if (!h.ready()) return send(res, 503, { status: 'not ready', ...(waiting ? { waiting } : {}) });
+  return send(res, 200, { status: 'ready', ...(waiting ? { warning: waiting } : {}) });
 }
 
 async function hook(

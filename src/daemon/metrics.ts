@@ -1,7 +1,8 @@
 /**
  * The daemon's Prometheus metrics (ECOSYSTEM-NOTES §1.9, §4.4): its own Registry with the default
  * process metrics (no prefix), cycle durations, reinstalls, API requests by status class, request
- * budget, tasks in flight and the last good cycle. Names follow Prometheus conventions.
+ * budget, tasks in flight, the last good cycle, and the "what next" class of failed cycles (by
+ * class, and the state the daemon is in now). Names follow Prometheus conventions.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -10,6 +11,10 @@ export interface DaemonMetrics {
   registry: Registry;
   cycleDuration: Histogram<'result'>;
   cycles: Counter<'result'>;
+  /** Failed cycles by the "what next" class of their code (retry, wait-for-commit, operator). */
+  cycleErrors: Counter<'next'>;
+  /** 1 for the class the daemon waits on now (`none`: nothing waits), 0 for the others. */
+  whatNext: Gauge<'next'>;
   reinstalls: Counter<'result'>;
   apiRequests: Counter<'status_class'>;
   budgetRemaining: Gauge;
@@ -37,6 +42,18 @@ export function createDaemonMetrics(budget: () => number | null = () => null): D
       name: 'ovh_fleet_cycles_total',
       help: 'Reconcile cycles by result (success, skipped, error).',
       labelNames: ['result'] as const,
+      registers,
+    }),
+    cycleErrors: new Counter({
+      name: 'ovh_fleet_cycle_errors_total',
+      help: 'Failed reconcile cycles by the "what next" class of their code (retry, wait-for-commit, operator).',
+      labelNames: ['next'] as const,
+      registers,
+    }),
+    whatNext: new Gauge({
+      name: 'ovh_fleet_what_next',
+      help: 'What the daemon waits for after the last cycle: 1 for the current class (retry, wait-for-commit, operator, none), 0 for the others.',
+      labelNames: ['next'] as const,
       registers,
     }),
     reinstalls: new Counter({

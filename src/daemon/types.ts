@@ -11,6 +11,7 @@ import type { SecretEnv } from '../apply/reinstall-body.js';
 import type { FollowerOptions } from '../apply/task-follower.js';
 import type { DaemonConfig, DaemonSecrets } from '../config/daemon-config.js';
 import type { Clock } from '../core/clock.js';
+import type { NextStep } from '../core/codes/registry.js';
 import type { Logger } from '../core/logger.js';
 import type { GitRepo } from '../git/git-repo.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
@@ -168,7 +169,8 @@ export interface CycleSummary {
   /** Status commit pushed by the cycle, if any. */
   statusCommit: string | null;
   block: CycleBlock | null;
-  error: { code: string; message: string } | null;
+  /** What ended the cycle, with its "what next" class (src/daemon/retry-schedule.ts acts on it). */
+  error: { code: string; message: string; next: NextStep } | null;
 }
 
 /** The body of /api/status. */

@@ -27,24 +27,28 @@ export const PLAN_REASON_CODES = {
       'Fix the problems `ovh-fleet validate` lists for this file; nothing is done to the server meanwhile.',
     rollout: null,
     exitCode: 1,
+    next: 'wait-for-commit',
   },
   'unknown-server': {
     summary: 'The serviceName of the spec is not a server of this OVHcloud account.',
     action: "Correct serviceName (see `ovh-fleet import` for the account's servers) or remove the file.",
     rollout: null,
     exitCode: 1,
+    next: 'wait-for-commit',
   },
   protected: {
     summary: 'The spec sets reinstall.protect: true; the server is never reinstalled.',
     action: 'Set reinstall.protect: false to let ovh-fleet reinstall it.',
     rollout: null,
     exitCode: 0,
+    next: 'none',
   },
   'task-in-progress': {
     summary: 'A reinstall task runs on the server (started by ovh-fleet or not); it is followed to its end.',
     action: 'Wait for the task to finish; `ovh-fleet status SERVICE` shows its progress.',
     rollout: null,
     exitCode: 0,
+    next: 'none',
   },
   adopted: {
     summary:
@@ -52,6 +56,7 @@ export const PLAN_REASON_CODES = {
     action: 'Nothing to do.',
     rollout: null,
     exitCode: 0,
+    next: 'none',
   },
   'spec-changed': {
     summary:
@@ -59,6 +64,7 @@ export const PLAN_REASON_CODES = {
     action: 'Review the changes and the disks that will be erased before applying.',
     rollout: null,
     exitCode: 0,
+    next: 'none',
   },
   drift: {
     summary: 'The applied spec is unchanged but OVHcloud shows another OS.',
@@ -66,12 +72,14 @@ export const PLAN_REASON_CODES = {
       'Find who reinstalled the server; set `drift: reinstall` in fleet.yaml to restore the declared OS automatically.',
     rollout: null,
     exitCode: 0,
+    next: 'operator',
   },
   'last-attempt-failed': {
     summary: 'The last reinstall at this digest failed; it is not retried until the spec changes.',
     action: 'Read the failure in status/SERVICE.yaml, fix the spec or bump reinstall.generation to retry.',
     rollout: null,
     exitCode: 1,
+    next: 'wait-for-commit',
   },
   'window-closed': {
     summary:
@@ -79,12 +87,14 @@ export const PLAN_REASON_CODES = {
     action: 'Wait for the window, or change rollout.windows in fleet.yaml.',
     rollout: 'hold',
     exitCode: 0,
+    next: 'retry',
   },
   'budget-exhausted': {
     summary: 'rollout.maxPerHour reinstalls already started in the last hour.',
     action: 'Wait; the reinstall starts when the rolling hour allows it (notBefore).',
     rollout: 'limit',
     exitCode: 0,
+    next: 'retry',
   },
   'concurrency-limit': {
     summary:
@@ -92,6 +102,7 @@ export const PLAN_REASON_CODES = {
     action: 'Wait for running reinstalls to finish; the server falls in a later batch.',
     rollout: 'limit',
     exitCode: 0,
+    next: 'retry',
   },
   'circuit-open': {
     summary:
@@ -100,12 +111,14 @@ export const PLAN_REASON_CODES = {
       "Fix or revert the failed servers' specs (or bump their generation); the breaker closes when fewer failures remain.",
     rollout: 'hold',
     exitCode: 0,
+    next: 'wait-for-commit',
   },
   suspended: {
     summary: 'fleet.yaml suspends new reinstalls (suspend.reason set, until not reached).',
     action: 'Clear suspend.reason in fleet.yaml (or wait for suspend.until) to resume.',
     rollout: 'hold',
     exitCode: 0,
+    next: 'wait-for-commit',
   },
   'mass-reinstall-guard': {
     summary:
@@ -114,6 +127,7 @@ export const PLAN_REASON_CODES = {
       'Check the change is intended, then add the plan hash shown to acknowledge.massReinstall in fleet.yaml.',
     rollout: 'hold',
     exitCode: 1,
+    next: 'operator',
   },
   'erasure-unknown': {
     summary:
@@ -122,6 +136,7 @@ export const PLAN_REASON_CODES = {
       'Nothing usually: the next plan reads the hardware and decides again. If it keeps failing, check the API key may read /dedicated/server/*/specifications/hardware.',
     rollout: null,
     exitCode: 0,
+    next: 'retry',
   },
   unmanaged: {
     summary:
@@ -129,6 +144,7 @@ export const PLAN_REASON_CODES = {
     action: 'Nothing to do; delete status/SERVICE.yaml to forget the server entirely.',
     rollout: null,
     exitCode: 0,
+    next: 'none',
   },
   'os-unknown': {
     summary:
@@ -137,12 +153,14 @@ export const PLAN_REASON_CODES = {
       'Check the server in the OVHcloud control panel. To reinstall it anyway: with no status record, set reinstall.generation to 2 or more (the reviewed request for a first install); with one, bump reinstall.generation.',
     rollout: null,
     exitCode: 0,
+    next: 'operator',
   },
   'in-sync': {
     summary: 'The server runs the applied spec: nothing to do.',
     action: 'Nothing to do.',
     rollout: null,
     exitCode: 0,
+    next: 'none',
   },
   'status-record-lost': {
     summary:
@@ -151,6 +169,7 @@ export const PLAN_REASON_CODES = {
       'Restore status/SERVICE.yaml from a commit of `git log -- status/SERVICE.yaml`, or change the spec (e.g. bump reinstall.generation) to ask for a reinstall explicitly.',
     rollout: null,
     exitCode: 1,
+    next: 'wait-for-commit',
   },
 } as const satisfies Readonly<Record<string, PlanReasonInfo>>;
 
@@ -160,6 +179,7 @@ const PLAN_PROBLEM_CODES = {
     summary: 'The last applied revision is no longer an ancestor of the branch head: nothing is applied.',
     action: 'Check the force-push was intended, then run `ovh-fleet ack-rewrite REVISION`.',
     exitCode: 1,
+    next: 'operator',
   },
   'signature-invalid': {
     summary:
@@ -167,6 +187,7 @@ const PLAN_PROBLEM_CODES = {
     action:
       'Sign the commit named in the message with a key listed in the allowed signers file (git commit -S with gpg.format=ssh), or revert it in a signed commit.',
     exitCode: 1,
+    next: 'wait-for-commit',
   },
   'status-record-invalid': {
     summary:
@@ -174,6 +195,7 @@ const PLAN_PROBLEM_CODES = {
     action:
       'Do not delete the file. Revert the commit that broke it (`git log -- status/SERVICE.yaml`); the daemon also rewrites it from memory or history.',
     exitCode: 1,
+    next: 'wait-for-commit',
   },
   'status-record-recovered': {
     summary:
@@ -181,6 +203,7 @@ const PLAN_PROBLEM_CODES = {
     action:
       'Nothing if the daemon runs; otherwise restore the file from the named commit (`git checkout COMMIT -- status/SERVICE.yaml`).',
     exitCode: 0,
+    next: 'none',
   },
   'status-record-untrusted': {
     summary:
@@ -188,11 +211,13 @@ const PLAN_PROBLEM_CODES = {
     action:
       "Nothing: status records are the daemon's. To change what is applied, change the spec in a signed commit.",
     exitCode: 0,
+    next: 'none',
   },
   'window-invalid': {
     summary: "A maintenance window's cron expression or time zone cannot be evaluated; it never opens.",
     action: 'Correct rollout.windows in fleet.yaml (node-cron syntax, IANA time zone).',
     exitCode: 64,
+    next: 'wait-for-commit',
   },
 } as const satisfies CodeTable;
 

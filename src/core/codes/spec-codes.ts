@@ -1,6 +1,10 @@
-import type { CodeTable } from './registry.js';
+import type { CodeTable, NextStep } from './registry.js';
 
-const fix = (action: string): { action: string; exitCode: 1 } => ({ action, exitCode: 1 });
+/** A problem of the repository's files: exit code 1, and (unless said otherwise) only a commit fixes it. */
+const fix = (
+  action: string,
+  next: NextStep = 'wait-for-commit',
+): { action: string; exitCode: 1; next: NextStep } => ({ action, exitCode: 1, next });
 
 /** Diagnostics of reading the repository: YAML hazards, references, duplicates (src/specs). */
 export const SPEC_CODES = {
@@ -65,7 +69,7 @@ export const SPEC_CODES = {
   },
   'file-unreadable': {
     summary: 'A repository file could not be read (permissions, I/O error).',
-    ...fix('Check the file permissions for the user that runs ovh-fleet.'),
+    ...fix('Check the file permissions for the user that runs ovh-fleet.', 'operator'),
   },
   'symlink-refused': {
     summary:
