@@ -11,6 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { historyFromRecords } from '../apply/rollout-history.js';
 import { applyPlan } from '../apply/apply-plan.js';
+import { isOpenIntent } from '../apply/intent-journal.js';
 import type { ApplyEvent } from '../apply/apply-types.js';
 import { canonicalizeSpec, specDigest } from '../plan/digest.js';
 import { makePlan } from '../plan/make-plan.js';
@@ -168,9 +169,7 @@ export const applyChanges: CycleStep = async (ctx) => {
   const plan = state.plan;
   const gathered = state.gathered;
   if (!plan || !gathered) return 'continue';
-  const open = (await rt.journal.read()).entries.some((e) =>
-    ['intended', 'posted', 'ambiguous'].includes(e.state),
-  );
+  const open = (await rt.journal.read()).entries.some(isOpenIntent);
   if (plan.summary.reinstall === 0 && plan.summary.follow === 0 && !open) return 'continue';
   if (rt.stopSignal.aborted) return 'continue';
   state.report = await applyPlan(
