@@ -1,7 +1,8 @@
 /**
  * `ovh-fleet apply [--repo DIR] [--yes] [--plan-hash HASH] [--wait] [--state-dir DIR]`: takes the
- * lock of the state directory, computes the plan exactly as `ovh-fleet plan` does (readPlanInput
- * with the observation cache of the state directory, makePlan, revision = the repository's HEAD)
+ * lock of the state directory, computes the plan exactly as `ovh-fleet plan` does (the pipeline's
+ * gatherPlanInput with the observation cache of the state directory, makePlan, revision = the
+ * repository's HEAD)
  * and executes it (src/apply). Without --yes it prints the plan and refuses (exit 64) when the
  * plan would act; --plan-hash refuses a plan that differs from the reviewed one (exit 1); --wait
  * follows every started reinstall to its end with live progress; Ctrl-C stops following (tasks
@@ -24,11 +25,11 @@ import { EXIT_FAILURE, FleetError } from '../core/errors.js';
 import { secretRuleFromEnv } from '../core/secret-rule.js';
 import { resolveSharedIntents, type ResolvedSharedIntents } from '../apply/resolve-shared-intents.js';
 import { GitIntentClaimer, readSharedIntents } from '../git/intent-record.js';
-import type { GatheredPlanInput } from '../plan/observe.js';
+import { gatherPlanInput, type GatheredPlanInput } from '../pipeline/plan-input.js';
 import { openRecording, recordApplyOutcomes, type RecordingSession } from './apply-record.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { makePlan } from '../plan/make-plan.js';
-import { openFileObservationCache, readPlanInput } from '../plan/observe.js';
+import { openFileObservationCache } from '../plan/observe.js';
 import type { Plan } from '../plan/types.js';
 import { checkApplyTrust } from './apply-trust.js';
 import { keepRecordsWritten, planFromTrustedRecords } from './apply-trusted-records.js';
@@ -150,7 +151,7 @@ async function applyOnce(
   const revision = session?.head ?? options.revision ?? (await gitRevision(repo));
   const secretRule = secretRuleFromEnv(process.env);
   const recordHistory = await repoRecordHistory(repo);
-  const read = await readPlanInput({
+  const read = await gatherPlanInput({
     repo,
     api: planApi,
     cache,

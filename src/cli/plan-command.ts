@@ -16,12 +16,8 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { configError, EXIT_FAILURE, EXIT_OK, EXIT_PLAN_HAS_CHANGES } from '../core/errors.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { makePlan } from '../plan/make-plan.js';
-import {
-  MemoryObservationCache,
-  openFileObservationCache,
-  readPlanInput,
-  type ObserveStats,
-} from '../plan/observe.js';
+import { MemoryObservationCache, openFileObservationCache, type ObserveStats } from '../plan/observe.js';
+import { gatherPlanInput } from '../pipeline/plan-input.js';
 import { summaryLine } from '../plan/render/describe.js';
 import { repoRecordHistory } from './git-history-reader.js';
 import { renderPlanJson } from '../plan/render/render-json.js';
@@ -75,7 +71,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
       : await openFileObservationCache(options.stateDir);
   const revision = options.revision ?? (await gitRevision(options.repo));
   const recordHistory = await repoRecordHistory(options.repo);
-  const gathered = await readPlanInput({
+  const gathered = await gatherPlanInput({
     repo: options.repo,
     api: options.api,
     cache,

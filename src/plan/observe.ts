@@ -20,8 +20,3 @@ export {
 } from './observe/cache.js';
 export { DEFAULT_LIFETIMES, type ObserveLifetimes } from './observe/cached-values.js';
 export { emptyCallCounts, totalCalls, type CallCounts, type ObserveMethod } from './observe/counting-api.js';
-export {
-  readPlanInput,
-  type GatheredPlanInput,
-  type ReadPlanInputOptions,
-} from './observe/read-plan-input.js';
