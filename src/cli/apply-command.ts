@@ -23,8 +23,9 @@ import type { PrinterOutput } from '../apply/progress-printer.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { EXIT_FAILURE, FleetError } from '../core/errors.js';
 import { secretRuleFromEnv } from '../core/secret-rule.js';
-import { resolveSharedIntents, type ResolvedSharedIntents } from '../apply/resolve-shared-intents.js';
-import { GitIntentClaimer, readSharedIntents } from '../git/intent-record.js';
+import type { ResolvedSharedIntents } from '../apply/resolve-shared-intents.js';
+import { readSharedRecord } from '../pipeline/shared-record.js';
+import { GitIntentClaimer } from '../git/intent-record.js';
 import { gatherPlanInput, type GatheredPlanInput } from '../pipeline/plan-input.js';
 import { openRecording, recordApplyOutcomes, type RecordingSession } from './apply-record.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
@@ -267,23 +268,14 @@ async function readShared(
   clock: Clock,
   printErr: (s: string) => void,
 ): Promise<ResolvedSharedIntents> {
-  const { intents, problems } = await readSharedIntents(session.git, session.base, session.prefix);
+  const { resolved, problems } = await readSharedRecord(
+    session.git,
+    { base: session.base, prefix: session.prefix },
+    { planInput: gathered.input, api, clock, writer: session.writer },
+  );
   for (const p of problems)
     printErr(`ovh-fleet apply: warning: ${p.file}: shared intent unreadable: ${p.message}\n`);
-  return resolveSharedIntents({
-    intents,
-    applied: gathered.input.applied,
-    observed: gathered.input.observed,
-    api,
-    now: clock.now(),
-    writer: session.writer,
-    specCommitOf: async (intent) => {
-      const spec = gathered.input.specs.find((x) => x.serviceName === intent.serviceName);
-      if (!spec) return null;
-      const path = `${session.prefix}${spec.file}`;
-      return (await session.git.lastCommitsTouching([path], intent.revision)).get(path) ?? null;
-    },
-  });
+  return resolved;
 }
 
 /** `--allowed-signers`, else OVH_FLEET_VERIFY_ALLOWED_SIGNERS_FILE (the daemon's variable), else null. */

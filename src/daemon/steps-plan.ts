@@ -7,10 +7,10 @@
 import { applyPlan } from '../apply/apply-plan.js';
 import type { ApplyEvent, ApplyReport } from '../apply/apply-types.js';
 import { isOpenIntent } from '../apply/intent-journal.js';
-import { resolveSharedIntents } from '../apply/resolve-shared-intents.js';
 import { historyFromRecords } from '../apply/rollout-history.js';
 import type { Logger } from '../core/logger.js';
-import { GitIntentClaimer, readSharedIntents } from '../git/intent-record.js';
+import { GitIntentClaimer } from '../git/intent-record.js';
+import { readSharedRecord } from '../pipeline/shared-record.js';
 import type { GatheredPlanInput } from '../pipeline/plan-input.js';
 import { canonicalizeSpec, specDigest } from '../plan/digest.js';
 import { makePlan } from '../plan/make-plan.js';
@@ -43,7 +43,7 @@ export async function planChanges(
   log: Logger,
 ): Promise<Planned> {
   const { gathered, memory } = input;
-  const shared = await readSharedRecord(deps, input, log);
+  const shared = await readShared(deps, input, log);
   const plan = makePlan({ ...gathered.input, applied: shared.applied });
   const specs = new Map<string, ServerSpec>();
   const canonical = new Map<string, CanonicalSpec>();
@@ -128,32 +128,19 @@ export async function applyChanges(
  * The shared record of intent at the status revision this cycle read (the CAS base of its intent
  * commit): the attempts of every writer resolved into the records, and the servers to hold.
  */
-async function readSharedRecord(
+async function readShared(
   deps: CycleDeps,
   input: { head: string; gathered: GatheredPlanInput },
   log: Logger,
 ): Promise<CycleSharedIntents> {
-  const { git, prefix } = deps;
-  const { input: planInput } = input.gathered;
-  const base = (await git.statusHead()) ?? input.head;
-  const { intents, problems } = await readSharedIntents(git, base, prefix);
+  const base = (await deps.git.statusHead()) ?? input.head;
+  const { resolved, problems } = await readSharedRecord(
+    deps.git,
+    { base, prefix: deps.prefix },
+    { planInput: input.gathered.input, api: deps.api, clock: deps.clock, writer: deps.writer },
+  );
   for (const p of problems)
     log.warn({ file: p.file, code: 'status-record-invalid' }, `shared intent unreadable: ${p.message}`);
-  const files = new Map(planInput.specs.map((spec) => [spec.serviceName, spec.file]));
-  const resolved = await resolveSharedIntents({
-    intents,
-    applied: planInput.applied,
-    observed: planInput.observed,
-    api: deps.api,
-    now: deps.clock.now(),
-    writer: deps.writer,
-    specCommitOf: async (intent) => {
-      const file = files.get(intent.serviceName);
-      if (file === undefined) return null;
-      const path = `${prefix}${file}`;
-      return (await git.lastCommitsTouching([path], intent.revision)).get(path) ?? null;
-    },
-  });
   for (const name of resolved.resolved)
     log.info({ serviceName: name }, 'attempt of another writer recorded from the shared record');
   for (const [name, why] of resolved.holds) log.info({ serviceName: name, why }, 'held: another writer');
