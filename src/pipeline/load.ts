@@ -16,7 +16,7 @@ import { recoverLostRecords, type RecordHistory } from '../plan/recover-records.
 import { ReadCache } from '../specs/read-cache.js';
 import { readFleet, type ReadFleetOptions } from '../specs/read-fleet.js';
 import type { FleetRepository } from '../specs/types.js';
-import { createFileValidator } from '../validate/file-validator.js';
+import { createFileValidator, type FileValidatorOptions } from '../validate/file-validator.js';
 import { loadSchemas, type LoadedSchemas } from '../validate/schema-files.js';
 
 /** What {@link loadFleet} reads. */
@@ -42,6 +42,8 @@ export interface LoadOptions {
   recordHistory?: RecordHistory;
   /** Record texts read instead of the files of status/ (the daemon's restored records). */
   recordOverlay?: RecordOverlay;
+  /** Keeps the compiled schema code between processes (`<state dir>/schema-cache`). */
+  compiledCacheDir?: string;
 }
 
 /** The repository as loaded: specs checked against the schemas only, and the status records. */
@@ -55,6 +57,8 @@ export interface Loaded {
   readCache: ReadCache;
   /** How the repository is read (threads, secret rule): the same for the validate stage's read. */
   readOptions: Pick<ReadFleetOptions, 'parallel' | 'secrets'>;
+  /** How the schemas are compiled: the same for the validate stage's validator. */
+  compileOptions: Pick<FileValidatorOptions, 'compiledCacheDir'>;
 }
 
 /** Loads specs, policy and status records (recovering lost records when history is given). */
@@ -66,8 +70,9 @@ export async function loadFleet(options: LoadOptions): Promise<Loaded> {
     ...(options.parallel === false ? { parallel: false as const } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
   };
+  const compileOptions = options.compiledCacheDir ? { compiledCacheDir: options.compiledCacheDir } : {};
   const fleet = await readFleet(repo, {
-    validate: createFileValidator(schemas),
+    validate: createFileValidator(schemas, undefined, compileOptions),
     cache: readCache,
     ...readOptions,
   });
@@ -79,5 +84,5 @@ export async function loadFleet(options: LoadOptions): Promise<Loaded> {
       options.recordHistory,
     );
   }
-  return { repo, schemas, fleet, records, readCache, readOptions };
+  return { repo, schemas, fleet, records, readCache, readOptions, compileOptions };
 }

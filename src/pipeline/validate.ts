@@ -10,6 +10,7 @@ import { STATUS_DIR, type AppliedRecords } from '../plan/read-applied.js';
 import type { InvalidEntry } from '../plan/types.js';
 import { readFleet } from '../specs/read-fleet.js';
 import type { FleetRepository } from '../specs/types.js';
+import type { CatalogFacts } from '../validate/catalog-facts.js';
 import { createFileValidator } from '../validate/file-validator.js';
 import type { Loaded } from './load.js';
 import type { Observed } from './observe.js';
@@ -27,13 +28,7 @@ export interface Validated {
 export async function validateObserved(loaded: Loaded, observed: Observed, now: number): Promise<Validated> {
   const { observation } = observed;
   const { records } = loaded;
-  const fleet = observation.facts
-    ? await readFleet(loaded.repo, {
-        validate: createFileValidator(loaded.schemas, observation.facts, { now }),
-        cache: loaded.readCache,
-        ...loaded.readOptions,
-      })
-    : loaded.fleet;
+  const fleet = observation.facts ? await validateWithFacts(loaded, observation.facts, now) : loaded.fleet;
   const apiDiagnostics = observation.errors.map((e): Diagnostic => {
     const file = fileOf(fleet, records, e.serviceName);
     const where = `${e.error.method} ${e.error.path}${e.error.status === undefined ? '' : ` (HTTP ${e.error.status})`}`;
@@ -53,6 +48,22 @@ export async function validateObserved(loaded: Loaded, observed: Observed, now: 
     diagnostics: fleet.diagnostics.filter((d) => d.file === i.file),
   }));
   return { fleet, diagnostics, invalid };
+}
+
+/**
+ * Reads the loaded fleet again with the validator that also checks `facts` (what the API says
+ * of the catalog, the account and the servers), reusing the load stage's parsing.
+ */
+export async function validateWithFacts(
+  loaded: Loaded,
+  facts: CatalogFacts,
+  now: number,
+): Promise<FleetRepository> {
+  return readFleet(loaded.repo, {
+    validate: createFileValidator(loaded.schemas, facts, { now, ...loaded.compileOptions }),
+    cache: loaded.readCache,
+    ...loaded.readOptions,
+  });
 }
 
 function fileOf(fleet: FleetRepository, records: AppliedRecords, name: string | null): string {
