@@ -12,7 +12,7 @@ import type { Plan, PlanServer } from '../plan/types.js';
 import type { TemplateInfo } from '../ovh/types.js';
 import type { ApplyOutcome } from '../records/outcomes.js';
 import type { ApplyDeps, ApplyOptions, ApplyReport } from './apply-types.js';
-import { digestPrefix, type IntentEntry, type JournalContents } from './intent-journal.js';
+import { digestPrefix, isOpenIntent, type IntentEntry, type JournalContents } from './intent-journal.js';
 import { unrecordedAttempt } from './journal-attempts.js';
 import { resolveJournalProblems } from './journal-problems.js';
 import { DEFAULT_SKEW_MS } from './our-task.js';
@@ -93,9 +93,7 @@ async function loadCatalog(deps: ApplyDeps): Promise<Map<string, TemplateInfo>> 
  */
 async function reconcileJournal(ctx: RunContext, entries: readonly IntentEntry[]): Promise<Set<string>> {
   const handled = new Set<string>();
-  const open = entries.filter(
-    (e) => e.state === 'intended' || e.state === 'posted' || e.state === 'ambiguous',
-  );
+  const open = entries.filter(isOpenIntent);
   for (let intent of open) {
     if (intent.taskId === null) {
       let task;

@@ -23,6 +23,14 @@ import { TEMP_PREFIX, writeFileDurably } from './atomic-file.js';
  */
 export type IntentState = 'intended' | 'posted' | 'ambiguous' | 'not-posted' | 'finished';
 
+/**
+ * True while an intent is still open: its POST may have left (`intended`, `ambiguous`) or its task
+ * runs (`posted`). An open intent is reconciled with OVHcloud's task list before anything is posted.
+ */
+export function isOpenIntent(entry: Pick<IntentEntry, 'state'>): boolean {
+  return entry.state === 'intended' || entry.state === 'posted' || entry.state === 'ambiguous';
+}
+
 /** How a finished intent ended (a subset of the executor's outcome, without secrets). */
 export interface IntentOutcome {
   result: 'done' | 'failed';

@@ -1,7 +1,8 @@
 /**
  * `ovh-fleet apply [--repo DIR] [--yes] [--plan-hash HASH] [--wait] [--state-dir DIR]`: takes the
- * lock of the state directory, computes the plan exactly as `ovh-fleet plan` does (readPlanInput
- * with the observation cache of the state directory, makePlan, revision = the repository's HEAD)
+ * lock of the state directory, computes the plan exactly as `ovh-fleet plan` does (the pipeline's
+ * gatherPlanInput with the observation cache of the state directory, makePlan, revision = the
+ * repository's HEAD)
  * and executes it (src/apply). Without --yes it prints the plan and refuses (exit 64) when the
  * plan would act; --plan-hash refuses a plan that differs from the reviewed one (exit 1); --wait
  * follows every started reinstall to its end with live progress; Ctrl-C stops following (tasks
@@ -22,13 +23,14 @@ import type { PrinterOutput } from '../apply/progress-printer.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { EXIT_FAILURE, FleetError } from '../core/errors.js';
 import { secretRuleFromEnv } from '../core/secret-rule.js';
-import { resolveSharedIntents, type ResolvedSharedIntents } from '../apply/resolve-shared-intents.js';
-import { GitIntentClaimer, readSharedIntents } from '../git/intent-record.js';
-import type { GatheredPlanInput } from '../observe/index.js';
+import type { ResolvedSharedIntents } from '../apply/resolve-shared-intents.js';
+import { readSharedRecord } from '../pipeline/shared-record.js';
+import { GitIntentClaimer } from '../git/intent-record.js';
+import { gatherPlanInput, type GatheredPlanInput } from '../pipeline/plan-input.js';
 import { openRecording, recordApplyOutcomes, type RecordingSession } from './apply-record.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { makePlan } from '../plan/make-plan.js';
-import { openFileObservationCache, readPlanInput } from '../observe/index.js';
+import { openFileObservationCache } from '../observe/index.js';
 import type { Plan } from '../plan/types.js';
 import { checkApplyTrust } from './apply-trust.js';
 import { keepRecordsWritten, planFromTrustedRecords } from './apply-trusted-records.js';
@@ -145,7 +147,7 @@ async function applyOnce(
   const revision = session?.head ?? options.revision ?? (await gitRevision(repo));
   const secretRule = secretRuleFromEnv(process.env);
   const recordHistory = await repoRecordHistory(repo);
-  const read = await readPlanInput({
+  const read = await gatherPlanInput({
     repo,
     api: planApi,
     cache,
@@ -261,23 +263,14 @@ async function readShared(
   clock: Clock,
   printErr: (s: string) => void,
 ): Promise<ResolvedSharedIntents> {
-  const { intents, problems } = await readSharedIntents(session.git, session.base, session.prefix);
+  const { resolved, problems } = await readSharedRecord(
+    session.git,
+    { base: session.base, prefix: session.prefix },
+    { planInput: gathered.input, api, clock, writer: session.writer },
+  );
   for (const p of problems)
     printErr(`ovh-fleet apply: warning: ${p.file}: shared intent unreadable: ${p.message}\n`);
-  return resolveSharedIntents({
-    intents,
-    applied: gathered.input.applied,
-    observed: gathered.input.observed,
-    api,
-    now: clock.now(),
-    writer: session.writer,
-    specCommitOf: async (intent) => {
-      const spec = gathered.input.specs.find((x) => x.serviceName === intent.serviceName);
-      if (!spec) return null;
-      const path = `${session.prefix}${spec.file}`;
-      return (await session.git.lastCommitsTouching([path], intent.revision)).get(path) ?? null;
-    },
-  });
+  return resolved;
 }
 
 /** `--allowed-signers`, else OVH_FLEET_VERIFY_ALLOWED_SIGNERS_FILE (the daemon's variable), else null. */

@@ -19,7 +19,7 @@ import { subjectOf, lineOf, trailersOf } from '../daemon/record-status.js';
 import type { GitIdentity } from '../git/git-repo.js';
 import { SimpleGitRepo } from '../git/simple-git-repo.js';
 import { canonicalizeSpec, specDigest } from '../plan/digest.js';
-import type { GatheredPlanInput } from '../observe/index.js';
+import type { GatheredPlanInput } from '../pipeline/plan-input.js';
 import type { Plan } from '../plan/types.js';
 import { buildStatusRecords } from '../status/build-records.js';
 import { serializeStatusRecord } from '../records/status-record.js';

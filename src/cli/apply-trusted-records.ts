@@ -16,7 +16,7 @@ import path from 'node:path';
 import { FleetError } from '../core/errors.js';
 import { isServiceName } from '../core/service-name.js';
 import { loadTrustedRecords, saveTrustedRecords, type TrustedRecords } from '../daemon/trusted-records.js';
-import type { GatheredPlanInput } from '../observe/index.js';
+import type { GatheredPlanInput } from '../pipeline/plan-input.js';
 import { parseStatusRecord, serializeStatusRecord } from '../records/status-record.js';
 import type { StatusRecord } from '../records/types.js';
 

@@ -12,12 +12,8 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { configError } from '../core/errors.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { makePlan } from '../plan/make-plan.js';
-import {
-  MemoryObservationCache,
-  openFileObservationCache,
-  readPlanInput,
-  type ObserveStats,
-} from '../observe/index.js';
+import { MemoryObservationCache, openFileObservationCache, type ObserveStats } from '../observe/index.js';
+import { gatherPlanInput } from '../pipeline/plan-input.js';
 import { summaryLine } from '../plan/render/describe.js';
 import { repoRecordHistory } from './git-history-reader.js';
 import { renderPlanJson } from '../plan/render/render-json.js';
@@ -72,7 +68,7 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
       : await openFileObservationCache(options.stateDir);
   const revision = options.revision ?? (await gitRevision(options.repo));
   const recordHistory = await repoRecordHistory(options.repo);
-  const gathered = await readPlanInput({
+  const gathered = await gatherPlanInput({
     repo: options.repo,
     api: options.api,
     cache,

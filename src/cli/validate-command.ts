@@ -11,11 +11,9 @@ import { systemClock } from '../core/clock.js';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { configError, EXIT_FAILURE, EXIT_OK } from '../core/errors.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
-import { readFleet } from '../specs/read-fleet.js';
-import type { FileValidator } from '../specs/types.js';
+import { loadFleet } from '../pipeline/load.js';
+import { validateWithFacts } from '../pipeline/validate.js';
 import { createCatalogFactsReader } from '../validate/catalog-facts.js';
-import { createFileValidator } from '../validate/file-validator.js';
-import { loadSchemas } from '../validate/schema-files.js';
 import { resolveStateDir } from './shell-options.js';
 import { openApi } from './context.js';
 
@@ -36,26 +34,21 @@ export interface ValidateRunOptions {
 export async function runValidate(options: ValidateRunOptions): Promise<number> {
   const out = options.out ?? ((s: string) => process.stdout.write(s));
   const err = options.err ?? ((s: string) => process.stderr.write(s));
-  const secrets = secretRuleFromEnv(process.env);
-  const { schemas } = loadSchemas(options.repo);
-  const compileOptions = options.compiledCacheDir ? { compiledCacheDir: options.compiledCacheDir } : {};
-  let validate: FileValidator = createFileValidator(schemas, undefined, compileOptions);
+  // The pipeline's load stage (schema checks), then, with the API, its validate stage's read with
+  // the facts of the servers the specs name.
+  const loaded = await loadFleet({
+    repo: options.repo,
+    secrets: secretRuleFromEnv(process.env),
+    ...(options.compiledCacheDir ? { compiledCacheDir: options.compiledCacheDir } : {}),
+  });
+  let fleet = loaded.fleet;
   if (options.api) {
-    // First pass: learn which servers the specs name, to ask the API about those only.
-    const names = new Set<string>();
-    await readFleet(options.repo, {
-      secrets,
-      validate: (parsed) => {
-        const name = (parsed.data as { serviceName?: unknown } | undefined)?.serviceName;
-        if (typeof name === 'string') names.add(name);
-        return [];
-      },
-    });
+    const names = new Set(loaded.fleet.specs.map((s) => s.serviceName));
+    for (const i of loaded.fleet.invalid) if (i.serviceName) names.add(i.serviceName);
     const now = options.now ?? systemClock.now();
     const facts = await createCatalogFactsReader(options.api, systemClock).read([...names]);
-    validate = createFileValidator(schemas, facts, { now, ...compileOptions });
+    fleet = await validateWithFacts(loaded, facts, now);
   }
-  const fleet = await readFleet(options.repo, { validate, secrets });
   const diagnostics = sortDiagnostics(fleet.diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

@@ -1,116 +1,186 @@
 /**
- * One reconcile cycle: a short list of named steps with one signature (Flux's reconcileSource,
- * ...), then ONE place (recordStatus) that turns what the steps found into status and commits it.
- * Steps never write status. A step that throws ends the cycle as an error; status is still
- * recorded when a plan was made (the commit in progress is always finished).
+ * One reconcile cycle, a typed pipeline: fetch → load → validate → observe → plan → apply →
+ * record. Each step is a named function with narrow inputs that returns its own result
+ * (Fetched/Verified, CycleLoaded, Observed, Validated, Planned, Applied, StatusBuilt/Recorded);
+ * the steps read long-lived services from CycleDeps and never write the daemon's memory. Only the
+ * record step writes status. At the end, `remember` (remember.ts) turns the results into the
+ * memory of the next cycle. A step that throws ends the cycle as an error; status is still
+ * recorded when a plan was made (the commit in progress is always finished). A fetch that finds
+ * only status/ changes (webhook, watcher) ends the cycle as `skipped`.
  */
 import { randomUUID } from 'node:crypto';
+import { forgetSettledIntents } from '../apply/journal-attempts.js';
 import { nextStepOf } from '../core/codes/registry.js';
 import { FleetError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { forgetSettledIntents } from '../apply/journal-attempts.js';
+import { observeLoaded } from '../pipeline/observe.js';
+import { planInputOf } from '../pipeline/plan-input.js';
+import { validateObserved } from '../pipeline/validate.js';
 import type { StatusRecord } from '../records/types.js';
 import { writeDaemonState } from './daemon-state.js';
-import { recordStatus } from './record-status.js';
-import { detectRewrite, syncRepository, verifySignatures } from './steps-git.js';
-import { applyChanges, planChanges, restoreRecords } from './steps-plan.js';
-import { keepTrustedRecords, trustRecords } from './trusted-records.js';
-import type { CycleContext, CycleRuntime, CycleStep, CycleSummary, TriggerKind } from './types.js';
+import { buildStatus, commitBuiltStatus, type Recorded } from './record-status.js';
+import { blockOf, remember, type CycleResults } from './remember.js';
+import { writeRestored } from './restored-records.js';
+import { fetchRepository, verifyHistory } from './steps-git.js';
+import { loadRecordsAndFleet } from './steps-load.js';
+import { applyChanges, planChanges } from './steps-plan.js';
+import { keepTrustedRecords } from './trusted-records.js';
+import type { CycleDeps, CycleSummary, DaemonMemory, TriggerKind } from './types.js';
 
-/** The steps, in order. */
-export const CYCLE_STEPS: ReadonlyArray<[string, CycleStep]> = [
-  ['sync', syncRepository],
-  ['detect-rewrite', detectRewrite],
-  ['verify-signatures', verifySignatures],
-  ['restore-records', restoreRecords],
-  ['trust-records', trustRecords],
-  ['plan', planChanges],
-  ['apply', applyChanges],
-];
+/** The steps of a cycle, in order (their names in the debug log). */
+export const CYCLE_STEPS = [
+  'fetch',
+  'verify',
+  'load',
+  'observe',
+  'validate',
+  'plan',
+  'apply',
+  'record',
+] as const;
+
+/** A cycle's summary and the memory it leaves for the next one. */
+export interface CycleEnd {
+  summary: CycleSummary;
+  memory: DaemonMemory;
+}
+
+/** The results of the steps before record, filled as they run. */
+type Partial = Omit<CycleResults, 'built' | 'kept' | 'summary' | 'endedAt'>;
 
 /** Runs one cycle to its end; never throws (errors are in the summary and the log). */
 export async function runCycle(
-  rt: CycleRuntime,
+  deps: CycleDeps,
+  memory: DaemonMemory,
   trigger: TriggerKind,
   logger: Logger,
-): Promise<CycleSummary> {
+): Promise<CycleEnd> {
   const id = randomUUID().slice(0, 8);
-  const startedAt = rt.clock.now();
-  const ctx: CycleContext = {
-    id,
-    log: logger.child({ cycleId: id, trigger }),
-    rt,
-    state: {
-      trigger,
-      head: null,
-      skipped: false,
-      block: null,
-      gathered: null,
-      plan: null,
-      specs: new Map(),
-      repaired: new Set(),
-      report: null,
-      shared: null,
-    },
-  };
-  const end = rt.metrics.cycleDuration.startTimer();
+  const log = logger.child({ cycleId: id, trigger });
+  const startedAt = deps.clock.now();
+  const end = deps.metrics.cycleDuration.startTimer();
+  const results: Partial = { fetched: null, verified: null, loaded: null, planned: null, applied: null };
   let error: CycleSummary['error'] = null;
-  let statusCommit: string | null = null;
   try {
-    for (const [name, step] of CYCLE_STEPS) {
-      ctx.log.debug({ step: name }, 'step');
-      if ((await step(ctx)) === 'stop') break;
-    }
+    await runSteps(deps, memory, trigger, results, log);
   } catch (caught) {
     error = describe(caught);
-    ctx.log.error({ code: error.code, err: caught }, 'cycle step failed');
+    log.error({ code: error.code, err: caught }, 'cycle step failed');
   }
-  if (!ctx.state.skipped) {
+  const skipped = results.fetched?.outcome === 'skipped';
+  let built: CycleResults['built'] = null;
+  let recorded: Recorded | null = null;
+  let kept: CycleResults['kept'] = null;
+  if (!skipped) {
     try {
-      const recorded = await recordStatus(ctx);
-      statusCommit = recorded.commit;
-      await keepTrustedRecords(ctx, recorded.changed);
-      if (recorded.inGit) await forgetRecordedIntents(ctx, recorded.inGit);
+      log.debug({ step: 'record' }, 'step');
+      if (results.loaded) await writeRestored(deps.root, results.loaded.restored, log);
+      const { planned } = results;
+      if (planned && results.fetched) {
+        const input = {
+          head: results.fetched.head,
+          planned,
+          outcomes: results.applied?.report?.outcomes ?? [],
+          block: blockOf(results),
+          repaired: results.loaded?.restored.repaired ?? new Set<string>(),
+          previous: memory.records,
+        };
+        built = await buildStatus(deps, input, log);
+        recorded = await commitBuiltStatus(
+          deps,
+          { built, block: input.block, planHash: planned.plan.planHash },
+          log,
+        );
+        kept = await keepTrustedRecords(deps, {
+          kept: memory.trustedRecords,
+          block: input.block,
+          records: built.records,
+          written: recorded.changed,
+        });
+        await forgetRecordedIntents(deps, recorded.inGit, log);
+      }
     } catch (caught) {
       error ??= describe(caught);
-      ctx.log.error({ code: describe(caught).code, err: caught }, 'status not recorded');
+      log.error({ code: describe(caught).code, err: caught }, 'status not recorded');
     }
   }
-  const result = error ? 'error' : ctx.state.skipped ? 'skipped' : 'success';
-  if (result === 'success') await rememberSuccess(ctx);
-  end({ result });
-  rt.metrics.cycles.inc({ result });
+  const result = error ? 'error' : skipped ? 'skipped' : 'success';
+  const endedAt = deps.clock.now();
   const summary: CycleSummary = {
     id,
     trigger,
     result,
     startedAt: new Date(startedAt).toISOString(),
-    endedAt: new Date(rt.clock.now()).toISOString(),
-    head: ctx.state.head,
-    planHash: ctx.state.plan?.planHash ?? null,
-    statusCommit,
-    block: ctx.state.block,
+    endedAt: new Date(endedAt).toISOString(),
+    head: results.fetched?.head ?? null,
+    planHash: results.planned?.plan.planHash ?? null,
+    statusCommit: recorded?.commit ?? null,
+    block: blockOf(results),
     error,
   };
-  rt.memory.lastCycle = summary;
-  ctx.log.info(
-    { result, planHash: summary.planHash, statusCommit, rssBytes: process.memoryUsage.rss() },
+  const next = remember(memory, { ...results, built, kept, summary, endedAt });
+  if (result === 'success') {
+    deps.metrics.lastGoodCycle.set(endedAt / 1000);
+    if (next.lastApplied !== memory.lastApplied) {
+      await writeDaemonState(deps.stateDir, { formatVersion: 1, lastApplied: next.lastApplied }).catch(
+        (e: unknown) => log.error({ err: e }, 'daemon state not written'),
+      );
+    }
+  }
+  end({ result });
+  deps.metrics.cycles.inc({ result });
+  log.info(
+    {
+      result,
+      planHash: summary.planHash,
+      statusCommit: summary.statusCommit,
+      rssBytes: process.memoryUsage.rss(),
+    },
     'cycle ended',
   );
-  return summary;
+  return { summary, memory: next };
 }
 
-async function rememberSuccess(ctx: CycleContext): Promise<void> {
-  const { rt, state } = ctx;
-  rt.memory.lastGoodCycleAt = rt.clock.now();
-  rt.metrics.lastGoodCycle.set(rt.memory.lastGoodCycleAt / 1000);
-  if (state.plan) rt.memory.block = state.block;
-  if (state.plan && state.block === null && state.head !== null && rt.memory.lastApplied !== state.head) {
-    rt.memory.lastApplied = state.head;
-    await writeDaemonState(rt.stateDir, { formatVersion: 1, lastApplied: state.head }).catch((e: unknown) =>
-      ctx.log.error({ err: e }, 'daemon state not written'),
-    );
-  }
+/** fetch → load → observe → validate → plan → apply, each result kept in `results` as it comes. */
+async function runSteps(
+  deps: CycleDeps,
+  memory: DaemonMemory,
+  trigger: TriggerKind,
+  results: Partial,
+  log: Logger,
+): Promise<void> {
+  const step = (name: (typeof CYCLE_STEPS)[number]): void => log.debug({ step: name }, 'step');
+  step('fetch');
+  const fetched = await fetchRepository(deps, { trigger, lastHead: memory.lastHead }, log);
+  results.fetched = fetched;
+  if (fetched.outcome === 'skipped') return;
+  const { head } = fetched;
+  step('verify');
+  const verified = await verifyHistory(
+    deps,
+    { head, lastApplied: memory.lastApplied, lastVerified: memory.lastVerified },
+    log,
+  );
+  results.verified = verified;
+  step('load');
+  const loaded = await loadRecordsAndFleet(deps, { head, memory }, log);
+  results.loaded = loaded;
+  const now = deps.clock.now();
+  deps.setRequestsPerMinute?.(loaded.loaded.fleet.policy.api.requestsPerMinute);
+  step('observe');
+  const observed = await observeLoaded(loaded.loaded, {
+    api: deps.api,
+    cache: deps.cache,
+    clock: deps.clock,
+  });
+  step('validate');
+  const validated = await validateObserved(loaded.loaded, observed, now);
+  const gathered = planInputOf(loaded.loaded, observed, validated, { now, revision: head });
+  step('plan');
+  const planned = await planChanges(deps, { head, gathered, memory }, log);
+  results.planned = planned;
+  step('apply');
+  results.applied = await applyChanges(deps, { planned, block: verified.block }, log);
 }
 
 /**
@@ -119,14 +189,15 @@ async function rememberSuccess(ctx: CycleContext): Promise<void> {
  * how it ended. A failure here is logged; the entries are tried again next cycle.
  */
 async function forgetRecordedIntents(
-  ctx: CycleContext,
+  deps: Pick<CycleDeps, 'journal'>,
   inGit: ReadonlyMap<string, StatusRecord>,
+  log: Logger,
 ): Promise<void> {
   try {
-    const removed = await forgetSettledIntents(ctx.rt.journal, inGit);
-    if (removed > 0) ctx.log.debug({ removed }, 'intent journal: recorded entries forgotten');
+    const removed = await forgetSettledIntents(deps.journal, inGit);
+    if (removed > 0) log.debug({ removed }, 'intent journal: recorded entries forgotten');
   } catch (error) {
-    ctx.log.warn({ err: error }, 'intent journal entries not forgotten; tried again next cycle');
+    log.warn({ err: error }, 'intent journal entries not forgotten; tried again next cycle');
   }
 }
 

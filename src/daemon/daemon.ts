@@ -1,7 +1,8 @@
 /**
  * startDaemon: the long-running reconciler (DESIGN.md §5), startable in-process (tests, demo) or
  * by `ovh-fleet daemon`. It wires the clone, the journal, the caches, the triggers (cron, webhook,
- * watcher), the task watch and the HTTP listener around runCycle, and stops in order: no new cycle
+ * watcher), the task watch and the HTTP listener around runCycle, keeps the memory each cycle
+ * hands to the next (runCycle returns it, remember.ts), and stops in order: no new cycle
  * or reinstall, the cycle in progress finishes its commit, then cron, watcher, HTTP and logs.
  */
 import { parseSecretRule, type SecretRule } from '../core/secret-rule.js';
@@ -36,8 +37,9 @@ import {
   startSchedule,
   startWatcher,
 } from './triggers.js';
+import type { FollowProgress } from '../records/outcomes.js';
 import type {
-  CycleRuntime,
+  CycleDeps,
   CycleSummary,
   DaemonDeps,
   DaemonMemory,
@@ -97,23 +99,24 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     });
   const state = await readDaemonState(config.stateDir);
   const verifying = config.verify.allowedSignersFile !== null;
-  const memory: DaemonMemory = {
+  // The cycle's memory is replaced at the end of each cycle (remember.ts); the closures below read
+  // the current one. The first cycle always runs in full (no lastHead).
+  let memory: DaemonMemory = {
     lastHead: null,
     lastApplied: state?.lastApplied ?? null,
     lastVerified: verifying ? await readVerifiedHead(config.stateDir) : null,
     trustedRecords: verifying ? await loadTrustedRecords(config.stateDir) : null,
     records: new Map(),
     canonical: new Map(),
-    progress: new Map(),
     requestsPerMinute: 60,
     block: null,
     lastGoodCycleAt: null,
     lastCycle: null,
     raceLost: false,
   };
+  const progress = new Map<string, FollowProgress>();
   await git.ensureClone();
-  memory.lastHead = null; // the first cycle always runs in full
-  const rt: CycleRuntime = {
+  const cycleDeps: CycleDeps = {
     config,
     api,
     git,
@@ -126,7 +129,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     recordCache: new AppliedRecordCache(),
     specCommits: new SpecCommits(),
     metrics,
-    memory,
+    progress,
     root: path.join(cloneDir, fleetPath),
     prefix,
     cloneDir,
@@ -144,7 +147,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     log,
     ...(deps.follower ? { options: deps.follower } : {}),
     requestsPerMinute: () => memory.requestsPerMinute,
-    onProgress: (p) => memory.progress.set(p.serviceName, p),
+    onProgress: (p) => progress.set(p.serviceName, p),
     onEnd: () => void runner.trigger('task-ended'),
   });
   const intervalMs = scheduleIntervalMs(config.schedule);
@@ -160,11 +163,11 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   const runner: CycleRunner = new CycleRunner(async (kind) => {
     const probed = await scheduler.admit(kind);
     if (probed) return probed;
-    const summary = await runCycle(rt, kind, logger);
-    scheduler.settle(summary);
+    const ended = await runCycle(cycleDeps, memory, kind, logger);
+    memory = ended.memory;
+    scheduler.settle(ended.summary);
     if (memory.raceLost && !stop.signal.aborted) {
       // Our intent commit lost a race with another writer: plan again soon (jittered), not at the next tick.
-      memory.raceLost = false;
       void clock
         .sleep(500 + Math.floor(Math.random() * 1_000), stop.signal)
         .then(() => runner.trigger('manual'))
@@ -172,7 +175,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     }
     if (!stop.signal.aborted) watch.update(runningTasks(memory, clock.now()));
     metrics.tasksInFlight.set(watch.size);
-    return summary;
+    return ended.summary;
   });
 
   const ready = (): boolean => isReady(scheduler.current, memory.lastGoodCycleAt, clock.now(), intervalMs);
@@ -183,7 +186,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     lastCycle: memory.lastCycle,
     lastGoodCycleAt: memory.lastGoodCycleAt === null ? null : new Date(memory.lastGoodCycleAt).toISOString(),
     tasksInFlight: watch.size,
-    servers: liveRecords(memory),
+    servers: liveRecords(memory, progress),
   });
 
   const triggers = deps.triggers ?? {};
@@ -266,10 +269,10 @@ function runningTasks(memory: DaemonMemory, now: number): WatchedTask[] {
 }
 
 /** The records with the follower's latest progress laid over their task. */
-function liveRecords(memory: DaemonMemory) {
+function liveRecords(memory: DaemonMemory, progress: ReadonlyMap<string, FollowProgress>) {
   return [...memory.records.values()]
     .map((r) => {
-      const p = memory.progress.get(r.serviceName);
+      const p = progress.get(r.serviceName);
       if (!r.task || !p || p.taskId !== r.task.id) return r;
       return {
         ...r,

@@ -1,7 +1,9 @@
 /**
- * The one place at the end of a cycle that turns plan + apply outcomes + follower progress into
- * status records and FLEET.md, and makes the cycle's single status commit (only when a file
- * changed). The subject says what happened; trailers name every server whose record changed.
+ * The record step, the one place at the end of a cycle that writes status: the records the load
+ * step put back are written into status/ (restored-records.ts), then plan + apply outcomes +
+ * follower progress become status records and FLEET.md (buildStatus → StatusBuilt), and the
+ * cycle's single status commit is made (commitBuiltStatus → Recorded; only when a file changed).
+ * The subject says what happened; trailers name every server whose record changed.
  */
 import { readConfined } from '../core/confined-file.js';
 import { isDeepStrictEqual } from 'node:util';
@@ -13,59 +15,83 @@ import { buildStatusRecords } from '../status/build-records.js';
 import { renderFleetMd } from '../status/fleet-md.js';
 import { serializeStatusRecord } from '../records/status-record.js';
 import type { StatusRecord } from '../records/types.js';
-import type { CycleContext } from './types.js';
+import type { ApplyOutcome } from '../records/outcomes.js';
+import type { Logger } from '../core/logger.js';
+import type { CycleBlock } from '../status/build-records.js';
+import type { Planned } from './steps-plan.js';
+import type { CycleDeps } from './types.js';
+
+/** The records of this cycle, built; what differs from git is about to be committed. */
+export interface StatusBuilt {
+  /** Every record the daemon now knows, per server (kept for the next cycle). */
+  records: Map<string, StatusRecord>;
+  /** The files to commit (status records and FLEET.md), by repository path. */
+  writes: Map<string, FileContent>;
+  /** The records that changed, sorted by server. */
+  changed: StatusRecord[];
+  /** The last commit that changed each server's spec file. */
+  specCommits: Map<string, string>;
+}
 
 /** What recording produced. */
-export interface RecordResult {
+export interface Recorded {
   /** Servers whose record changed. */
   changed: string[];
   /** The pushed status commit, or null when nothing changed. */
   commit: string | null;
   /**
-   * The records git now holds (pushed, or already equal to the tree); null when no records were
-   * built. The intent journal forgets what they record (cycle.ts).
+   * The records git now holds (pushed, or already equal to the tree). The intent journal forgets
+   * what they record (cycle.ts).
    */
-  inGit: ReadonlyMap<string, StatusRecord> | null;
+  inGit: ReadonlyMap<string, StatusRecord>;
 }
 
-/** Builds the records of this cycle and commits the changed ones. */
-export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
-  const { rt, state } = ctx;
-  const plan = state.plan;
-  const gathered = state.gathered;
-  if (!plan || !gathered) return { changed: [], commit: null, inGit: null };
+/** What the record step reads of the cycle. */
+export interface RecordInput {
+  head: string;
+  planned: Planned;
+  outcomes: readonly ApplyOutcome[];
+  block: CycleBlock | null;
+  /** Servers whose record the load step put back from memory or the kept texts. */
+  repaired: ReadonlySet<string>;
+  /** The records of the last cycle. */
+  previous: ReadonlyMap<string, StatusRecord>;
+}
+
+/** Builds the records of this cycle from the plan, the outcomes and the follower's progress. */
+export async function buildStatus(
+  deps: Pick<CycleDeps, 'git' | 'prefix' | 'root' | 'specCommits' | 'progress' | 'clock' | 'recordCache'>,
+  input: RecordInput,
+  log: Logger,
+): Promise<StatusBuilt> {
+  const { plan, gathered, shared, canonical } = input.planned;
   // Git is the shared truth (other writers record there too): the records the plan read, with
   // the attempts of other writers resolved, win over what this process remembers.
-  const previous = new Map(rt.memory.records);
-  for (const [name, record] of state.shared?.applied ?? gathered.input.applied) previous.set(name, record);
+  const previous = new Map(input.previous);
+  for (const [name, record] of shared.applied) previous.set(name, record);
 
   const files = new Map<string, string>();
   const hints = new Map<string, string>();
   for (const entry of plan.servers) {
     if (entry.serviceName === null || entry.file === null) continue;
-    const file = `${rt.prefix}${entry.file}`;
+    const file = `${deps.prefix}${entry.file}`;
     files.set(entry.serviceName, file);
     const hint = previous.get(entry.serviceName)?.spec?.commit;
     if (hint && /^[0-9a-f]{40}$/.test(hint)) hints.set(file, hint);
   }
-  const byFile = await rt.specCommits.resolve(
-    rt.git,
-    state.head as string,
-    [...new Set(files.values())],
-    hints,
-  );
+  const byFile = await deps.specCommits.resolve(deps.git, input.head, [...new Set(files.values())], hints);
   const specCommits = new Map([...files].map(([name, file]) => [name, byFile.get(file) as string]));
 
   const records = buildStatusRecords({
     plan,
-    outcomes: state.report?.outcomes ?? [],
-    progress: rt.memory.progress,
+    outcomes: input.outcomes,
+    progress: deps.progress,
     previous,
     observed: gathered.input.observed,
-    canonical: rt.memory.canonical,
+    canonical,
     specCommits,
-    now: rt.clock.now(),
-    block: state.block,
+    now: deps.clock.now(),
+    block: input.block,
   });
   for (const [name, record] of previous) if (!records.has(name)) records.set(name, record);
   // A status file is named only by a service name (core/service-name.ts): anything else is left
@@ -73,7 +99,7 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
   for (const name of records.keys()) {
     if (isServiceName(name)) continue;
     records.delete(name);
-    ctx.log.warn({ code: 'service-name-invalid' }, 'a record with an unusable serviceName was not written');
+    log.warn({ code: 'service-name-invalid' }, 'a record with an unusable serviceName was not written');
   }
 
   const writes = new Map<string, FileContent>();
@@ -83,37 +109,43 @@ export async function recordStatus(ctx: CycleContext): Promise<RecordResult> {
     // write, and no need to serialize (YAML output is the costly part with thousands of servers).
     // A repaired file (from memory, or recovered from git history) is not in the branch as it is:
     // it is committed even when unchanged.
-    const repaired = state.repaired.has(name) || gathered.recoveredRecords.has(name);
+    const repaired = input.repaired.has(name) || gathered.recoveredRecords.has(name);
     const inTree = gathered.input.applied.get(name);
     if (!repaired && inTree !== undefined && isDeepStrictEqual(inTree, record)) continue;
     const text = serializeStatusRecord(record);
-    if (repaired || (await current(rt.root, `${name}.yaml`)) !== text) {
+    if (repaired || (await current(deps.root, `${name}.yaml`)) !== text) {
       // The text is made again when the file is written rather than kept: with every record of
       // a big fleet changing, holding all texts until the commit costs tens of megabytes.
-      writes.set(`${rt.prefix}status/${name}.yaml`, () => serializeStatusRecord(record));
+      writes.set(`${deps.prefix}status/${name}.yaml`, () => serializeStatusRecord(record));
       changed.push(record);
-      rt.recordCache.remember(record, hashBytes(text));
+      deps.recordCache.remember(record, hashBytes(text));
     }
   }
   const fleetMd = renderFleetMd(records.values());
-  if ((await current(rt.root, 'FLEET.md')) !== fleetMd) writes.set(`${rt.prefix}status/FLEET.md`, fleetMd);
-  rt.memory.records = records;
-  if (writes.size === 0) return { changed: [], commit: null, inGit: records };
-
+  if ((await current(deps.root, 'FLEET.md')) !== fleetMd)
+    writes.set(`${deps.prefix}status/FLEET.md`, fleetMd);
   changed.sort((a, b) => a.serviceName.localeCompare(b.serviceName));
-  const result = await rt.git.commitStatus({
+  return { records, writes, changed, specCommits };
+}
+
+/** Makes the cycle's one status commit of the built records (none when no file changed). */
+export async function commitBuiltStatus(
+  deps: Pick<CycleDeps, 'git' | 'config' | 'metrics'>,
+  input: { built: StatusBuilt; block: CycleBlock | null; planHash: string },
+  log: Logger,
+): Promise<Recorded> {
+  const { records, writes, changed, specCommits } = input.built;
+  if (writes.size === 0) return { changed: [], commit: null, inGit: records };
+  const result = await deps.git.commitStatus({
     files: writes,
-    subject: subjectOf(changed, state.block?.reason ?? null),
+    subject: subjectOf(changed, input.block?.reason ?? null),
     body: changed.map(lineOf).join('\n'),
-    trailers: trailersOf(changed, specCommits, plan.planHash),
-    author: rt.config.commit,
+    trailers: trailersOf(changed, specCommits, input.planHash),
+    author: deps.config.commit,
   });
   if (result.outcome === 'unchanged') return { changed: [], commit: null, inGit: records };
-  rt.metrics.statusCommits.inc();
-  ctx.log.info(
-    { commit: result.commit, servers: changed.length, attempts: result.attempts },
-    'status committed',
-  );
+  deps.metrics.statusCommits.inc();
+  log.info({ commit: result.commit, servers: changed.length, attempts: result.attempts }, 'status committed');
   return { changed: changed.map((r) => r.serviceName), commit: result.commit, inGit: records };
 }
 

@@ -1,32 +1,67 @@
 /**
- * The git steps of a cycle: fetch and reset the clone, stop early when only status/ changed
- * (webhook and watcher triggers), detect a rewritten branch, check commit signatures. They fill
- * the cycle state; none writes status.
+ * The fetch step of a cycle: fetch and reset the clone (fetchRepository → Fetched; it stops the
+ * cycle early when only status/ changed after a webhook or watcher trigger), then check the new
+ * history (verifyHistory → Verified: a rewritten branch, commit signatures). Neither writes
+ * status nor the daemon's memory.
  */
 import { readApplied } from '../records/read-records.js';
 import { writeVerifiedHead } from '../apply/verified-head.js';
 import { checkHistory, checkSignedRange } from '../git/trust.js';
-import type { CycleStep, TriggerKind } from './types.js';
+import type { Logger } from '../core/logger.js';
+import type { CycleBlock } from '../status/build-records.js';
+import type { CycleDeps, TriggerKind } from './types.js';
 
 /** Triggers after which a cycle with only status/ changes stops after the fetch. */
 const SKIPPABLE: ReadonlySet<TriggerKind> = new Set(['webhook', 'watch']);
 
-/** Fetches and hard-resets the clone to the remote branch. */
-export const syncRepository: CycleStep = async (ctx) => {
-  const { rt, state } = ctx;
-  const previous = rt.memory.lastHead;
-  state.head = await rt.git.sync();
-  rt.memory.lastHead = state.head;
-  if (SKIPPABLE.has(state.trigger) && previous !== null) {
-    if (previous === state.head || (await rt.git.onlyStatusChanges(previous, state.head))) {
-      ctx.log.debug({ head: state.head }, 'only status/ changed: nothing to do');
-      state.skipped = true;
-      return 'stop';
+/**
+ * The fetch step's result: the head the clone now holds; `skipped` when only status/ changed since
+ * the last cycle and the trigger allows stopping there (the cycle then ends without a plan).
+ */
+export interface Fetched {
+  outcome: 'synced' | 'skipped';
+  head: string;
+}
+
+/** Fetches and hard-resets the clone to the remote branch; `lastHead` is the previous cycle's head. */
+export async function fetchRepository(
+  deps: Pick<CycleDeps, 'git'>,
+  input: { trigger: TriggerKind; lastHead: string | null },
+  log: Logger,
+): Promise<Fetched> {
+  const previous = input.lastHead;
+  const head = await deps.git.sync();
+  if (SKIPPABLE.has(input.trigger) && previous !== null) {
+    if (previous === head || (await deps.git.onlyStatusChanges(previous, head))) {
+      log.debug({ head }, 'only status/ changed: nothing to do');
+      return { outcome: 'skipped', head };
     }
   }
-  ctx.log.info({ head: state.head, previous }, 'repository synced');
-  return 'continue';
-};
+  log.info({ head, previous }, 'repository synced');
+  return { outcome: 'synced', head };
+}
+
+/** The second half of fetch: what checking the new history found. */
+export interface Verified {
+  /** Why nothing new may be applied (history rewritten, bad signature); null when nothing blocks. */
+  block: CycleBlock | null;
+  /** The head whose signatures this cycle verified good (already persisted); null when none. */
+  verifiedHead: string | null;
+}
+
+/**
+ * Checks the fetched history: a rewritten branch (detectRewrite), then commit signatures
+ * (verifySignatures). A signature block wins over a rewrite block.
+ */
+export async function verifyHistory(
+  deps: Pick<CycleDeps, 'git' | 'root' | 'prefix' | 'config' | 'stateDir'>,
+  input: { head: string; lastApplied: string | null; lastVerified: string | null },
+  log: Logger,
+): Promise<Verified> {
+  const rewrite = await detectRewrite(deps, input, log);
+  const signatures = await verifySignatures(deps, input, log);
+  return { block: signatures.block ?? rewrite, verifiedHead: signatures.verifiedHead };
+}
 
 /**
  * The last applied head must be an ancestor of the new head; otherwise the branch was rewritten
@@ -34,49 +69,52 @@ export const syncRepository: CycleStep = async (ctx) => {
  * with verification on). Without a state file (a new state directory), the newest
  * `lastApplied.specCommit` of the records stands in. The same check as `ovh-fleet apply`.
  */
-export const detectRewrite: CycleStep = async (ctx) => {
-  const { rt, state } = ctx;
-  const head = state.head as string;
-  const last = rt.memory.lastApplied ?? (await newestAppliedCommit(rt.root));
-  const { block, acknowledged } = await checkHistory(rt.git, {
+async function detectRewrite(
+  deps: Pick<CycleDeps, 'git' | 'root' | 'prefix' | 'config'>,
+  input: { head: string; lastApplied: string | null },
+  log: Logger,
+): Promise<CycleBlock | null> {
+  const { git } = deps;
+  const { head } = input;
+  const last = input.lastApplied ?? (await newestAppliedCommit(deps.root));
+  const { block, acknowledged } = await checkHistory(git, {
     last,
     head,
-    ackRev: async () => (await rt.git.statusHead()) ?? head,
-    ackPath: `${rt.prefix}status/ack-rewrite.yaml`,
-    allowedSignersFile: rt.config.verify.allowedSignersFile,
+    ackRev: async () => (await git.statusHead()) ?? head,
+    ackPath: `${deps.prefix}status/ack-rewrite.yaml`,
+    allowedSignersFile: deps.config.verify.allowedSignersFile,
   });
-  if (acknowledged) ctx.log.warn({ last, head }, 'rewritten history acknowledged');
-  if (block === null) return 'continue';
-  state.block = block;
-  ctx.log.error({ code: 'history-rewritten', last, head }, block.message);
-  return 'continue';
-};
+  if (acknowledged) log.warn({ last, head }, 'rewritten history acknowledged');
+  if (block !== null) log.error({ code: 'history-rewritten', last, head }, block.message);
+  return block;
+}
 
 /**
  * With verify.allowedSignersFile, every commit since the last verified head that changes the
  * fleet root outside status/ must be signed (src/git/trust.ts). The verified head is persisted
  * durably before the cycle goes on, so a restart checks only newer commits.
  */
-export const verifySignatures: CycleStep = async (ctx) => {
-  const { rt, state } = ctx;
-  const file = rt.config.verify.allowedSignersFile;
-  const head = state.head as string;
-  if (file === null || rt.memory.lastVerified === head) return 'continue';
-  const block = await checkSignedRange(rt.git, {
-    from: rt.memory.lastVerified,
+async function verifySignatures(
+  deps: Pick<CycleDeps, 'git' | 'prefix' | 'config' | 'stateDir'>,
+  input: { head: string; lastVerified: string | null },
+  log: Logger,
+): Promise<Verified> {
+  const file = deps.config.verify.allowedSignersFile;
+  const { head } = input;
+  if (file === null || input.lastVerified === head) return { block: null, verifiedHead: null };
+  const block = await checkSignedRange(deps.git, {
+    from: input.lastVerified,
     head,
-    prefix: rt.prefix,
+    prefix: deps.prefix,
     allowedSignersFile: file,
   });
   if (block === null) {
-    await writeVerifiedHead(rt.stateDir, head);
-    rt.memory.lastVerified = head;
-    return 'continue';
+    await writeVerifiedHead(deps.stateDir, head);
+    return { block: null, verifiedHead: head };
   }
-  state.block = block;
-  ctx.log.error({ code: 'signature-invalid', head }, block.message);
-  return 'continue';
-};
+  log.error({ code: 'signature-invalid', head }, block.message);
+  return { block, verifiedHead: null };
+}
 
 /** The newest `lastApplied.specCommit` of the status records under `root` (shared with apply). */
 export async function newestAppliedCommit(root: string): Promise<string | null> {

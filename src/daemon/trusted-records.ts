@@ -5,11 +5,11 @@
  * signatures cannot tell the daemon's records from a hand edit.
  *
  * The daemon keeps the text of every record it wrote in `<stateDir>/trusted-records.json`
- * (written durably). Before planning, each record of the working tree is compared with the kept
- * text: a different one is replaced by the kept text (and committed again by the status step),
- * a missing one is put back, and one the daemon never wrote is taken out of the working tree (the
- * server is then planned as it was before that file appeared). Nothing of this runs without
- * verification.
+ * (written durably). Before planning (the load step), each record of the working tree is compared
+ * with the kept text: a different one is replaced by the kept text (and committed again by the
+ * record step), a missing one is put back, and one the daemon never wrote is taken out (the
+ * server is then planned as it was before that file appeared). The load step only computes this
+ * (restored-records.ts); the record step writes it. Nothing of this runs without verification.
  *
  * The same holds for git history: a missing record is taken from history
  * (src/plan/recover-records.ts) only in a version the daemon kept, so a record it never wrote is
@@ -18,11 +18,14 @@
  * The first time verification runs on a state directory, nothing is kept yet: the records found
  * in the repository are taken as they are (trust on first use; docs/security.md).
  */
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileDurably } from '../apply/atomic-file.js';
 import type { RecordHistory } from '../plan/recover-records.js';
-import type { CycleContext, CycleStep } from './types.js';
+import type { Logger } from '../core/logger.js';
+import type { CycleBlock } from '../status/build-records.js';
+import { overlaidNames, overlaidText, type Restored } from './restored-records.js';
+import type { CycleDeps } from './types.js';
 
 const NAME = 'trusted-records.json';
 
@@ -60,62 +63,69 @@ function isRecordName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(name) && name !== 'ack-rewrite' && !name.includes('..');
 }
 
-/** The cycle step (after restore-records): makes the working tree's records the kept ones. */
-export const trustRecords: CycleStep = async (ctx) => {
-  const { rt, state } = ctx;
-  const kept = rt.memory.trustedRecords;
-  if (rt.config.verify.allowedSignersFile === null || kept === null) return 'continue';
-  const dir = path.join(rt.root, 'status');
-  const inTree = new Set(
-    (await readdir(dir).catch(() => [] as string[]))
-      .filter((f) => f.endsWith('.yaml'))
-      .map((f) => f.slice(0, -'.yaml'.length))
-      .filter(isRecordName),
-  );
+/**
+ * Part of the load step (after restoreRecords): under verification, the records the planner reads
+ * become the kept ones. Returns `restored` with each differing record replaced by the kept text
+ * (marked repaired, so the record step commits it) and each record the daemon never wrote taken
+ * out. Writes nothing: the record step writes the result (restored-records.ts).
+ */
+export async function trustRecords(
+  deps: { root: string; config: { verify: { allowedSignersFile: string | null } } },
+  input: { kept: ReadonlyMap<string, string> | null; restored: Restored },
+  log: Pick<Logger, 'warn'>,
+): Promise<Restored> {
+  const { kept, restored } = input;
+  if (deps.config.verify.allowedSignersFile === null || kept === null) return restored;
+  const overlay = new Map(restored.overlay);
+  const repaired = new Set(restored.repaired);
+  const inTree = new Set([...(await overlaidNames(deps.root, restored.overlay))].filter(isRecordName));
   for (const name of new Set([...inTree, ...kept.keys()])) {
-    const file = path.join(dir, `${name}.yaml`);
-    const text = inTree.has(name) ? await readFile(file, 'utf8').catch(() => null) : null;
+    const text = inTree.has(name) ? await overlaidText(deps.root, name, restored.overlay) : null;
     const trusted = kept.get(name);
     if (text === trusted) continue;
-    if (trusted === undefined) {
-      await rm(file, { force: true });
-    } else {
-      await writeFile(file, trusted);
-      state.repaired.add(name);
-    }
-    ctx.log.warn(
+    overlay.set(name, trusted ?? null);
+    if (trusted !== undefined) repaired.add(name);
+    log.warn(
       { serviceName: name, code: 'status-record-untrusted', restored: trusted !== undefined },
       trusted === undefined
         ? 'status record not written by the daemon: ignored'
         : 'status record differs from the one the daemon wrote: restored',
     );
   }
-  return 'continue';
-};
+  return { overlay, repaired };
+}
 
 /**
- * After the status step: keeps the texts of the records just written (and, on first use, of
- * every record found), durably. `written` names the servers whose record file was written.
+ * After the record step: the texts of the records just written (and, on first use, of every
+ * record found) kept durably. `written` names the servers whose record file was written; `records`
+ * are the cycle's records. Returns the new kept texts, or null when they did not change.
  */
-export async function keepTrustedRecords(ctx: CycleContext, written: readonly string[]): Promise<void> {
-  const { rt } = ctx;
-  if (rt.config.verify.allowedSignersFile === null || ctx.state.plan === null) return;
-  const first = rt.memory.trustedRecords === null;
+export async function keepTrustedRecords(
+  deps: Pick<CycleDeps, 'config' | 'root' | 'stateDir'>,
+  input: {
+    kept: ReadonlyMap<string, string> | null;
+    block: CycleBlock | null;
+    records: ReadonlyMap<string, unknown>;
+    written: readonly string[];
+  },
+): Promise<Map<string, string> | null> {
+  if (deps.config.verify.allowedSignersFile === null) return null;
+  const first = input.kept === null;
   // First use is not taken from a head whose commits failed verification.
-  if (first && ctx.state.block?.reason === 'signature-invalid') return;
-  const kept = new Map(rt.memory.trustedRecords ?? []);
-  const names = first ? [...rt.memory.records.keys()] : written;
+  if (first && input.block?.reason === 'signature-invalid') return null;
+  const kept = new Map(input.kept ?? []);
+  const names = first ? [...input.records.keys()] : input.written;
   let changed = first;
   for (const name of names) {
     if (!isRecordName(name)) continue;
-    const text = await readFile(path.join(rt.root, 'status', `${name}.yaml`), 'utf8').catch(() => null);
+    const text = await readFile(path.join(deps.root, 'status', `${name}.yaml`), 'utf8').catch(() => null);
     if (text === null || kept.get(name) === text) continue;
     kept.set(name, text);
     changed = true;
   }
-  if (!changed) return;
-  await saveTrustedRecords(rt.stateDir, kept);
-  rt.memory.trustedRecords = kept;
+  if (!changed) return null;
+  await saveTrustedRecords(deps.stateDir, kept);
+  return kept;
 }
 
 /**
@@ -125,7 +135,10 @@ export async function keepTrustedRecords(ctx: CycleContext, written: readonly st
  * are unsigned, so any other version may be anyone's. Null `kept` (first use, or no
  * verification): the history as it is.
  */
-export function trustedRecordHistory(history: RecordHistory, kept: TrustedRecords): RecordHistory {
+export function trustedRecordHistory(
+  history: RecordHistory,
+  kept: ReadonlyMap<string, string> | null,
+): RecordHistory {
   if (kept === null) return history;
   const nameOf = (file: string): string => path.posix.basename(file, '.yaml');
   return {

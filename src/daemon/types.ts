@@ -1,9 +1,9 @@
 /**
- * The daemon's shapes: what startDaemon receives (deps), what one cycle carries from step to step
- * (CycleContext, CycleState), and what the daemon reports (/api/status, trigger results).
+ * The daemon's shapes: what startDaemon receives (DaemonDeps), the services every cycle step reads
+ * (CycleDeps), what the daemon keeps between cycles (DaemonMemory), and what it reports
+ * (/api/status, trigger results). Each step's own result type lives next to the step.
  */
 import type { SecretRule } from '../core/secret-rule.js';
-import type { ApplyReport } from '../apply/apply-types.js';
 import type { FollowProgress } from '../records/outcomes.js';
 import type { IntentJournal } from '../apply/intent-journal.js';
 import type { PostOptions } from '../apply/post-reinstall.js';
@@ -15,11 +15,9 @@ import type { NextStep } from '../core/codes/registry.js';
 import type { Logger } from '../core/logger.js';
 import type { GitRepo } from '../git/git-repo.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
-import type { GatheredPlanInput, ObservationCache } from '../observe/index.js';
-import type { Plan } from '../plan/types.js';
+import type { ObservationCache } from '../observe/index.js';
 import type { AppliedRecordCache } from '../records/read-records.js';
 import type { ReadCache } from '../specs/read-cache.js';
-import type { ServerSpec } from '../specs/types.js';
 import type { CycleBlock } from '../status/build-records.js';
 import type { CanonicalSpec, StatusRecord } from '../records/types.js';
 import type { DaemonMetrics } from './metrics.js';
@@ -57,83 +55,75 @@ export interface DaemonDeps {
   watchDebounceMs?: number;
 }
 
-/** The daemon's memory between cycles (rebuilt from git and the state dir after a restart). */
+/**
+ * The daemon's memory between cycles (rebuilt from git and the state dir after a restart). No
+ * step writes it: at the end of each cycle, `remember` (remember.ts) makes the next one from the
+ * cycle's results.
+ */
 export interface DaemonMemory {
   /** Spec branch head of the last cycle that fetched. */
-  lastHead: string | null;
+  readonly lastHead: string | null;
   /** Head of the last cycle whose plan was applied (history-rewritten detection). */
-  lastApplied: string | null;
+  readonly lastApplied: string | null;
   /** Head whose signatures were last verified good (persisted in `<stateDir>/verified-head.json`). */
-  lastVerified: string | null;
+  readonly lastVerified: string | null;
   /**
    * With verification on, the texts of the records the daemon wrote (trusted-records.ts); null
    * until the first cycle keeps them (or without verification).
    */
-  trustedRecords: Map<string, string> | null;
+  readonly trustedRecords: ReadonlyMap<string, string> | null;
   /** The records last written (or read), per server. */
-  records: Map<string, StatusRecord>;
+  readonly records: ReadonlyMap<string, StatusRecord>;
   /** Canonical specs by digest, for lastApplied.spec. */
-  canonical: Map<string, CanonicalSpec>;
-  /** The follower's latest progress per server. */
-  progress: Map<string, FollowProgress>;
+  readonly canonical: ReadonlyMap<string, CanonicalSpec>;
   /** fleet.yaml api.requestsPerMinute of the last plan (the followers' share is computed from it). */
-  requestsPerMinute: number;
-  block: CycleBlock | null;
-  lastGoodCycleAt: number | null;
-  lastCycle: CycleSummary | null;
+  readonly requestsPerMinute: number;
+  readonly block: CycleBlock | null;
+  readonly lastGoodCycleAt: number | null;
+  readonly lastCycle: CycleSummary | null;
   /** The last cycle's intent commit lost a race with another writer: plan again soon. */
-  raceLost: boolean;
+  readonly raceLost: boolean;
 }
 
-/** Long-lived parts a cycle uses. */
-export interface CycleRuntime {
-  config: DaemonConfig;
-  api: OvhApi;
-  git: GitRepo;
-  clock: Clock;
-  env: SecretEnv;
+/**
+ * The long-lived services a cycle's steps read (never the cycle's memory). Only daemon.ts builds
+ * it. The caches and the progress board change under the steps by design; nothing else does.
+ */
+export interface CycleDeps {
+  readonly config: DaemonConfig;
+  readonly api: OvhApi;
+  readonly git: GitRepo;
+  readonly clock: Clock;
+  readonly env: SecretEnv;
   /** The allow-list of `{env}` secrets (configuration `secrets.allow`). */
-  secretRule: SecretRule;
-  journal: IntentJournal;
-  cache: ObservationCache;
-  readCache: ReadCache;
+  readonly secretRule: SecretRule;
+  readonly journal: IntentJournal;
+  readonly cache: ObservationCache;
+  readonly readCache: ReadCache;
   /** Parsed status records by file hash (restore, plan and record skip parsing known files). */
-  recordCache: AppliedRecordCache;
-  specCommits: SpecCommits;
-  metrics: DaemonMetrics;
-  memory: DaemonMemory;
+  readonly recordCache: AppliedRecordCache;
+  readonly specCommits: SpecCommits;
+  readonly metrics: DaemonMetrics;
+  /**
+   * The follower's latest progress per server: written as reinstalls are followed (the apply
+   * step's events, the task watch between cycles), read by the record step and /api/status.
+   */
+  readonly progress: Map<string, FollowProgress>;
   /** Absolute path of the fleet root inside the clone (clone + repository.path). */
-  root: string;
+  readonly root: string;
   /** Repository-relative prefix of the fleet root ('' or 'sub/'). */
-  prefix: string;
+  readonly prefix: string;
   /** Absolute path of the clone. */
-  cloneDir: string;
-  stateDir: string;
+  readonly cloneDir: string;
+  readonly stateDir: string;
   /** This process's id in the shared record of intent (a new one per start: src/apply/shared-intents.ts). */
-  writer: string;
-  follower?: Partial<FollowerOptions>;
-  post?: Partial<PostOptions>;
+  readonly writer: string;
+  readonly follower?: Partial<FollowerOptions>;
+  readonly post?: Partial<PostOptions>;
   /** See DaemonDeps.setRequestsPerMinute. */
-  setRequestsPerMinute?: (requestsPerMinute: number) => void;
+  readonly setRequestsPerMinute?: (requestsPerMinute: number) => void;
   /** Aborted on shutdown: no new reinstall starts, following stops. */
-  stopSignal: AbortSignal;
-}
-
-/** What the steps of one cycle fill in, in order. */
-export interface CycleState {
-  trigger: TriggerKind;
-  head: string | null;
-  /** True when the cycle stopped after the fetch (only status/ changed). */
-  skipped: boolean;
-  block: CycleBlock | null;
-  gathered: GatheredPlanInput | null;
-  plan: Plan | null;
-  specs: Map<string, ServerSpec>;
-  /** Servers whose record file was missing or corrupted and was rewritten from memory. */
-  repaired: Set<string>;
-  report: ApplyReport | null;
-  /** The shared record of intent as this cycle's plan read it; null before the plan. */
-  shared: CycleSharedIntents | null;
+  readonly stopSignal: AbortSignal;
 }
 
 /** What the plan step read of the shared record of intent, for the apply and status steps. */
@@ -145,17 +135,6 @@ export interface CycleSharedIntents {
   /** Servers another writer is about to reinstall. */
   holds: Map<string, string>;
 }
-
-/** One cycle: its id, logger, runtime and state. */
-export interface CycleContext {
-  id: string;
-  log: Logger;
-  rt: CycleRuntime;
-  state: CycleState;
-}
-
-/** One named step of a cycle; `stop` ends the cycle early (not an error). */
-export type CycleStep = (ctx: CycleContext) => Promise<'continue' | 'stop'>;
 
 /** How a cycle ended. */
 export interface CycleSummary {

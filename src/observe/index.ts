@@ -20,4 +20,3 @@ export {
 } from './cache.js';
 export { DEFAULT_LIFETIMES, type ObserveLifetimes } from './cached-values.js';
 export { emptyCallCounts, totalCalls, type CallCounts, type ObserveMethod } from './counting-api.js';
-export { readPlanInput, type GatheredPlanInput, type ReadPlanInputOptions } from './read-plan-input.js';

@@ -59,10 +59,23 @@ export class AppliedRecordCache {
 }
 
 /**
+ * Record texts by serviceName that stand in for `status/<serviceName>.yaml` of the working tree
+ * (null: as if the file were absent). The daemon's load step computes them (records put back from
+ * the status branch or its memory) and its record step writes them; in between the planner reads
+ * the tree through them.
+ */
+export type RecordOverlay = ReadonlyMap<string, string | null>;
+
+/**
  * Reads every `status/*.yaml` of the repository at `root` (a missing folder is no record). With
  * `cache`, files whose bytes it knows are not parsed again, and the records read are remembered.
+ * With `overlay`, its texts are read instead of the files they name.
  */
-export async function readApplied(root: string, cache?: AppliedRecordCache): Promise<AppliedRecords> {
+export async function readApplied(
+  root: string,
+  cache?: AppliedRecordCache,
+  overlay?: RecordOverlay,
+): Promise<AppliedRecords> {
   const result: AppliedRecords = {
     applied: new Map(),
     hashes: new Map(),
@@ -89,22 +102,35 @@ export async function readApplied(root: string, cache?: AppliedRecordCache): Pro
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort();
   } catch {
-    return result;
+    if (overlay === undefined) return result;
+    names = [];
   }
+  if (overlay !== undefined) names = withOverlay(names, overlay);
   for (const name of names) {
     const file = `${STATUS_DIR}/${name}`;
-    const absolute = path.join(dir, name);
-    const stat = await lstat(absolute);
     const serviceName = name.slice(0, -'.yaml'.length);
-    // Only regular files: a symbolic link could make the plan read outside the repository.
-    if (!stat.isFile() || stat.size > MAX_STATUS_BYTES) {
-      result.unreadable.add(serviceName);
-      result.diagnostics.push(
-        ignoredRecord(file, stat.isFile() ? 'the file is too large' : 'not a regular file'),
-      );
-      continue;
+    const given = overlay?.get(serviceName);
+    let bytes: Buffer;
+    if (typeof given === 'string') {
+      bytes = Buffer.from(given, 'utf8');
+      if (bytes.length > MAX_STATUS_BYTES) {
+        result.unreadable.add(serviceName);
+        result.diagnostics.push(ignoredRecord(file, 'the file is too large'));
+        continue;
+      }
+    } else {
+      const absolute = path.join(dir, name);
+      const stat = await lstat(absolute);
+      // Only regular files: a symbolic link could make the plan read outside the repository.
+      if (!stat.isFile() || stat.size > MAX_STATUS_BYTES) {
+        result.unreadable.add(serviceName);
+        result.diagnostics.push(
+          ignoredRecord(file, stat.isFile() ? 'the file is too large' : 'not a regular file'),
+        );
+        continue;
+      }
+      bytes = await readFile(absolute);
     }
-    const bytes = await readFile(absolute);
     const hash = hashBytes(bytes);
     const known = cache?.get(serviceName, hash);
     if (known) {
@@ -132,4 +158,14 @@ export async function readApplied(root: string, cache?: AppliedRecordCache): Pro
   }
   cache?.retain(new Set(result.applied.keys()));
   return result;
+}
+
+/** The file names of status/ once `overlay` is laid over `names` (sorted as readdir's were). */
+function withOverlay(names: readonly string[], overlay: RecordOverlay): string[] {
+  const out = new Set(names);
+  for (const [serviceName, text] of overlay) {
+    if (text === null) out.delete(`${serviceName}.yaml`);
+    else out.add(`${serviceName}.yaml`);
+  }
+  return [...out].sort();
 }

@@ -1,7 +1,8 @@
 /**
- * The trust-records step (src/daemon/trusted-records.ts) on a real directory, as a property: for
- * any records in the working tree (kept, edited, unknown, missing) and any kept texts, after the
- * step the working tree holds exactly the kept records, and every record put back is marked
+ * The trust-records part of the load step (src/daemon/trusted-records.ts), with its result
+ * written as the record step writes it, on a real directory, as a property: for any records in
+ * the working tree (kept, edited, unknown, missing) and any kept texts, after the step the
+ * working tree holds exactly the kept records, and every record put back is marked
  * repaired (so the status step commits it). Without verification, nothing is touched. And the git
  * history the daemon recovers lost records from, under verification: only kept texts come back.
  */
@@ -10,26 +11,26 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/core/logger.js';
+import { NOTHING_RESTORED, writeRestored, type Restored } from '../../src/daemon/restored-records.js';
 import { trustedRecordHistory, trustRecords } from '../../src/daemon/trusted-records.js';
-import type { CycleContext } from '../../src/daemon/types.js';
 import type { AppliedRecords } from '../../src/records/read-records.js';
 import { recoverLostRecords, type RecordHistory } from '../../src/plan/recover-records.js';
 import { serializeStatusRecord } from '../../src/records/status-record.js';
 import { record, spec } from '../plan/helpers.js';
 
-const silent = { warn: () => undefined } as unknown as CycleContext['log'];
+const silent = { warn: () => undefined } as unknown as Logger;
 
-function context(root: string, kept: Map<string, string> | null, verifying: boolean): CycleContext {
-  return {
-    id: 't',
-    log: silent,
-    rt: {
-      root,
-      config: { verify: { allowedSignersFile: verifying ? '/signers' : null } },
-      memory: { trustedRecords: kept },
-    },
-    state: { repaired: new Set<string>() },
-  } as unknown as CycleContext;
+/** The trust-records part of the load step, then the record step's write of what it put back. */
+async function trustAndWrite(
+  root: string,
+  kept: Map<string, string> | null,
+  verifying: boolean,
+): Promise<{ state: { repaired: Restored['repaired'] } }> {
+  const deps = { root, config: { verify: { allowedSignersFile: verifying ? '/signers' : null } } };
+  const restored = await trustRecords(deps, { kept, restored: NOTHING_RESTORED }, silent);
+  await writeRestored(root, restored, silent);
+  return { state: { repaired: restored.repaired } };
 }
 
 function treeRecords(root: string): Map<string, string> {
@@ -55,9 +56,8 @@ describe('trust-records', () => {
           for (const [n, t] of Object.entries(inTree)) writeFileSync(join(root, 'status', `${n}.yaml`), t);
           writeFileSync(join(root, 'status', 'ack-rewrite.yaml'), 'kind: RewriteAck\n');
           const kept = new Map(Object.entries(keptObj));
-          const ctx = context(root, kept, true);
 
-          await trustRecords(ctx);
+          const ctx = await trustAndWrite(root, kept, true);
 
           expect(treeRecords(root)).toEqual(kept);
           for (const [n, t] of kept) expect(ctx.state.repaired.has(n)).toBe(inTree[n] !== t);
@@ -75,8 +75,8 @@ describe('trust-records', () => {
     mkdirSync(join(root, 'status'));
     writeFileSync(join(root, 'status', 'ns1.example.net.yaml'), 'edited\n');
 
-    await trustRecords(context(root, new Map([['ns1.example.net', 'kept\n']]), false));
-    await trustRecords(context(root, null, true));
+    await trustAndWrite(root, new Map([['ns1.example.net', 'kept\n']]), false);
+    await trustAndWrite(root, null, true);
 
     expect(treeRecords(root)).toEqual(new Map([['ns1.example.net', 'edited\n']]));
     rmSync(root, { recursive: true, force: true });

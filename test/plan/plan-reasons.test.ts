@@ -19,7 +19,7 @@ import { PLAN_SCHEMA } from '../../src/plan/plan-schema.js';
 import { renderPlanJson } from '../../src/plan/render/render-json.js';
 import type { PlanInput } from '../../src/plan/types.js';
 import type { FleetPolicy, ServerSpec } from '../../src/specs/types.js';
-import type { StatusRecord } from '../../src/status/types.js';
+import type { StatusRecord } from '../../src/records/types.js';
 import { input, observed, policy, record, spec } from './helpers.js';
 
 const addFormats = addFormatsModule.default;
