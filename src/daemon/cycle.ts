@@ -46,7 +46,7 @@ export interface CycleEnd {
 }
 
 /** The results of the steps before record, filled as they run. */
-type Partial = Omit<CycleResults, 'built' | 'kept' | 'summary' | 'endedAt'>;
+type StepResults = Omit<CycleResults, 'built' | 'kept' | 'summary' | 'endedAt'>;
 
 /** Runs one cycle to its end; never throws (errors are in the summary and the log). */
 export async function runCycle(
@@ -59,7 +59,7 @@ export async function runCycle(
   const log = logger.child({ cycleId: id, trigger });
   const startedAt = deps.clock.now();
   const end = deps.metrics.cycleDuration.startTimer();
-  const results: Partial = { fetched: null, verified: null, loaded: null, planned: null, applied: null };
+  const results: StepResults = { fetched: null, verified: null, loaded: null, planned: null, applied: null };
   let error: CycleSummary['error'] = null;
   try {
     await runSteps(deps, memory, trigger, results, log);
@@ -146,7 +146,7 @@ async function runSteps(
   deps: CycleDeps,
   memory: DaemonMemory,
   trigger: TriggerKind,
-  results: Partial,
+  results: StepResults,
   log: Logger,
 ): Promise<void> {
   const step = (name: (typeof CYCLE_STEPS)[number]): void => log.debug({ step: name }, 'step');
