@@ -77,6 +77,8 @@ export class CycleScheduler {
 
   /** After a cycle: the new state, its metrics, and the backoff retry if one is due. */
   settle(summary: CycleSummary): void {
+    // A skipped cycle (only status/ changed) changes nothing: the armed retry keeps its time.
+    if (summary.result === 'skipped') return;
     const now = this.deps.clock.now();
     const before = this.state;
     this.state = afterCycle(before, summary, now);

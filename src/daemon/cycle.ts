@@ -13,6 +13,7 @@ import { forgetSettledIntents } from '../apply/journal-attempts.js';
 import { nextStepOf } from '../core/codes/registry.js';
 import { FleetError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { OvhApiError } from '../ovh/errors.js';
 import { observeLoaded } from '../pipeline/observe.js';
 import { planInputOf } from '../pipeline/plan-input.js';
 import { validateObserved } from '../pipeline/validate.js';
@@ -21,6 +22,7 @@ import { writeDaemonState } from './daemon-state.js';
 import { buildStatus, commitBuiltStatus, type Recorded } from './record-status.js';
 import { blockOf, remember, type CycleResults } from './remember.js';
 import { writeRestored } from './restored-records.js';
+import { apiNextStep } from './retry-schedule.js';
 import { fetchRepository, verifyHistory } from './steps-git.js';
 import { loadRecordsAndFleet } from './steps-load.js';
 import { applyChanges, planChanges } from './steps-plan.js';
@@ -204,6 +206,8 @@ async function forgetRecordedIntents(
 /** The code, message and "what next" class of what ended a cycle (unregistered codes: `retry`). */
 function describe(error: unknown): NonNullable<CycleSummary['error']> {
   const classed = (code: string, message: string) => ({ code, message, next: nextStepOf(code) });
+  if (error instanceof OvhApiError)
+    return { code: error.code, message: error.message, next: apiNextStep(error) };
   if (error instanceof FleetError) return classed(error.code, error.message);
   const code = error instanceof Error ? (error as unknown as { code?: unknown }).code : undefined;
   if (error instanceof Error && typeof code === 'string') return classed(code, error.message);

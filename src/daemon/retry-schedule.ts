@@ -8,10 +8,12 @@
  *   reaches `capMs` (the schedule interval) the schedule's own ticks are the retries.
  * - `wait-for-commit`: no extra cycle; automatic triggers fetch, and run a cycle only when the spec
  *   head moved (a commit outside status/) since the failed cycle.
- * - `operator`: as `wait-for-commit` (a new commit is one way an operator acts); a restart or a
- *   manual cycle is the other.
+ * - `operator`: no extra cycle, and /readyz is not ready; every trigger still runs a cycle, so a
+ *   fix made outside git (an IAM grant, a restored file, the clock set right) is seen at the next
+ *   tick, as before the classes existed.
  */
-import type { NextStep } from '../core/codes/registry.js';
+import { nextStepOf, type NextStep } from '../core/codes/registry.js';
+import type { OvhApiError } from '../ovh/errors.js';
 import type { TriggerKind } from './types.js';
 
 /** The timings of the schedule. */
@@ -74,7 +76,8 @@ export function afterCycle(state: WhatNext, outcome: CycleOutcome, now: number):
     next,
     code,
     message,
-    failures: state.failures + 1,
+    // A new class starts its own count: a retry after an operator's fix starts at the base delay.
+    failures: state.next === next ? state.failures + 1 : 1,
     head: outcome.head,
     since: state.next === next && state.since !== null ? state.since : now,
   };
@@ -102,12 +105,14 @@ const OPERATOR_TRIGGERS: ReadonlySet<TriggerKind> = new Set(['start', 'manual'])
 /**
  * What a trigger may do: `run` a cycle, or `probe`: fetch, and run a cycle only when a commit
  * outside status/ arrived since the failed cycle's head (or when it had none and the fetch now
- * succeeds); otherwise the trigger ends there. While a cycle waits for a commit or an operator,
- * automatic triggers (schedule, webhook, watch, task-ended) only probe.
+ * succeeds); otherwise the trigger ends there. While a cycle waits for a commit, automatic
+ * triggers (schedule, webhook, watch, task-ended) only probe: the same head fails the same way.
+ * Waiting for an operator probes nothing: what the operator fixes is outside git, so only a cycle
+ * can see it.
  */
 export function admit(state: WhatNext, trigger: TriggerKind): 'run' | 'probe' {
   if (OPERATOR_TRIGGERS.has(trigger)) return 'run';
-  return state.next === 'wait-for-commit' || state.next === 'operator' ? 'probe' : 'run';
+  return state.next === 'wait-for-commit' ? 'probe' : 'run';
 }
 
 /**
@@ -125,4 +130,18 @@ export function isReady(
 ): boolean {
   if (state.next === 'operator') return false;
   return lastGoodCycleAt !== null && now - lastGoodCycleAt <= 3 * intervalMs;
+}
+
+/**
+ * The class of an API failure that ended a cycle (an account-wide read: the server list, the
+ * catalog). What the API said decides, not the code alone: a transient, busy or waiting answer
+ * (a 5xx of the token endpoint, a TLS hiccup, a rate limit) is retried; anything else waits for an
+ * operator, never for a commit, since no commit changes what the account answers.
+ */
+export function apiNextStep(error: Pick<OvhApiError, 'code' | 'disposition'>): NextStep {
+  if (error.disposition === 'transient' || error.disposition === 'busy' || error.disposition === 'waiting') {
+    return 'retry';
+  }
+  const next = nextStepOf(error.code);
+  return next === 'wait-for-commit' || next === 'none' ? 'operator' : next;
 }

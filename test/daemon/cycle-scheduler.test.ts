@@ -87,7 +87,7 @@ describe('a probe while waiting for a commit', () => {
 
   it('after a failure with no head, runs once a fetch succeeds', async () => {
     const { scheduler, git } = setup();
-    scheduler.settle(summary(null, 'operator'));
+    scheduler.settle(summary(null, 'wait-for-commit'));
     git.head = null;
 
     const whileFailing = await scheduler.admit('schedule');
@@ -126,6 +126,17 @@ describe('the backoff retry', () => {
     expect(before).toEqual([]);
     expect(beforeSecond).toEqual(['schedule']);
     expect(triggered).toEqual(['schedule', 'schedule']);
+  });
+
+  it('keeps the armed retry when a cycle is skipped (only status/ changed)', async () => {
+    const { scheduler, clock, triggered } = setup();
+
+    scheduler.settle(summary(H1, 'retry'));
+    await clock.advance(10_000);
+    scheduler.settle({ ...summary(H1, null), result: 'skipped' });
+    await clock.advance(5_000);
+
+    expect(triggered).toEqual(['schedule']);
   });
 
   it('is cancelled by a cycle that succeeds, and never armed for the other classes', async () => {

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NEXT_STEPS, type NextStep } from '../../src/core/codes/registry.js';
+import { CODE_AREAS, NEXT_STEPS, type ErrorCode, type NextStep } from '../../src/core/codes/registry.js';
 import {
   admit,
   afterCycle,
+  apiNextStep,
   backoffMs,
   isReady,
   NOTHING_WAITS,
@@ -94,13 +95,22 @@ describe('the retry schedule', () => {
     );
   });
 
-  it('lets no automatic trigger run a cycle while waiting for a commit or an operator: they only probe', () => {
+  it('lets no automatic trigger run a cycle while waiting for a commit: they only probe', () => {
     fc.assert(
       fc.property(arbState, fc.constantFrom(...AUTOMATIC), (state, trigger) => {
         const admitted = admit(state, trigger);
 
-        if (state.next === 'wait-for-commit' || state.next === 'operator') expect(admitted).toBe('probe');
+        if (state.next === 'wait-for-commit') expect(admitted).toBe('probe');
         else expect(admitted).toBe('run');
+      }),
+    );
+  });
+
+  it('runs every trigger while waiting for an operator, whose fix lies outside git', () => {
+    fc.assert(
+      fc.property(arbState, fc.constantFrom(...AUTOMATIC), (state, trigger) => {
+        fc.pre(state.next === 'operator');
+        expect(admit(state, trigger)).toBe('run');
       }),
     );
   });
@@ -120,8 +130,10 @@ describe('the retry schedule', () => {
         let expected = 0;
 
         for (const outcome of outcomes) {
+          const before = state.next;
           state = afterCycle(state, outcome, 0);
-          if (outcome.result === 'error') expected += 1;
+          // A failure of another class starts its own count.
+          if (outcome.result === 'error') expected = outcome.error?.next === before ? expected + 1 : 1;
           if (outcome.result === 'success') expected = 0;
         }
 
@@ -142,8 +154,43 @@ describe('the retry schedule', () => {
       code: 'api-auth-invalid-credential',
       head: HEAD,
       since: 300,
-      failures: 3,
+      failures: 1,
     });
+  });
+
+  it('starts the backoff again at the base delay when a retry follows another class', () => {
+    let state = NOTHING_WAITS;
+    for (let i = 0; i < 5; i++) state = afterCycle(state, failed('operator'), i);
+    state = afterCycle(state, failed('retry'), 10);
+
+    expect(retryAt(state, POLICY, 10)).toBe(10 + POLICY.baseMs);
+  });
+});
+
+describe('the class of an API failure that ends a cycle', () => {
+  const API_CODES = Object.keys(CODE_AREAS.api);
+  const DISPOSITIONS = ['terminal', 'busy', 'waiting', 'transient', 'auth', 'not-found'] as const;
+
+  it('retries every transient, busy or waiting answer, and never waits for a commit', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...API_CODES), fc.constantFrom(...DISPOSITIONS), (code, disposition) => {
+        const next = apiNextStep({ code: code as ErrorCode, disposition });
+
+        expect(next).not.toBe('wait-for-commit');
+        expect(next).not.toBe('none');
+        if (disposition === 'transient' || disposition === 'busy' || disposition === 'waiting') {
+          expect(next).toBe('retry');
+        }
+      }),
+    );
+  });
+
+  it.each([
+    ['a 5xx of the OAuth2 token endpoint', 'api-auth-oauth2', 'transient', 'retry'],
+    ['a refused credential', 'api-auth-invalid-credential', 'auth', 'operator'],
+    ['a 408 read as a bad request', 'api-bad-request', 'terminal', 'operator'],
+  ] as const)('%s: %s (%s) is %s', (_what, code, disposition, expected) => {
+    expect(apiNextStep({ code, disposition })).toBe(expected);
   });
 });
 

@@ -149,7 +149,7 @@ export const SCHEMA_CODES = {
     summary: 'A schema file of schemas/ cannot be read or compiled.',
     action: 'Regenerate the schemas with `ovh-fleet schemas`.',
     exitCode: 64,
-    next: 'operator',
+    next: 'wait-for-commit',
   },
   'template-not-found': {
     summary: '`ovh-fleet templates NAME` names a template that is not in the catalog.',
