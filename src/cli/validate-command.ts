@@ -11,7 +11,7 @@ import { systemClock } from '../core/clock.js';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { configError, EXIT_FAILURE, EXIT_OK } from '../core/errors.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
-import { loadFleet } from '../pipeline/load.js';
+import { loadSpecs } from '../pipeline/load.js';
 import { validateWithFacts } from '../pipeline/validate.js';
 import { createCatalogFactsReader } from '../validate/catalog-facts.js';
 import { resolveStateDir } from './shell-options.js';
@@ -34,9 +34,9 @@ export interface ValidateRunOptions {
 export async function runValidate(options: ValidateRunOptions): Promise<number> {
   const out = options.out ?? ((s: string) => process.stdout.write(s));
   const err = options.err ?? ((s: string) => process.stderr.write(s));
-  // The pipeline's load stage (schema checks), then, with the API, its validate stage's read with
+  // The pipeline's load stage for specs only (schema checks; validate reads no status record), then, with the API, its validate stage's read with
   // the facts of the servers the specs name.
-  const loaded = await loadFleet({
+  const loaded = await loadSpecs({
     repo: options.repo,
     secrets: secretRuleFromEnv(process.env),
     ...(options.compiledCacheDir ? { compiledCacheDir: options.compiledCacheDir } : {}),

@@ -1,12 +1,13 @@
 /**
- * One reconcile cycle, a typed pipeline: fetch → load → validate → observe → plan → apply →
- * record. Each step is a named function with narrow inputs that returns its own result
- * (Fetched/Verified, CycleLoaded, Observed, Validated, Planned, Applied, StatusBuilt/Recorded);
- * the steps read long-lived services from CycleDeps and never write the daemon's memory. Only the
- * record step writes status. At the end, `remember` (remember.ts) turns the results into the
- * memory of the next cycle. A step that throws ends the cycle as an error; status is still
- * recorded when a plan was made (the commit in progress is always finished). A fetch that finds
- * only status/ changes (webhook, watcher) ends the cycle as `skipped`.
+ * One reconcile cycle, a typed pipeline: fetch → load → observe → validate → plan → apply →
+ * record (load checks the schemas; validate, after observe, checks the API's facts). Each step
+ * is a named function with narrow inputs that returns its own result (Fetched/Verified,
+ * CycleLoaded, Observed, Validated, Planned, Applied, StatusBuilt/Recorded); the steps read
+ * long-lived services from CycleDeps and never write the daemon's memory. Only the record step
+ * writes status records. At the end, `remember` (remember.ts) turns the results into the memory
+ * of the next cycle. A step that throws ends the cycle as an error; status is still recorded when
+ * a plan was made (the commit in progress is always finished). A fetch that finds only status/
+ * changes (webhook, watcher) ends the cycle as `skipped`.
  */
 import { randomUUID } from 'node:crypto';
 import { forgetSettledIntents } from '../apply/journal-attempts.js';

@@ -47,12 +47,16 @@ export interface LoadOptions {
 }
 
 /** The repository as loaded: specs checked against the schemas only, and the status records. */
-export interface Loaded {
+export interface Loaded extends LoadedSpecs {
+  records: AppliedRecords;
+}
+
+/** The specs and policy as loaded, checked against the schemas only (what `validate` needs). */
+export interface LoadedSpecs {
   repo: string;
   schemas: LoadedSchemas['schemas'];
   /** The fleet read with the schema-only validator. */
   fleet: FleetRepository;
-  records: AppliedRecords;
   /** The cache of this read; the validate stage's read goes through it. Not for callers to reuse. */
   readCache: ReadCache;
   /** How the repository is read (threads, secret rule): the same for the validate stage's read. */
@@ -63,6 +67,15 @@ export interface Loaded {
 
 /** Loads specs, policy and status records (recovering lost records when history is given). */
 export async function loadFleet(options: LoadOptions): Promise<Loaded> {
+  const specs = await loadSpecs(options);
+  const records = await loadRecords(options, specs.fleet);
+  return { ...specs, records };
+}
+
+/** Loads specs and policy, each file checked against the schemas; no status record is read. */
+export async function loadSpecs(
+  options: Pick<LoadOptions, 'repo' | 'readCache' | 'parallel' | 'secrets' | 'compiledCacheDir'>,
+): Promise<LoadedSpecs> {
   const { repo } = options;
   const readCache = options.readCache ?? new ReadCache();
   const { schemas } = loadSchemas(repo);
@@ -76,7 +89,12 @@ export async function loadFleet(options: LoadOptions): Promise<Loaded> {
     cache: readCache,
     ...readOptions,
   });
-  const records = await readApplied(repo, options.recordCache, options.recordOverlay);
+  return { repo, schemas, fleet, readCache, readOptions, compileOptions };
+}
+
+/** Reads status/ (through the overlay), taking a lost record of a managed server from history. */
+async function loadRecords(options: LoadOptions, fleet: FleetRepository): Promise<AppliedRecords> {
+  const records = await readApplied(options.repo, options.recordCache, options.recordOverlay);
   if (options.recordHistory) {
     await recoverLostRecords(
       records,
@@ -84,5 +102,5 @@ export async function loadFleet(options: LoadOptions): Promise<Loaded> {
       options.recordHistory,
     );
   }
-  return { repo, schemas, fleet, records, readCache, readOptions, compileOptions };
+  return records;
 }

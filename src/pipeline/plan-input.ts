@@ -5,7 +5,6 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { ObserveResult } from '../observe/observe-fleet.js';
-import type { FleetPolicy } from '../specs/types.js';
 import type { PlanInput } from '../plan/types.js';
 import { loadFleet, type Loaded, type LoadOptions } from './load.js';
 import { observeLoaded, type Observed, type ObserveStageOptions } from './observe.js';
@@ -50,15 +49,12 @@ export interface GatherOptions extends LoadOptions, Omit<ObserveStageOptions, 'c
   clock: Clock;
   /** Git commit of the specs (or a placeholder outside git). */
   revision: string;
-  /** Called with the fleet policy once loaded, before the API is observed. */
-  onPolicy?: (policy: FleetPolicy) => void;
 }
 
 /** Runs load → observe → validate and assembles the planner's input. */
 export async function gatherPlanInput(options: GatherOptions): Promise<GatheredPlanInput> {
   const loaded = await loadFleet(options);
   const now = options.clock.now();
-  options.onPolicy?.(loaded.fleet.policy);
   const observed = await observeLoaded(loaded, options);
   const validated = await validateObserved(loaded, observed, now);
   return planInputOf(loaded, observed, validated, { now, revision: options.revision });

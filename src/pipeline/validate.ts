@@ -12,7 +12,7 @@ import { readFleet } from '../specs/read-fleet.js';
 import type { FleetRepository } from '../specs/types.js';
 import type { CatalogFacts } from '../validate/catalog-facts.js';
 import { createFileValidator } from '../validate/file-validator.js';
-import type { Loaded } from './load.js';
+import type { Loaded, LoadedSpecs } from './load.js';
 import type { Observed } from './observe.js';
 
 /** The fleet as validated against the schemas and the API's facts. */
@@ -55,7 +55,7 @@ export async function validateObserved(loaded: Loaded, observed: Observed, now: 
  * of the catalog, the account and the servers), reusing the load stage's parsing.
  */
 export async function validateWithFacts(
-  loaded: Loaded,
+  loaded: LoadedSpecs,
   facts: CatalogFacts,
   now: number,
 ): Promise<FleetRepository> {
