@@ -19,8 +19,10 @@ import { closeSimulator, spec, useSimulatorOptions, World } from './helpers.js';
 const HUMAN_COMMITS = 20;
 
 // Reinstalls of ~4 s (instead of ~2 s), 8 servers two at a time: the rollout, and with it the
-// daemon's status commits, lasts longer than the ~10 s of human pushes, so that the two always
-// interleave (with a rollout shorter than the pushes, the check below was flaky).
+// daemon's status commits, lasts ~16 s; the humans push for ~25 s from the start (a pause of
+// 1.0-1.4 s after each push), so a status commit always lands between two human ones. With
+// pauses of 0-0.7 s the pushes could all fall before or after the daemon's (a flake seen once
+// on a loaded CI machine, twice in all).
 useSimulatorOptions({ speed: 150 });
 
 let world: World | null = null;
@@ -45,7 +47,7 @@ for i in $(seq 1 ${HUMAN_COMMITS}); do
     git pull --quiet --rebase origin main
   done
   git rev-parse HEAD >> "$2"
-  sleep "0.$((RANDOM % 8))"
+  sleep "1.$((RANDOM % 5))"
 done
 `;
 
