@@ -40,7 +40,7 @@ export async function loadRecordsAndFleet(
     { kept: memory.trustedRecords, restored: await restoreRecords(deps, memory.records, log) },
     log,
   );
-  refuseLinkedRoot(deps);
+  // restoreRecords has refused a repository.path through a link before anything was read.
   const verifying = deps.config.verify.allowedSignersFile !== null;
   const loaded = await loadFleet({
     repo: deps.root,

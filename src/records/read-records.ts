@@ -76,14 +76,7 @@ export async function readApplied(
   cache?: AppliedRecordCache,
   overlay?: RecordOverlay,
 ): Promise<AppliedRecords> {
-  const result: AppliedRecords = {
-    applied: new Map(),
-    hashes: new Map(),
-    diagnostics: [],
-    unreadable: new Set(),
-    recovered: new Map(),
-    lost: new Set(),
-  };
+  const result = emptyAppliedRecords();
   const dir = path.join(root, STATUS_DIR);
   // A status/ folder that is a link is not read (DESIGN.md §2 "Links"): its records could come
   // from anywhere on the host.
@@ -168,4 +161,16 @@ function withOverlay(names: readonly string[], overlay: RecordOverlay): string[]
     else out.add(`${serviceName}.yaml`);
   }
   return [...out].sort();
+}
+
+/** Records read from nothing: no status/ directory, or before the first read. */
+export function emptyAppliedRecords(): AppliedRecords {
+  return {
+    applied: new Map(),
+    hashes: new Map(),
+    diagnostics: [],
+    unreadable: new Set(),
+    recovered: new Map(),
+    lost: new Set(),
+  };
 }

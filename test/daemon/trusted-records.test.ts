@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/core/logger.js';
 import { NOTHING_RESTORED, writeRestored, type Restored } from '../../src/daemon/restored-records.js';
 import { trustedRecordHistory, trustRecords } from '../../src/daemon/trusted-records.js';
-import type { AppliedRecords } from '../../src/records/read-records.js';
+import { emptyAppliedRecords } from '../../src/records/read-records.js';
 import { recoverLostRecords, type RecordHistory } from '../../src/plan/recover-records.js';
 import { serializeStatusRecord } from '../../src/records/status-record.js';
 import { record, spec } from '../plan/helpers.js';
@@ -117,7 +117,7 @@ describe('git history under verification (trustedRecordHistory)', () => {
               Promise.resolve(versions.get(nameOf(file))?.[Number(commit.split('@')[1])] ?? null),
           };
           const kept = new Map(Object.entries(keptObj).map(([n, p]) => [n, textOf(n, p)]));
-          const records = noRecords();
+          const records = emptyAppliedRecords();
           await recoverLostRecords(records, names, trustedRecordHistory(history, kept));
           for (const n of names) {
             if (!kept.has(n)) {
@@ -141,14 +141,3 @@ describe('git history under verification (trustedRecordHistory)', () => {
     expect(trustedRecordHistory(history, null)).toBe(history);
   });
 });
-
-function noRecords(): AppliedRecords {
-  return {
-    applied: new Map(),
-    hashes: new Map(),
-    diagnostics: [],
-    unreadable: new Set(),
-    recovered: new Map(),
-    lost: new Set(),
-  };
-}
