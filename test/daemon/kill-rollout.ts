@@ -5,7 +5,7 @@
  * nothing may be posted twice and no status may be lost. The kill moments come from a seeded PRNG
  * (printed, `CRASH_SEED` replays it).
  */
-import { existsSync, readdirSync, rmSync, watch } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -198,9 +198,18 @@ async function killRollout(o: KillRollout): Promise<void> {
     const exit = await daemon.kill('SIGKILL');
     kills.push(`${kind}@${at}ms:${before}->${acceptedPosts(world)}${await openIntents(world)}`);
     expect(exit.signal).toBe('SIGKILL');
-    // The disk is lost. A git process of the killed daemon may still be writing there: retry.
-    if (o.loseStateDir)
-      rmSync(world.stateDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+    // The disk is lost. A git process of the killed daemon may still be writing there, so the
+    // directory is renamed away at once (the new daemon starts empty) and removed as far as it can be;
+    // what is left goes with the world's temporary root.
+    if (o.loseStateDir) {
+      const lost = `${world.stateDir}.lost-${kill}`;
+      renameSync(world.stateDir, lost);
+      try {
+        rmSync(lost, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+      } catch {
+        // still being written by the killed daemon's git
+      }
+    }
     daemon = DaemonProcess.start(world, schedule);
   }
   await world
