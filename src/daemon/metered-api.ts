@@ -28,6 +28,8 @@ export function meteredApi(api: OvhApi, count: (statusClass: string) => void): O
     };
   return {
     listServers: wrap((o) => api.listServers(o)),
+    listServersExpanded: wrap((o) => api.listServersExpanded(o)),
+    listTasksExpanded: wrap((s, f, o) => api.listTasksExpanded(s, f, o)),
     getServer: wrap((s, o) => api.getServer(s, o)),
     getCompatibleTemplates: wrap((s, o) => api.getCompatibleTemplates(s, o)),
     getHardware: wrap((s, o) => api.getHardware(s, o)),

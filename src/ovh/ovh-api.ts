@@ -33,8 +33,36 @@ export interface TaskFilter {
   status?: TaskStatus;
 }
 
+/** Options of an expanded listing (API-NOTES §5.6, `X-Pagination-Mode: CachedObjectList-Pages`). */
+export interface ExpandedOptions extends CallOptions {
+  /**
+   * Ask for a fresh list (`Pragma: no-cache`). Without it OVHcloud may answer from a cached
+   * object list of unknown age: such an answer is never proof of a server's current state.
+   */
+  fresh?: boolean;
+}
+
+/**
+ * The answer of an expanded listing: every object, checked (`objects`), or `unavailable` when
+ * the API answered plain ids (it ignored the header) or an answer that failed a check (objects
+ * missing, extra or malformed, pages that changed between requests, a total that disagrees with
+ * the list). `unavailable` is never an error: the caller falls back to per-object calls, and
+ * `reason` is the diagnostic it logs.
+ */
+export type ExpandedList<T> =
+  | { kind: 'objects'; objects: T[]; fresh: boolean; calls: number }
+  | { kind: 'unavailable'; reason: string; calls: number };
+
 export interface OvhApi {
   listServers(options?: CallOptions): Promise<string[]>;
+  /** `GET /dedicated/server`, expanded: every server object of the account, all pages. */
+  listServersExpanded(options?: ExpandedOptions): Promise<ExpandedList<DedicatedServer>>;
+  /** `GET /dedicated/server/{serviceName}/task`, expanded: the task objects, filtered. */
+  listTasksExpanded(
+    serviceName: string,
+    filter?: TaskFilter,
+    options?: ExpandedOptions,
+  ): Promise<ExpandedList<ServerTask>>;
   getServer(serviceName: string, options?: CallOptions): Promise<DedicatedServer>;
   getCompatibleTemplates(serviceName: string, options?: CallOptions): Promise<CompatibleTemplates>;
   getHardware(serviceName: string, options?: CallOptions): Promise<HardwareSpecifications>;

@@ -19,7 +19,7 @@ import {
 } from './answer-guards.js';
 import { DecodeError, type Decoder } from './decode.js';
 import { OvhApiError } from './errors.js';
-import type { CallOptions, OvhApi, TaskFilter } from './ovh-api.js';
+import type { CallOptions, ExpandedList, OvhApi, TaskFilter } from './ovh-api.js';
 import { API_TIME_PATH } from './node-ovh-transport.js';
 import { ovhPath } from './path.js';
 import type { RequestBudget } from './request-budget.js';
@@ -71,6 +71,16 @@ export class OvhClientAdapter implements OvhApi {
 
   listServers(options?: CallOptions): Promise<string[]> {
     return this.read('/dedicated/server', decodeStringList, options);
+  }
+
+  /** Placeholder until expanded listing lands (issue 14): callers take the per-object path. */
+  listServersExpanded(): Promise<ExpandedList<DedicatedServer>> {
+    return Promise.resolve({ kind: 'unavailable', reason: 'expanded listing is not implemented', calls: 0 });
+  }
+
+  /** Placeholder until expanded listing lands (issue 14): callers take the per-object path. */
+  listTasksExpanded(): Promise<ExpandedList<ServerTask>> {
+    return Promise.resolve({ kind: 'unavailable', reason: 'expanded listing is not implemented', calls: 0 });
   }
 
   getServer(serviceName: string, options?: CallOptions): Promise<DedicatedServer> {

@@ -101,6 +101,8 @@ function offlineApi(): OvhApi {
   };
   return {
     listServers: refuse,
+    listServersExpanded: refuse,
+    listTasksExpanded: refuse,
     getServer: refuse,
     getCompatibleTemplates: refuse,
     getHardware: refuse,

@@ -8,7 +8,7 @@
  * suite (test/contract/) runs the same assertions on this fake and on the simulator.
  */
 import type { Clock } from '../../src/core/clock.js';
-import type { CallOptions, OvhApi, TaskFilter } from '../../src/ovh/ovh-api.js';
+import type { CallOptions, ExpandedList, OvhApi, TaskFilter } from '../../src/ovh/ovh-api.js';
 import type {
   CompatibleTemplates,
   DedicatedServer,
@@ -114,6 +114,16 @@ export class FakeOvhApi implements OvhApi {
 
   async listServers(): Promise<string[]> {
     return [...this.servers.keys()];
+  }
+
+  /** Answers like an API that ignores the expanded mode (the per-object fallback path). */
+  async listServersExpanded(): Promise<ExpandedList<DedicatedServer>> {
+    return { kind: 'unavailable', reason: 'the fake answers ids only', calls: 0 };
+  }
+
+  /** Answers like an API that ignores the expanded mode (the per-object fallback path). */
+  async listTasksExpanded(): Promise<ExpandedList<ServerTask>> {
+    return { kind: 'unavailable', reason: 'the fake answers ids only', calls: 0 };
   }
 
   async getServer(serviceName: string, options?: CallOptions): Promise<DedicatedServer> {
