@@ -69,7 +69,7 @@ export const applyBench: Bench = {
               maxPerHour: 100_000,
               maxFailures: Number.MAX_SAFE_INTEGER,
             },
-            api: { requestsPerMinute: BUDGET },
+            api: { requestsPerMinute: BUDGET, steadyStateShare: 0.5 },
           },
         },
         // Shorter intervals than the defaults, for 4.4 s tasks; the expected duration is learned in the run.

@@ -29,7 +29,7 @@ const KNOWN: Record<string, readonly string[]> = {
     'windows',
   ],
   suspend: ['reason', 'until'],
-  api: ['requestsPerMinute'],
+  api: ['requestsPerMinute', 'steadyStateShare'],
   acknowledge: ['massReinstall'],
   window: ['cron', 'duration', 'timezone'],
 };
@@ -121,7 +121,7 @@ export function buildPolicy(parsed: ParsedFile): { policy: FleetPolicy; diagnost
   const suspend = section(data, 'suspend', report);
   if (suspend) readSuspend(suspend, policy, report);
   const api = section(data, 'api', report);
-  if (api)
+  if (api) {
     policy.api.requestsPerMinute = integer(
       api,
       'api',
@@ -130,6 +130,17 @@ export function buildPolicy(parsed: ParsedFile): { policy: FleetPolicy; diagnost
       policy.api.requestsPerMinute,
       report,
     );
+    const share = api.steadyStateShare;
+    if (share !== undefined && share !== null) {
+      if (typeof share === 'number' && share > 0 && share <= 1) policy.api.steadyStateShare = share;
+      else
+        report(
+          'policy-invalid',
+          '/api/steadyStateShare',
+          'api.steadyStateShare must be a number above 0 and at most 1',
+        );
+    }
+  }
   const acknowledge = section(data, 'acknowledge', report);
   if (acknowledge && acknowledge.massReinstall !== undefined && acknowledge.massReinstall !== null) {
     const hashes = acknowledge.massReinstall;

@@ -82,7 +82,14 @@ export interface FleetPolicy {
   };
   drift: 'report' | 'reinstall';
   suspend: { reason: string; until: string | null };
-  api: { requestsPerMinute: number };
+  api: {
+    requestsPerMinute: number;
+    /**
+     * The share of `requestsPerMinute` the daemon may spend when nothing changes (background
+     * refresh and the sweep for tasks started elsewhere), so people and other tools keep headroom.
+     */
+    steadyStateShare: number;
+  };
   /** Plan hashes an operator acknowledged past the mass-reinstall guard (`acknowledge.massReinstall`). */
   acknowledgedPlanHashes: string[];
 }
@@ -98,7 +105,7 @@ export const DEFAULT_POLICY: FleetPolicy = {
   },
   drift: 'report',
   suspend: { reason: '', until: null },
-  api: { requestsPerMinute: 60 },
+  api: { requestsPerMinute: 60, steadyStateShare: 0.5 },
   acknowledgedPlanHashes: [],
 };
 

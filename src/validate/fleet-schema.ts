@@ -49,7 +49,10 @@ export function fleetSchemaBody(): JsonSchema {
       api: {
         type: 'object',
         additionalProperties: false,
-        properties: { requestsPerMinute: positiveInt },
+        properties: {
+          requestsPerMinute: positiveInt,
+          steadyStateShare: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+        },
       },
       acknowledge: {
         type: 'object',

@@ -78,7 +78,7 @@ describe('applying a fleet under API faults', () => {
       env: {},
       policy: policyWith(
         { maxConcurrent: 25, maxPerHour: 1000, maxFailures: Number.MAX_SAFE_INTEGER },
-        { api: { requestsPerMinute: BUDGET } },
+        { api: { requestsPerMinute: BUDGET, steadyStateShare: 0.5 } },
       ),
     };
 

@@ -77,7 +77,7 @@ export function policyWith(
   return {
     ...DEFAULT_POLICY,
     rollout: { ...DEFAULT_POLICY.rollout, maxConcurrent: 10, maxPerHour: 100, ...rollout },
-    api: { requestsPerMinute: 6000 },
+    api: { requestsPerMinute: 6000, steadyStateShare: 0.5 },
     ...extra,
   };
 }

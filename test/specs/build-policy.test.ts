@@ -40,7 +40,7 @@ describe('buildPolicy', () => {
     - {cron: "0 2 * * 6", duration: 4h, timezone: Europe/Paris}
 drift: reinstall
 suspend: {reason: "freeze", until: "2026-12-24T00:00:00Z"}
-api: {requestsPerMinute: 30}
+api: {requestsPerMinute: 30, steadyStateShare: 0.25}
 acknowledge: {massReinstall: ["sha256:ab"]}
 `);
 
@@ -56,7 +56,7 @@ acknowledge: {massReinstall: ["sha256:ab"]}
       },
       drift: 'reinstall',
       suspend: { reason: 'freeze', until: '2026-12-24T00:00:00Z' },
-      api: { requestsPerMinute: 30 },
+      api: { requestsPerMinute: 30, steadyStateShare: 0.25 },
       acknowledgedPlanHashes: ['sha256:ab'],
     });
   });
@@ -86,6 +86,7 @@ acknowledge: {massReinstall: ["sha256:ab"]}
     ['bad drift', 'drift: fix\n', 'policy-invalid', 1, 8],
     ['zero concurrency', 'rollout: {maxConcurrent: 0}\n', 'policy-invalid', 1, 26],
     ['fraction above 1', 'rollout: {maxFleetFraction: 2}\n', 'policy-invalid', 1, 29],
+    ['share of zero', 'api: {steadyStateShare: 0}\n', 'policy-invalid', 1, 25],
     ['unknown key', 'rollout: {maxConcurent: 1}\n', 'policy-unknown-key', 1, 11],
     ['bad until', 'suspend: {reason: x, until: tomorrow}\n', 'policy-invalid', 1, 29],
     ['acknowledge not a list', 'acknowledge: {massReinstall: abc}\n', 'policy-invalid', 1, 30],

@@ -33,7 +33,7 @@ describe('readFleet on the good fixture', () => {
       },
       drift: 'reinstall',
       suspend: { reason: '', until: null },
-      api: { requestsPerMinute: 60 },
+      api: { requestsPerMinute: 60, steadyStateShare: 0.5 },
       acknowledgedPlanHashes: ['sha256:0f1e2d'],
     });
     expect(repo.specs.map(({ positions: _p, ...rest }) => rest)).toEqual([
