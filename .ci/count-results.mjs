@@ -1,5 +1,7 @@
-// Reads vitest's JSON report and prints the plain summary line CI understands.
+// Reads vitest's JSON report and prints the plain summary line CI understands, then one line per
+// failed test (file and name), so that the tail of a CI log says what failed.
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
 const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const tests = report.testResults.flatMap((file) => file.assertionResults);
@@ -11,4 +13,11 @@ const passed = count('passed');
 const failed = count('failed') + suitesFailed;
 const skipped = count('skipped') + count('pending') + count('todo');
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+for (const file of report.testResults) {
+  const name = relative(process.cwd(), file.name);
+  if (file.status === 'failed' && file.assertionResults.length === 0)
+    console.log(`  FAILED ${name}: ${(file.message ?? '').split('\n')[0]}`);
+  for (const t of file.assertionResults.filter((a) => a.status === 'failed'))
+    console.log(`  FAILED ${name} > ${t.fullName}: ${(t.failureMessages?.[0] ?? '').split('\n')[0]}`);
+}
 if (passed === 0) process.exitCode = 1;

@@ -117,7 +117,7 @@ describe('the daemon process reinstalls every requested change exactly once', ()
 
     // One accepted POST per requested change, each with the requested OS, and nothing more later.
     const settled = daemon.cycles;
-    await w.until(() => daemon!.cycles >= settled + 3, 'three more cycles', 30_000);
+    await w.until(() => daemon!.cycles >= settled + 3, 'three more cycles', 60_000);
     expect(postedOses(w, m.name)).toEqual([A, B, A, B, B]);
     // The journal forgets an attempt once git records its outcome.
     await w.until(() => intentFiles(w).length === 0, 'the journal to forget recorded attempts', 30_000);
