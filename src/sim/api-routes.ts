@@ -128,10 +128,11 @@ const ROUTES: Route[] = [
           { header: req.header, consumerKey: req.consumerKey, listPath: req.path },
           ctx.state.now(),
           SERVER_MODEL,
+          // A shallow copy freezes the snapshot: the model replaces nested values, never mutates them.
           () =>
             ctx.state
               .serviceNames()
-              .map((name) => asExpandedObject(structuredClone((ctx.state.server(name) as SimServer).server))),
+              .map((name) => asExpandedObject({ ...(ctx.state.server(name) as SimServer).server })),
         ) ?? ok(ctx.state.serviceNames()),
     },
   },
