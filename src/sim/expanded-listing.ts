@@ -113,7 +113,7 @@ function phantomOf(model: ExpandedModel, object: ExpandedObject): ExpandedObject
 /**
  * The page the `expandedAnswer` fault makes of a faithful one (`ids` is handled by the caller):
  * - `missing-object`: the middle object of the page is left out, the total still counts it;
- * - `extra-object`: an object whose id is in no list is added at the end of the page;
+ * - `extra-object`: an object whose id is in no list is added at the end of a non-empty page;
  * - `malformed-object`: the first object loses its id and its other fields turn into numbers;
  * - `wrong-total`: `X-Pagination-Elements` is one more than the list;
  * - `shifting-list`: from page 2 on, the list is cut as if its first object had disappeared
@@ -131,11 +131,12 @@ export function spoilPage(
     case 'missing-object':
       return {
         ...page,
-        objects: objects.filter((_, i) => objects.length === 0 || i !== Math.floor(objects.length / 2)),
+        objects: objects.filter((_, i) => i !== Math.floor(objects.length / 2)),
       };
     case 'extra-object': {
-      const model0 = objects[0] ?? list[0];
-      return model0 ? { ...page, objects: [...objects, phantomOf(model, model0)] } : page;
+      // Only on non-empty pages: a client reading until an empty page must still get one.
+      const [template] = objects;
+      return template ? { ...page, objects: [...objects, phantomOf(model, template)] } : page;
     }
     case 'malformed-object': {
       const [first, ...rest] = objects;

@@ -62,12 +62,14 @@ describe('the expandedAnswer fault', () => {
     expect(first.headers['x-pagination-elements']).toBe('12');
   });
 
-  it('extra-object: adds an object whose id is in no list', async () => {
+  it('extra-object: adds an object whose id is in no list to each non-empty page', async () => {
     sim.control.setFaults({ expandedAnswer: 'extra-object' });
 
     const first = await page(sim, 1);
+    const pastEnd = await page(sim, 4);
 
     const got = names(first);
+    expect(pastEnd.body).toEqual([]);
     expect(got.slice(0, 5)).toEqual(ids.slice(0, 5));
     expect(got).toHaveLength(6);
     expect(ids).not.toContain(got[5]);
