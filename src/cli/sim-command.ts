@@ -55,6 +55,10 @@ taskFailureRate (share of reinstall tasks ending in customerError/ovhError), amb
 (true: a 5xx/drop on POST .../reinstall strikes after the task was created), timestampToleranceSec,
 taskListLagMs (GET .../task leaves out tasks younger than this, sim ms), lostReinstallAnswers
 (share of POST .../reinstall whose task is created but whose answer is dropped).
+Expanded listing (X-Pagination-Mode: CachedObjectList-Pages): expandedCacheMs (staleness of the
+cached object list without Pragma: no-cache, default ${DEFAULT_FAULTS.expandedCacheMs}), expandedPageSizeLimit (default
+${DEFAULT_FAULTS.expandedPageSizeLimit}), expandedAnswer (faithful, ids, missing-object, extra-object, malformed-object,
+wrong-total, shifting-list).
 
 Tasks: a reinstall takes 11 min 05 s / --speed (init 1%, todo until 5%, then 21 install steps);
 finished tasks are purged 72 h (sim time) after they end. The request log keeps the last

@@ -3,14 +3,19 @@
  * takes the parsed request and returns a status and a JSON body, or throws SimHttpError.
  * Unknown paths answer 404 "Got an invalid (or empty) URL" and a known path with another method
  * 405 "The call does not answer to the X HTTP method" (texts reported by a third party, API-NOTES §5.2).
+ * The two list routes marked `x-expanded-response` also answer full objects when asked with
+ * `X-Pagination-Mode: CachedObjectList-Pages` (expanded-routes.ts).
  */
 import type { TaskStatus } from '../ovh/types.js';
 import { buildCatalog } from './catalog.js';
 import { classError, SimHttpError } from './error-templates.js';
+import { asExpandedObject } from './expanded-listing.js';
+import { answerExpanded, type ExpandedContext } from './expanded-routes.js';
+import { SERVER_MODEL, TASK_MODEL, type HeaderReader } from './expanded-query.js';
 import { checkReinstall } from './reinstall.js';
 import type { SimState } from './sim-state.js';
 import { installProgress, taskJson, taskResponseJson, viewTask } from './tasks.js';
-import type { SimServer } from './types.js';
+import type { SimServer, SimTask } from './types.js';
 
 /** A parsed API request. */
 export interface ApiRequest {
@@ -19,12 +24,18 @@ export interface ApiRequest {
   path: string;
   query: URLSearchParams;
   body: unknown;
+  /** Request headers by lower-case name. */
+  header: HeaderReader;
+  /** X-Ovh-Consumer, null when absent. */
+  consumerKey: string | null;
 }
 
 /** A successful answer. */
 export interface ApiAnswer {
   status: number;
   body: unknown;
+  /** Extra answer headers (the `X-Pagination-*` of an expanded listing). */
+  headers?: Record<string, string>;
 }
 
 /** What handlers may use. */
@@ -33,6 +44,8 @@ export interface RouteContext {
   taskFailureRate: () => number;
   /** See FaultConfig.taskListLagMs; absent = no lag. */
   taskListLagMs?: () => number;
+  /** Expanded listing: the cached object lists and their settings. */
+  expanded: ExpandedContext;
 }
 
 type Handler = (ctx: RouteContext, req: ApiRequest, params: string[]) => ApiAnswer;
@@ -108,7 +121,20 @@ const ROUTES: Route[] = [
   },
   {
     pattern: /^\/dedicated\/server$/,
-    methods: { GET: (ctx) => ok(ctx.state.serviceNames()) },
+    methods: {
+      GET: (ctx, req) =>
+        answerExpanded(
+          ctx.expanded,
+          { header: req.header, consumerKey: req.consumerKey, listPath: req.path },
+          ctx.state.now(),
+          SERVER_MODEL,
+          // A shallow copy freezes the snapshot: the model replaces nested values, never mutates them.
+          () =>
+            ctx.state
+              .serviceNames()
+              .map((name) => asExpandedObject({ ...(ctx.state.server(name) as SimServer).server })),
+        ) ?? ok(ctx.state.serviceNames()),
+    },
   },
   {
     pattern: new RegExp(`^/dedicated/server/${SN}$`),
@@ -199,14 +225,21 @@ const ROUTES: Route[] = [
         const status = req.query.get('status') as TaskStatus | null;
         const now = ctx.state.now();
         const lag = ctx.taskListLagMs?.() ?? 0;
+        const listed = (): SimTask[] => ctx.state.tasks(sn as string).filter((t) => now - t.createdAt >= lag);
+        const expanded = answerExpanded(
+          ctx.expanded,
+          { header: req.header, consumerKey: req.consumerKey, listPath: req.path },
+          now,
+          TASK_MODEL,
+          () => listed().map((t) => asExpandedObject(taskJson(t, now))),
+          (o) => (fn === null || o['function'] === fn) && (status === null || o['status'] === status),
+        );
+        if (expanded) return expanded;
         return ok(
-          ctx.state
-            .tasks(sn as string)
+          listed()
             .filter(
               (t) =>
-                now - t.createdAt >= lag &&
-                (fn === null || t.function === fn) &&
-                (status === null || viewTask(t, now).status === status),
+                (fn === null || t.function === fn) && (status === null || viewTask(t, now).status === status),
             )
             .map((t) => t.taskId),
         );

@@ -9,9 +9,11 @@ import { handleApi, isPublicRoute, isReinstallPost, type ApiAnswer } from './api
 import { handleControl } from './control.js';
 import { SimHttpError, classError } from './error-templates.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
+import { isNoCache } from './expanded-query.js';
+import { ObjectListCache } from './object-list-cache.js';
 import type { RequestLog } from './request-log.js';
 import type { SimState } from './sim-state.js';
-import type { SimControl, SimCredentials } from './types.js';
+import type { SimControl, SimCredentials, SimRequestRecord } from './types.js';
 
 /** Everything the pipeline needs. */
 export interface AppContext {
@@ -31,6 +33,7 @@ const PREFIX = /^\/(1\.0|v1)(?=\/|$|\?)/;
 export function createApp(ctx: AppContext): (req: IncomingMessage, res: ServerResponse) => void {
   let queryCounter = 0;
   const queryBase = ctx.state.seed.toString(16).padStart(8, '0').slice(-8);
+  const listCache = new ObjectListCache();
   return (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -43,7 +46,7 @@ export function createApp(ctx: AppContext): (req: IncomingMessage, res: ServerRe
       const queryId = `EU.ext-3.${queryBase}.${queryCounter}.${((queryCounter * 2654435761) >>> 0).toString(16).padStart(8, '0')}`;
       const rawBody = Buffer.concat(chunks).toString('utf8');
       try {
-        serve(ctx, req, res, rawBody, size > MAX_BODY_BYTES, queryId);
+        serve(ctx, listCache, req, res, rawBody, size > MAX_BODY_BYTES, queryId);
       } catch (error) {
         send(res, 500, { message: `simulator bug: ${(error as Error).message}` }, queryId);
       }
@@ -81,6 +84,7 @@ function parseJson(rawBody: string): { ok: true; value: unknown } | { ok: false 
 
 function serve(
   ctx: AppContext,
+  listCache: ObjectListCache,
   req: IncomingMessage,
   res: ServerResponse,
   rawBody: string,
@@ -102,6 +106,11 @@ function serve(
   const consumerHeader = req.headers['x-ovh-consumer'];
   const consumerKey = typeof consumerHeader === 'string' ? consumerHeader : null;
   const apiPath = target.replace(PREFIX, '') || '/';
+  const header = (name: string): string | undefined => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const pagination = paginationOf(header);
   const record = (status: number): void =>
     ctx.log.add({
       time,
@@ -111,6 +120,7 @@ function serve(
       status,
       consumerKey,
       queryId,
+      ...(pagination ? { pagination } : {}),
     });
   const answer = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
     record(status);
@@ -141,10 +151,7 @@ function serve(
           host: req.headers.host ?? '127.0.0.1',
           port: ctx.port(),
           rawBody,
-          header: (name) => {
-            const value = req.headers[name];
-            return typeof value === 'string' ? value : undefined;
-          },
+          header,
         },
         ctx.credentials,
         time,
@@ -178,8 +185,19 @@ function serve(
         state: ctx.state,
         taskFailureRate: () => ctx.faults.current.taskFailureRate,
         taskListLagMs: () => ctx.faults.current.taskListLagMs,
+        expanded: {
+          cache: listCache,
+          settings: () => {
+            const faults = ctx.faults.current;
+            return {
+              cacheMs: faults.expandedCacheMs,
+              pageSizeLimit: faults.expandedPageSizeLimit,
+              answer: faults.expandedAnswer,
+            };
+          },
+        },
       },
-      { method, path, query: url.searchParams, body: parsed.value },
+      { method, path, query: url.searchParams, body: parsed.value, header, consumerKey },
     );
   } catch (error) {
     if (!(error instanceof SimHttpError)) throw error;
@@ -188,7 +206,19 @@ function serve(
   if (fault.kind !== 'none') return applyFault(fault, answer, drop);
   if (result instanceof SimHttpError) return fail(result);
   if (isReinstallPost(method, path) && ctx.faults.drawLostReinstallAnswer()) return drop();
-  answer(result.status, result.body);
+  answer(result.status, result.body, result.headers);
+}
+
+/** What the request log keeps of an expanded-listing request, or undefined for any other. */
+function paginationOf(header: (name: string) => string | undefined): SimRequestRecord['pagination'] {
+  const mode = header('x-pagination-mode');
+  if (mode === undefined) return undefined;
+  return {
+    mode,
+    number: header('x-pagination-number') ?? null,
+    size: header('x-pagination-size') ?? null,
+    noCache: isNoCache(header('pragma')),
+  };
 }
 
 function applyFault(

@@ -6,6 +6,8 @@
  * 429 with `Retry-After` (seconds to the end of the window).
  */
 import { configError } from '../core/errors.js';
+import { EXPANDED_ANSWER_FAULTS, type ExpandedAnswerFault } from './expanded-listing.js';
+import { DEFAULT_EXPANDED_PAGE_SIZE_LIMIT } from './expanded-query.js';
 import { createPrng, mixSeed, type Prng } from './prng.js';
 import type { FaultConfig } from './types.js';
 
@@ -21,6 +23,9 @@ export const DEFAULT_FAULTS: Readonly<FaultConfig> = Object.freeze({
   timestampToleranceSec: 300,
   taskListLagMs: 0,
   lostReinstallAnswers: 0,
+  expandedCacheMs: 60_000,
+  expandedPageSizeLimit: DEFAULT_EXPANDED_PAGE_SIZE_LIMIT,
+  expandedAnswer: 'faithful',
 });
 
 const KEYS = Object.keys(DEFAULT_FAULTS) as (keyof FaultConfig)[];
@@ -41,12 +46,23 @@ export function validateFaults(partial: Record<string, unknown>): Partial<FaultC
       out.ambiguousWrites = value;
       continue;
     }
+    if (name === 'expandedAnswer') {
+      if (!EXPANDED_ANSWER_FAULTS.includes(raw as ExpandedAnswerFault))
+        throw configError(
+          'config-invalid',
+          `fault ${key} must be one of ${EXPANDED_ANSWER_FAULTS.join(', ')}`,
+        );
+      out.expandedAnswer = raw as ExpandedAnswerFault;
+      continue;
+    }
     const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw configError('config-invalid', `fault ${key} must be a number >= 0`);
     }
     if (SHARES.includes(name) && value > 1)
       throw configError('config-invalid', `fault ${key} is a share between 0 and 1`);
+    if (name === 'expandedPageSizeLimit' && (!Number.isInteger(value) || value < 1))
+      throw configError('config-invalid', `fault ${key} must be an integer >= 1`);
     out[name] = value as never;
   }
   return out;

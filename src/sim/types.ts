@@ -4,6 +4,7 @@
  * records it keeps. Other stages (contract tests, executor tests, benchmark, demo) code against
  * these; keep them additive.
  */
+import type { ExpandedAnswerFault } from './expanded-listing.js';
 import type {
   CompatibleTemplates,
   DedicatedServer,
@@ -97,6 +98,21 @@ export interface FaultConfig {
    * dropped): an ambiguous write on its own, without touching other requests.
    */
   lostReinstallAnswers: number;
+  /**
+   * Expanded listing (`X-Pagination-Mode: CachedObjectList-Pages`): how old, in ms of sim time,
+   * the cached object list may be when a request comes without `Pragma: no-cache`. 0 = always
+   * current. Default 60,000 (the simulator's choice: OVHcloud's staleness is not confirmed).
+   */
+  expandedCacheMs: number;
+  /** Largest `X-Pagination-Size` accepted (400 beyond it); default 10,000 (real limit unconfirmed). */
+  expandedPageSizeLimit: number;
+  /**
+   * Spoils expanded answers of `GET /dedicated/server` and `GET …/task` for fallback tests:
+   * `ids` (the header is ignored: plain ids, no pagination headers), `missing-object`,
+   * `extra-object`, `malformed-object`, `wrong-total`, `shifting-list` (the list changes between
+   * pages); `faithful` (default) = no fault. See src/sim/expanded-listing.ts.
+   */
+  expandedAnswer: ExpandedAnswerFault;
 }
 
 /** One API request the simulator received (never `/_sim/` requests). */
@@ -114,6 +130,11 @@ export interface SimRequestRecord {
   consumerKey: string | null;
   /** The X-Ovh-QueryID sent back. */
   queryId: string;
+  /**
+   * Present only when the request carried `X-Pagination-Mode` (expanded listing): the raw
+   * header values (null when absent) and whether `Pragma: no-cache` was sent.
+   */
+  pagination?: { mode: string; number: string | null; size: string | null; noCache: boolean };
 }
 
 /** A full `dedicated.server.DedicatedWithIAM` object as the simulator serves it. */

@@ -22,6 +22,8 @@ export interface CallOptions {
   prefix?: string;
   /** Send a wrong signature. */
   badSignature?: boolean;
+  /** More request headers (e.g. X-Pagination-*); they are not signed, as with OVHcloud. */
+  headers?: Record<string, string>;
 }
 
 export interface CallResult {
@@ -40,7 +42,7 @@ export function call(
   const prefix = options.prefix ?? '/1.0';
   const target = path.startsWith('/_sim/') ? path : `${prefix}${path}`;
   const raw = options.rawBody ?? (options.body === undefined ? '' : JSON.stringify(options.body));
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (raw !== '') headers['Content-Type'] = 'application/json;charset=utf-8';
   const consumerKey = options.consumerKey === undefined ? sim.credentials.consumerKey : options.consumerKey;
   if (consumerKey !== null && !path.startsWith('/_sim/')) {
