@@ -15,5 +15,5 @@ describeKillRollout({
   strikeWithinMs: 6_000,
   randomDelayMs: { min: 300, span: 3_700 },
   rolloutTimeoutMs: 40_000,
-  testTimeoutMs: 120_000,
+  testTimeoutMs: 200_000,
 });

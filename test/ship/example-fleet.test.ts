@@ -82,9 +82,18 @@ describe('the example fleet (fleet/)', () => {
     });
 
     it('validates online without errors (warnings allowed)', async () => {
-      const { stdout } = await run(process.execPath, [MAIN, 'validate', '--repo', FLEET], { env });
+      // A failure names the exit code, the error lines and the CLI's stderr (CI keeps only the message).
+      const result = await run(process.execPath, [MAIN, 'validate', '--repo', FLEET], { env }).then(
+        (r) => ({ code: 0, ...r }),
+        (e: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: e.code ?? -1,
+          stdout: e.stdout ?? '',
+          stderr: e.stderr ?? '',
+        }),
+      );
+      const errors = result.stdout.split('\n').filter((l) => / error /.test(l));
 
-      expect(stdout.split('\n').filter((l) => / error /.test(l))).toEqual([]);
+      expect({ code: result.code, errors }, result.stderr).toEqual({ code: 0, errors: [] });
     });
 
     it.each([
