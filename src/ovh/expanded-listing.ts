@@ -1,7 +1,8 @@
 /**
  * Expanded listing (API-NOTES §5.6): `X-Pagination-Mode: CachedObjectList-Pages` turns an id-list
  * GET into pages of full objects, with the total in `X-Pagination-Elements`. This module builds
- * the request headers of a page and checks every page before any object is used: a list that
+ * the request headers of a page and checks every page before any object is used (count against
+ * the total, decoding, duplicate ids, a total that changes, the filter asked for): a list that
  * is not proven complete and consistent is `unavailable`, with the reason, and the caller falls
  * back to per-object calls. Nothing here throws for a bad answer; only the page fetch may throw
  * (transport failures, as other reads do).
@@ -63,7 +64,10 @@ export async function collectExpanded<T>(listing: ExpandedListing<T>): Promise<E
   const objects: T[] = [];
   const seen = new Set<string | number>();
   let total: number | undefined;
-  for (let number = 1; total === undefined || objects.length < total; number++) {
+  // Pages until one that is not full: when the total is an exact multiple of the page size, one
+  // more (empty) page proves the list ends there. Stopping at the total alone would trust a total
+  // too small by a page's worth, read on page 1 only.
+  for (let number = 1; total === undefined || number <= Math.floor(total / listing.pageSize) + 1; number++) {
     const fetched = await listing.fetchPage(number);
     if (fetched.kind === 'unavailable') return fetched;
     const checked = checkPage(listing, fetched.page, number, total);

@@ -133,6 +133,17 @@ describe('expanded listing over the official client', () => {
     });
   });
 
+  it('asks for one more page when the total fills the last one, to prove the list ends there', async () => {
+    const { api } = await adapter({ pageSize: 2 });
+    stand.lists.set('/dedicated/server', servers.slice(0, 4));
+
+    const list = await api.listServersExpanded();
+
+    expect(names(list)).toEqual(servers.slice(0, 4).map((s) => s.name));
+    expect(list).toMatchObject({ calls: 3 });
+    expect(stand.server.seen.map((r) => r.headers['x-pagination-number'])).toEqual(['1', '2', '3']);
+  });
+
   it('asks for 5,000 objects a page and a fresh list with Pragma: no-cache', async () => {
     const { api } = await adapter();
 
@@ -224,6 +235,11 @@ describe('bad expanded answers end as unavailable with the reason', () => {
       'pages that shifted (a server added before page 2)',
       onPage(2, (a) => ({ ...a, body: [first[1], second[0]], total: '6' })),
       /total changed between pages: 5 on page 1, 6 on page 2/,
+    ],
+    [
+      'a total a page short, on page 1 only',
+      onPage(1, (a) => ({ ...a, total: '4' })),
+      /total changed between pages: 4 on page 1, 5 on page 2/,
     ],
     [
       'a total above the list on every page',
