@@ -74,7 +74,7 @@ function detach(client: OvhClientLike): OvhClientLike {
 }
 
 /** The real adapter over a new official client, after one plain call (the client's first). */
-async function adapter(options: { pageSize?: number; detached?: boolean } = {}) {
+async function adapter(options: { pageSize?: number; detached?: boolean; attempts?: number } = {}) {
   const client = createOvhClient({
     host: '127.0.0.1',
     port: stand.server.port,
@@ -85,20 +85,21 @@ async function adapter(options: { pageSize?: number; detached?: boolean } = {}) 
     timeout: 2_000,
   });
   const counts = new ApiRequestCounts();
+  const budget = new RequestBudget(systemClock, 100_000);
   const api = new OvhClientAdapter({
     transport: new NodeOvhTransport(options.detached ? detach(client) : client, systemClock, {
       deadlineMs: 5_000,
       idleTimeoutMs: 2_000,
     }),
-    budget: new RequestBudget(systemClock, 100_000),
+    budget,
     clock: systemClock,
     requestCounts: counts,
-    retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 },
+    retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: options.attempts ?? 1, baseDelayMs: 10 },
     ...(options.pageSize === undefined ? {} : { expandedPageSize: options.pageSize }),
   });
   await api.listServers();
   stand.server.seen.length = 0;
-  return { api, counts };
+  return { api, counts, budget };
 }
 
 function names(list: ExpandedList<{ name: string }>): string[] {
@@ -173,6 +174,30 @@ describe('expanded listing over the official client', () => {
       statusClass: '2xx',
       count: 1,
     });
+  });
+
+  it('takes one budget token a page at the priority asked for, and retries a page like a read', async () => {
+    const { api, counts, budget } = await adapter({ pageSize: 2, attempts: 2 });
+    let failed = false;
+    stand.tamper = (ask, answer) => {
+      if (ask.number !== 2 || failed) return answer;
+      failed = true;
+      return { status: 503, body: { message: 'Service unavailable' }, total: undefined };
+    };
+    const before = budget.stats().granted.background;
+
+    const list = await api.listServersExpanded({ priority: 'background' });
+
+    expect(names(list)).toEqual(servers.map((s) => s.name));
+    expect(list).toMatchObject({ calls: 4 });
+    expect(budget.stats().granted.background - before).toBe(4);
+    expect(stand.server.seen.map((r) => r.headers['x-pagination-number'])).toEqual(['1', '2', '2', '3']);
+    expect(counts.snapshot()).toEqual(
+      expect.arrayContaining([
+        { endpoint: 'GET /dedicated/server (expanded)', statusClass: '2xx', count: 3 },
+        { endpoint: 'GET /dedicated/server (expanded)', statusClass: '5xx', count: 1 },
+      ]),
+    );
   });
 
   it('answers unavailable when the endpoint ignores the header and answers ids', async () => {
