@@ -92,7 +92,7 @@ export class NodeOvhTransport implements OvhTransport {
       () => Promise.resolve(this.client.requestPromised(request.method, path, params)),
       () => this.clock.now(),
       {
-        ...(request.headers ? { request: request.headers } : {}),
+        ...(request.headers ? { request: request.headers, path: request.path } : {}),
         ...(request.responseHeaders ? { response: request.responseHeaders } : {}),
       },
     );

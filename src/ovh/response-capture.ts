@@ -34,8 +34,10 @@ interface Slot {
   requestHeaders: Readonly<Record<string, string>>;
   /** Response headers to keep (lower case). */
   wanted: readonly string[];
-  /** True once `requestHeaders` were set on the call's request before its headers went out. */
-  headersSet: boolean;
+  /** Only a request whose path (before `?`) ends with this gets the headers (not the client's own calls). */
+  path: string | undefined;
+  /** The request the headers were set on, before its headers went out; its response is read. */
+  target: ClientRequest | undefined;
   /** The wanted response headers that came back. */
   responseHeaders: Record<string, string>;
 }
@@ -58,6 +60,11 @@ export interface CaptureHeaders {
   request?: Readonly<Record<string, string>>;
   /** Names of the response headers to keep. */
   response?: readonly string[];
+  /**
+   * The call's path below the base path (no query): only a request whose path ends with it gets
+   * the headers, so that the client's own requests (API time, OAuth2 token) never take them.
+   */
+  path?: string;
 }
 
 const storage = new AsyncLocalStorage<Slot>();
@@ -96,9 +103,12 @@ function onRequestStart(message: unknown): void {
       const value = response.headers[name];
       return Array.isArray(value) ? value[0] : value;
     };
-    for (const name of slot.wanted) {
-      const value = header(name);
-      if (value !== undefined) slot.responseHeaders[name] = value;
+    // With extra request headers, only the answer to the request that carried them counts.
+    if (request === slot.target || Object.keys(slot.requestHeaders).length === 0) {
+      for (const name of slot.wanted) {
+        const value = header(name);
+        if (value !== undefined) slot.responseHeaders[name] = value;
+      }
     }
     const retryAfterMs = parseRetryAfter(header('retry-after'), slot.now());
     const queryId = header('x-ovh-queryid');
@@ -113,11 +123,13 @@ function onRequestStart(message: unknown): void {
 /** Sets the slot's extra headers on `request`, if it belongs to a captured call and nothing was sent. */
 function onRequestCreated(request: ClientRequest): void {
   const slot = storage.getStore();
-  if (!slot || slot.headersSet || Object.keys(slot.requestHeaders).length === 0) return;
-  // The client's own GET /auth/time runs inside the caller's context before the real request.
-  if (request.path.includes('/auth/time') || request.headersSent) return;
+  if (!slot || slot.target || Object.keys(slot.requestHeaders).length === 0) return;
+  // The client's own GET /auth/time (and OAuth2 token request) run inside the caller's context.
+  const path = request.path.split('?')[0] ?? '';
+  if (path.includes('/auth/time') || (slot.path !== undefined && !path.endsWith(slot.path))) return;
+  if (request.headersSent) return;
   for (const [name, value] of Object.entries(slot.requestHeaders)) request.setHeader(name, value);
-  slot.headersSet = true;
+  slot.target = request;
 }
 
 /** Wraps `agent.addRequest` (called by every ClientRequest that uses it, before it sends). */
@@ -157,7 +169,8 @@ export function withResponseCapture<T>(
     now,
     requestHeaders: headers.request ?? {},
     wanted: (headers.response ?? []).map((name) => name.toLowerCase()),
-    headersSet: false,
+    path: headers.path,
+    target: undefined,
     responseHeaders: {},
   };
   const result = storage.run(slot, call);
@@ -166,7 +179,7 @@ export function withResponseCapture<T>(
     meta: () => slot.meta,
     exchange: () => ({
       meta: slot.meta,
-      requestHeadersSent: slot.headersSet || Object.keys(slot.requestHeaders).length === 0,
+      requestHeadersSent: slot.target !== undefined || Object.keys(slot.requestHeaders).length === 0,
       responseHeaders: { ...slot.responseHeaders },
     }),
   };

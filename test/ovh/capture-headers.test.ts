@@ -51,7 +51,7 @@ const headers = {
 
 describe('extra headers through the capture', () => {
   it('sets the request headers and reads back only the response headers asked for', async () => {
-    const capture = withResponseCapture(() => get(), Date.now, headers);
+    const capture = withResponseCapture(() => get(), Date.now, { ...headers, path: '/dedicated/server' });
 
     const body = await capture.result;
 
@@ -59,6 +59,19 @@ describe('extra headers through the capture', () => {
     expect(capture.exchange()).toMatchObject({
       requestHeadersSent: true,
       responseHeaders: { 'x-pagination-elements': '42' },
+    });
+  });
+
+  it('leaves alone a request to another path (the client’s own calls)', async () => {
+    const capture = withResponseCapture(() => get(), Date.now, { ...headers, path: '/auth/oauth2/token' });
+
+    const body = await capture.result;
+
+    expect(body).toEqual({ mode: null });
+    expect(capture.exchange()).toEqual({
+      meta: { status: 200 },
+      requestHeadersSent: false,
+      responseHeaders: {},
     });
   });
 
