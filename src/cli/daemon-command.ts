@@ -9,7 +9,7 @@ import { loadCredentials } from '../config/credentials.js';
 import { readDaemonConfig } from '../config/daemon-config.js';
 import { createLogger } from '../core/logger.js';
 import { startDaemon } from '../daemon/daemon.js';
-import { createOvhApi, processBudgets } from '../ovh/create-ovh-api.js';
+import { createOvhApi, processBudgets, processRequestCounts } from '../ovh/create-ovh-api.js';
 
 interface DaemonFlags {
   config?: string;
@@ -58,6 +58,7 @@ async function runDaemon(file: string | undefined): Promise<void> {
       const stats = processBudgets.stats();
       return stats.length === 0 ? null : Math.min(...stats.map((s) => s.stats.remaining));
     },
+    apiRequestCounts: () => processRequestCounts.snapshot(),
   });
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {

@@ -79,7 +79,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'ovh-fleet' });
   const log = logger.child({ component: 'daemon' });
-  const metrics = createDaemonMetrics(deps.budgetRemaining);
+  const metrics = createDaemonMetrics(deps.budgetRemaining, deps.apiRequestCounts);
   const api = meteredApi(deps.api, (statusClass) => metrics.apiRequests.inc({ status_class: statusClass }));
   const stop = new AbortController();
   const cloneDir = path.join(config.stateDir, 'repo');

@@ -1,10 +1,12 @@
 /**
  * The daemon's Prometheus metrics (ECOSYSTEM-NOTES §1.9, §4.4): its own Registry with the default
- * process metrics (no prefix), cycle durations, reinstalls, API requests by status class, request
+ * process metrics (no prefix), cycle durations, reinstalls, API calls by status class, HTTP
+ * requests to the API by endpoint and status class (read from src/ovh at each scrape), request
  * budget, tasks in flight, the last good cycle, and the "what next" class of failed cycles (by
  * class, and the state the daemon is in now). Names follow Prometheus conventions.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { EndpointCount } from '../ovh/request-counts.js';
 
 /** The metric objects of one daemon. */
 export interface DaemonMetrics {
@@ -17,6 +19,8 @@ export interface DaemonMetrics {
   whatNext: Gauge<'next'>;
   reinstalls: Counter<'result'>;
   apiRequests: Counter<'status_class'>;
+  /** HTTP requests to the API by endpoint template and status class (retries and pages included). */
+  apiEndpointRequests: Counter<'endpoint' | 'class'>;
   budgetRemaining: Gauge;
   tasksInFlight: Gauge;
   lastGoodCycle: Gauge;
@@ -24,8 +28,11 @@ export interface DaemonMetrics {
   statusCommits: Counter;
 }
 
-/** Creates the registry and its metrics; `budget` is read at each scrape. */
-export function createDaemonMetrics(budget: () => number | null = () => null): DaemonMetrics {
+/** Creates the registry and its metrics; `budget` and `requestCounts` are read at each scrape. */
+export function createDaemonMetrics(
+  budget: () => number | null = () => null,
+  requestCounts: () => readonly EndpointCount[] = () => [],
+): DaemonMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -67,6 +74,18 @@ export function createDaemonMetrics(budget: () => number | null = () => null): D
       help: 'OVHcloud API calls by status class (2xx, 4xx, 5xx, network) as the adapter returned them.',
       labelNames: ['status_class'] as const,
       registers,
+    }),
+    apiEndpointRequests: new Counter({
+      name: 'ovh_fleet_api_requests_total',
+      help: 'HTTP requests to the OVHcloud API by endpoint (method and path template; "(expanded)" for expanded listings) and status class (2xx, 4xx, 5xx, network, aborted), every retry and page counted.',
+      labelNames: ['endpoint', 'class'] as const,
+      registers,
+      collect() {
+        // The counts live in src/ovh (every request of the adapter); copied as they are now.
+        this.reset();
+        for (const { endpoint, statusClass, count } of requestCounts())
+          this.inc({ endpoint, class: statusClass }, count);
+      },
     }),
     budgetRemaining: new Gauge({
       name: 'ovh_fleet_api_budget_remaining',

@@ -15,6 +15,7 @@ import type { NextStep } from '../core/codes/registry.js';
 import type { Logger } from '../core/logger.js';
 import type { GitRepo } from '../git/git-repo.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
+import type { EndpointCount } from '../ovh/request-counts.js';
 import type { ObservationCache } from '../observe/index.js';
 import type { AppliedRecordCache } from '../records/read-records.js';
 import type { ReadCache } from '../specs/read-cache.js';
@@ -41,6 +42,8 @@ export interface DaemonDeps {
   git?: GitRepo;
   /** Remaining requests of the API budget, for /metrics; null when unknown. */
   budgetRemaining?: () => number | null;
+  /** HTTP requests to the API by endpoint and status class, for /metrics (src/ovh/request-counts.ts). */
+  apiRequestCounts?: () => readonly EndpointCount[];
   /**
    * Sets the request budget of `api` to fleet.yaml `api.requestsPerMinute`; called every cycle as
    * soon as fleet.yaml is read, before the API is observed. Without it the budget stays as built.

@@ -17,12 +17,16 @@ import {
 import { OvhClientAdapter } from './ovh-client-adapter.js';
 import type { OvhApi } from './ovh-api.js';
 import { DEFAULT_REQUESTS_PER_MINUTE, RequestBudgetRegistry } from './request-budget.js';
+import { ApiRequestCounts } from './request-counts.js';
 import { installResponseCapture } from './response-capture.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { trustExtraCa } from './tls-trust.js';
 
 /** The budgets of this process, shared by every OvhApi it builds. */
 export const processBudgets = new RequestBudgetRegistry(systemClock);
+
+/** The HTTP requests of this process by endpoint and status class (/metrics), unless an API is given its own. */
+export const processRequestCounts = new ApiRequestCounts();
 
 /** Options of {@link createOvhApi}. */
 export interface CreateOvhApiOptions {
@@ -32,6 +36,8 @@ export interface CreateOvhApiOptions {
   retry?: RetryPolicy;
   clock?: Clock;
   budgets?: RequestBudgetRegistry;
+  /** Where HTTP requests are counted (default {@link processRequestCounts}). */
+  requestCounts?: ApiRequestCounts;
 }
 
 /** The official client's options for these credentials. Secrets go only into the client. */
@@ -97,6 +103,7 @@ export function createOvhApi(credentials: LoadedCredentials, options: CreateOvhA
     budget,
     clock,
     logger,
+    requestCounts: options.requestCounts ?? processRequestCounts,
     ...(options.retry ? { retry: options.retry } : {}),
   });
 }

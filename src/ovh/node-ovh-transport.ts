@@ -4,7 +4,8 @@
  * client deletes keys); GET query parameters go through its `params` (it puts them in the query
  * string for GET); its three rejection shapes become OvhApiError; an overall deadline covers
  * what its idle `timeout` misses; a refused timestamp resets its cached API time delta and the
- * call is retried once.
+ * call is retried once. Extra request headers and wanted response headers go through
+ * response-capture.ts (`exchange`).
  */
 import type { OvhClient } from '@ovhcloud/node-ovh';
 import type { Clock } from '../core/clock.js';
@@ -14,7 +15,7 @@ import { OvhApiError } from './errors.js';
 import type { RawFailure, ResponseMeta } from './failure.js';
 import { queryString } from './path.js';
 import { withResponseCapture } from './response-capture.js';
-import type { OvhTransport, TransportRequest } from './transport.js';
+import type { OvhTransport, TransportAnswer, TransportRequest } from './transport.js';
 
 /** OVHcloud's clock: unauthenticated, so the client's unsigned sending is right for it. */
 export const API_TIME_PATH = '/auth/time';
@@ -32,7 +33,7 @@ export interface TransportTimeouts {
 
 export const DEFAULT_TIMEOUTS: TransportTimeouts = { deadlineMs: 30_000, idleTimeoutMs: 20_000 };
 
-type Outcome = { ok: true; value: unknown } | { ok: false; failure: RawFailure };
+type Outcome = { ok: true; value: TransportAnswer } | { ok: false; failure: RawFailure };
 
 /** Transport over one official client instance. */
 export class NodeOvhTransport implements OvhTransport {
@@ -43,6 +44,10 @@ export class NodeOvhTransport implements OvhTransport {
   ) {}
 
   async request(request: TransportRequest): Promise<unknown> {
+    return (await this.exchange(request)).body;
+  }
+
+  async exchange(request: TransportRequest): Promise<TransportAnswer> {
     const query = request.query ? queryString(request.query) : '';
     const context = { method: request.method, path: query ? `${request.path}?${query}` : request.path };
     if (request.signal?.aborted) throw classifyFailure({ kind: 'aborted', sent: false }, context);
@@ -86,9 +91,16 @@ export class NodeOvhTransport implements OvhTransport {
     const capture = withResponseCapture(
       () => Promise.resolve(this.client.requestPromised(request.method, path, params)),
       () => this.clock.now(),
+      {
+        ...(request.headers ? { request: request.headers, path: request.path } : {}),
+        ...(request.responseHeaders ? { response: request.responseHeaders } : {}),
+      },
     );
     const call: Promise<Outcome> = capture.result.then(
-      (value) => ({ ok: true, value }),
+      (body) => {
+        const { requestHeadersSent, responseHeaders } = capture.exchange();
+        return { ok: true, value: { body, requestHeadersSent, responseHeaders } };
+      },
       (rejection: unknown) => ({
         ok: false,
         failure: rejectionToFailure(rejection, {

@@ -1,7 +1,9 @@
 /**
  * The OvhApi implementation: every call takes a token of the shared request budget, reads are
  * retried with backoff, the reinstall POST never is, and every answer is checked at the
- * boundary (a malformed answer is an OvhApiError `api-malformed-answer`).
+ * boundary (a malformed answer is an OvhApiError `api-malformed-answer`). Expanded listings
+ * (expanded-listing.ts) take one token per page and answer `unavailable` instead of throwing for
+ * a bad answer. Every HTTP request is counted by endpoint (request-counts.ts).
  */
 import type { Clock } from '../core/clock.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -19,10 +21,19 @@ import {
 } from './answer-guards.js';
 import { DecodeError, type Decoder } from './decode.js';
 import { OvhApiError } from './errors.js';
-import type { CallOptions, ExpandedList, OvhApi, TaskFilter } from './ovh-api.js';
+import {
+  collectExpanded,
+  EXPANDED_PAGE_SIZE,
+  PAGINATION_ELEMENTS_HEADER,
+  pagingHeaders,
+  type ExpandedListing,
+  type PageFetch,
+} from './expanded-listing.js';
+import type { CallOptions, ExpandedList, ExpandedOptions, OvhApi, TaskFilter } from './ovh-api.js';
 import { API_TIME_PATH } from './node-ovh-transport.js';
 import { ovhPath } from './path.js';
 import type { RequestBudget } from './request-budget.js';
+import { endpointOf, failedStatusClass, type ApiRequestCounts } from './request-counts.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retryDelay, type RetryPolicy } from './retry-policy.js';
 import type { OvhTransport, Query, TransportRequest } from './transport.js';
 import type {
@@ -47,6 +58,10 @@ export interface AdapterDependencies {
   random?: () => number;
   retry?: RetryPolicy;
   logger?: Logger;
+  /** Where every HTTP request is counted by endpoint and status class (none when absent). */
+  requestCounts?: ApiRequestCounts;
+  /** Objects per page of an expanded listing (default {@link EXPANDED_PAGE_SIZE}). */
+  expandedPageSize?: number;
 }
 
 const NOT_INSTALLING = /not being installed or reinstalled/i;
@@ -73,14 +88,37 @@ export class OvhClientAdapter implements OvhApi {
     return this.read('/dedicated/server', decodeStringList, options);
   }
 
-  /** Placeholder until expanded listing lands (issue 14): callers take the per-object path. */
-  listServersExpanded(): Promise<ExpandedList<DedicatedServer>> {
-    return Promise.resolve({ kind: 'unavailable', reason: 'expanded listing is not implemented', calls: 0 });
+  listServersExpanded(options?: ExpandedOptions): Promise<ExpandedList<DedicatedServer>> {
+    return this.listExpanded('/dedicated/server', undefined, options, {
+      decode: decodeServer,
+      idOf: (server) => server.name,
+    });
   }
 
-  /** Placeholder until expanded listing lands (issue 14): callers take the per-object path. */
-  listTasksExpanded(): Promise<ExpandedList<ServerTask>> {
-    return Promise.resolve({ kind: 'unavailable', reason: 'expanded listing is not implemented', calls: 0 });
+  listTasksExpanded(
+    serviceName: string,
+    filter: TaskFilter = {},
+    options?: ExpandedOptions,
+  ): Promise<ExpandedList<ServerTask>> {
+    const wanted = Object.entries(filter).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    );
+    return this.listExpanded(
+      ovhPath`/dedicated/server/${serviceName}/task`,
+      { function: filter.function, status: filter.status },
+      options,
+      {
+        decode: decodeTask,
+        idOf: (task) => task.taskId,
+        mismatch: (task) => {
+          const wrong = wanted.find(([key, value]) => task[key as keyof TaskFilter] !== value);
+          return wrong
+            ? `${wrong[0]} is ${JSON.stringify(task[wrong[0] as keyof TaskFilter])}, not ${JSON.stringify(wrong[1])}`
+            : null;
+        },
+        filter: wanted.map(([key, value]) => `${key}:eq=${value}`).join('&'),
+      },
+    );
   }
 
   getServer(serviceName: string, options?: CallOptions): Promise<DedicatedServer> {
@@ -151,8 +189,65 @@ export class OvhClientAdapter implements OvhApi {
     }
   }
 
+  /**
+   * Every page of an expanded listing, checked (expanded-listing.ts). `calls` counts the HTTP
+   * requests made, retries included. A 400 to a page (the API refusing the paging headers, or a
+   * page size beyond its limit) is `unavailable` too; other failures throw as reads do.
+   */
+  private async listExpanded<T>(
+    path: string,
+    query: Query | undefined,
+    options: ExpandedOptions | undefined,
+    how: Pick<ExpandedListing<T>, 'decode' | 'idOf' | 'mismatch'> & { filter?: string },
+  ): Promise<ExpandedList<T>> {
+    const fresh = options?.fresh === true;
+    const pageSize = this.deps.expandedPageSize ?? EXPANDED_PAGE_SIZE;
+    const exchange = this.deps.transport.exchange?.bind(this.deps.transport);
+    if (!exchange)
+      return { kind: 'unavailable', reason: 'this transport cannot send the paging headers', calls: 0 };
+    let calls = 0;
+    const fetchPage = async (number: number): Promise<PageFetch> => {
+      const request: TransportRequest = {
+        method: 'GET',
+        path,
+        ...(query ? { query } : {}),
+        ...(options?.signal ? { signal: options.signal } : {}),
+        headers: pagingHeaders(number, pageSize, fresh, how.filter),
+        responseHeaders: [PAGINATION_ELEMENTS_HEADER],
+      };
+      try {
+        const answer = await this.retrying(request, options, async () => {
+          calls++;
+          return this.send(request, options?.priority ?? 'plan', () => exchange(request));
+        });
+        const total = answer.responseHeaders[PAGINATION_ELEMENTS_HEADER];
+        return {
+          kind: 'page',
+          page: {
+            body: answer.body,
+            requestHeadersSent: answer.requestHeadersSent,
+            ...(total === undefined ? {} : { total }),
+          },
+        };
+      } catch (error) {
+        if (error instanceof OvhApiError && error.status === 400)
+          return { kind: 'unavailable', reason: `the API refused page ${number}: ${error.message}` };
+        throw error;
+      }
+    };
+    const result = await collectExpanded({ ...how, pageSize, fetchPage });
+    if (result.kind === 'unavailable') {
+      this.log.warn(
+        { path, reason: result.reason, calls },
+        'expanded listing unusable, falling back to per-object calls',
+      );
+      return { ...result, calls };
+    }
+    return { kind: 'objects', objects: result.objects, fresh, calls };
+  }
+
   /** A GET with retries on transient and waiting errors, each attempt taking a budget token. */
-  private async read<T>(
+  private read<T>(
     path: string,
     decoder: Decoder<T>,
     options: CallOptions | undefined,
@@ -165,15 +260,27 @@ export class OvhClientAdapter implements OvhApi {
       ...(options?.signal ? { signal: options.signal } : {}),
     };
     const priority = options?.priority ?? 'plan';
-    for (let attempt = 1; ; attempt++) {
+    return this.retrying(request, options, async () =>
+      check(request, await this.send(request, priority), decoder),
+    );
+  }
+
+  /** Runs `attempt` until it succeeds, fails for good, or the retry policy gives up. */
+  private async retrying<T>(
+    request: TransportRequest,
+    options: CallOptions | undefined,
+    attempt: () => Promise<T>,
+  ): Promise<T> {
+    const path = request.path;
+    for (let tries = 1; ; tries++) {
       try {
-        return check(request, await this.send(request, priority), decoder);
+        return await attempt();
       } catch (error) {
-        if (!(error instanceof OvhApiError) || !isRetryable(error) || attempt >= this.retry.maxAttempts)
+        if (!(error instanceof OvhApiError) || !isRetryable(error) || tries >= this.retry.maxAttempts)
           throw error;
-        const delay = retryDelay(this.retry, attempt, this.random, error);
+        const delay = retryDelay(this.retry, tries, this.random, error);
         this.log.warn(
-          { code: error.code, method: 'GET', path, attempt, delayMs: delay },
+          { code: error.code, method: 'GET', path, attempt: tries, delayMs: delay },
           'OVHcloud read failed, retrying',
         );
         try {
@@ -185,17 +292,33 @@ export class OvhClientAdapter implements OvhApi {
     }
   }
 
-  /** One HTTP request: a budget token, then the transport. */
+  /** One HTTP request: a budget token, then the transport (or `exchange`), counted by endpoint. */
+  private send(request: TransportRequest, priority: NonNullable<CallOptions['priority']>): Promise<unknown>;
+  private send<R>(
+    request: TransportRequest,
+    priority: NonNullable<CallOptions['priority']>,
+    through: () => Promise<R>,
+  ): Promise<R>;
   private async send(
     request: TransportRequest,
     priority: NonNullable<CallOptions['priority']>,
+    through: () => Promise<unknown> = () => this.deps.transport.request(request),
   ): Promise<unknown> {
     try {
       await this.deps.budget.acquire(priority, request.signal);
     } catch {
       throw aborted(request, false);
     }
-    return this.deps.transport.request(request);
+    const counts = this.deps.requestCounts;
+    if (!counts) return through();
+    try {
+      const answer = await through();
+      counts.record(endpointOf(request), '2xx');
+      return answer;
+    } catch (error) {
+      counts.record(endpointOf(request), failedStatusClass(error));
+      throw error;
+    }
   }
 }
 
