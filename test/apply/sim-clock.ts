@@ -120,6 +120,7 @@ export function simEventApi(sim: RunningSimulator, requestsPerMinute: number, cl
   const inner = new NodeOvhTransport(client, clock, { deadlineMs: 600_000, idleTimeoutMs: 20_000 });
   const transport: OvhTransport = {
     request: (request: TransportRequest) => clock.inFlightWhile(() => inner.request(request)),
+    exchange: (request: TransportRequest) => clock.inFlightWhile(() => inner.exchange(request)),
   };
   return new OvhClientAdapter({
     transport,

@@ -156,6 +156,36 @@ describe('reads of every endpoint of the port', () => {
   });
 });
 
+describe('expanded listing: the adapter and the simulator agree (API-NOTES §5.6)', () => {
+  it('lists every server object, fresh, equal to the per-server reads', async () => {
+    const listed = await api.listServersExpanded({ fresh: true });
+
+    expect(listed.kind).toBe('objects');
+    if (listed.kind !== 'objects') return;
+    expect(listed.fresh).toBe(true);
+    const names = await api.listServers();
+    expect(listed.objects.map((s) => s.name).sort()).toEqual([...names].sort());
+    for (const server of listed.objects) expect(server).toEqual(await api.getServer(server.name));
+  });
+
+  it('lists the task objects of a server with the filter applied, equal to the per-task reads', async () => {
+    const { sn, compatible } = await pick(1);
+    await api.reinstall(sn, { operatingSystem: compatible, customizations: {} });
+    const ids = await api.listTasks(sn, { function: 'reinstallServer' });
+    expect(ids.length).toBeGreaterThan(0);
+
+    const listed = await api.listTasksExpanded(sn, { function: 'reinstallServer' }, { fresh: true });
+
+    expect(listed.kind).toBe('objects');
+    if (listed.kind !== 'objects') return;
+    expect(listed.objects.map((t) => t.taskId).sort()).toEqual([...ids].sort());
+    for (const task of listed.objects) {
+      expect(task.function).toBe('reinstallServer');
+      expect(task).toEqual(await api.getTask(sn, task.taskId));
+    }
+  });
+});
+
 describe('authentication', () => {
   it('refuses a wrong application secret as api-auth-invalid-signature', async () => {
     const error = await failure(
@@ -263,6 +293,7 @@ describe('the task lifecycle', () => {
     const posted = await api.reinstall(sn, { operatingSystem: compatible, customizations: {} });
     const busy = await failure(api.reinstall(sn, { operatingSystem: compatible }));
     const ids = await api.listTasks(sn, { function: 'reinstallServer' });
+    expect(ids.length).toBeGreaterThan(0);
     sim.control.advanceClock(120_000);
     const progress = await api.getInstallProgress(sn);
     const running = await api.getTask(sn, posted.taskId);
