@@ -3,8 +3,8 @@
  * planner's input shapes (Observation per server, the catalog's template names) plus the facts
  * validation checks specs against. Reads through the OvhApi port at one priority, keeps answers
  * in an ObservationCache, counts its calls. When many servers need observing, one fresh expanded
- * server list replaces their per-server calls, but only for servers the plan leaves as they are. docs/plan.md, "Observation and caching", is the
- * contract in prose.
+ * server list replaces their per-server calls, but only for servers the plan leaves as they are.
+ * docs/plan.md, "Observation and caching", is the contract in prose.
  */
 import type { Clock } from '../core/clock.js';
 import type { OvhApiError } from '../ovh/errors.js';
@@ -69,7 +69,7 @@ export interface ObserveStats {
   servers: number;
   /** Servers whose cached observation was reused (no call at all for them, unless hardware). */
   reused: number;
-  /** Servers taken from the fresh expanded list with no call of their own (the plan leaves them as they are). */
+  /** Servers taken from the fresh expanded list, with no call of their own (left as they are). */
   listed: number;
   /** Servers of the account observed fresh (getServer, then the task list). */
   fresh: number;
