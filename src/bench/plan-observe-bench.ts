@@ -1,9 +1,14 @@
 /**
- * Benchmark: `plan` of 1,000 servers against the simulator (real adapter, real HTTPS), cold (empty
- * state directory) then warm (a new cache object loaded from the same state directory, as a new
- * process would). Prints API calls per server and wall time of each; asserts nothing about time.
- * The fleet: every server's spec declares the OS it runs and has a status record at that digest
- * (in sync), except every tenth, whose spec asks for another compatible OS (a reinstall).
+ * Benchmark: `plan` of a 10,000-server simulated account (real adapter, real HTTPS), the
+ * per-server way (expanded listing switched off: ovh-fleet before issue 14) and the new way (the
+ * expanded server list when the API answers objects), each cold (empty state directory) then warm
+ * (a new cache object loaded from the same state directory, as a new process would). Prints, side
+ * by side: API calls per server and per unchanged server, minutes at 60 requests/min computed
+ * from the calls, the Terraform provider's floor (one GET per server), the ratios, which listing
+ * the new way took (`objects` or `unavailable: reason`, so the figure cannot lie) and wall time;
+ * asserts nothing about time. The fleet: every server running a Linux template has a spec that
+ * declares the OS it runs and a status record at that digest (in sync), except every tenth, whose
+ * spec asks for another compatible OS (a reinstall).
  */
 import { simulatorCredentials } from '../sim/client-credentials.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,11 +23,21 @@ import { startSimulator, type RunningSimulator } from '../sim/index.js';
 import { readFleet } from '../specs/read-fleet.js';
 import { serializeStatusRecord } from '../records/status-record.js';
 import type { Bench } from './main.js';
+import {
+  BUDGET_PER_MINUTE,
+  costOf,
+  minutesAtBudget,
+  pathOf,
+  perServerWay,
+  perUnchanged,
+  runLine,
+  type RunCost,
+} from './plan-observe-measure.js';
 
 /** Name shown by the bench runner. */
 export const name = 'plan-observe';
 
-const SERVERS = 1_000;
+const SERVERS = 10_000;
 const LINUX = /^(debian12_64|alma9_64|rocky9_64|ubuntu2404-server_64|ubuntu2204-server_64)$/;
 
 function writeFleet(sim: RunningSimulator, root: string): void {
@@ -77,11 +92,17 @@ async function writeRecords(sim: RunningSimulator, root: string): Promise<void> 
   }
 }
 
-/** Runs the cold and the warm plan and prints their figures. */
+/** The ways compared, in the order they run. */
+const WAYS = [
+  { way: 'per-server', label: `${name} per-server` },
+  { way: 'new', label: name },
+] as const;
+
+/** Runs each way cold then warm on the same account, prints their figures side by side. */
 export async function run(): Promise<void> {
   const sim = await startSimulator({ servers: SERVERS, seed: 1 });
   const root = mkdtempSync(path.join(tmpdir(), 'ovh-fleet-bench-repo-'));
-  const stateDir = mkdtempSync(path.join(tmpdir(), 'ovh-fleet-bench-state-'));
+  const stateDirs: string[] = [];
   try {
     writeFleet(sim, root);
     await writeRecords(sim, root);
@@ -89,38 +110,92 @@ export async function run(): Promise<void> {
       requestsPerMinute: 10_000_000,
       budgets: new RequestBudgetRegistry(systemClock),
     });
-    let coldCalls = 0;
-    for (const label of ['cold', 'warm']) {
-      const started = performance.now();
-      const result = await runPlan({
-        repo: root,
-        format: 'json',
-        api,
-        stateDir,
-        revision: 'bench',
-        print: () => {},
-        printErr: () => {},
-      });
-      const seconds = (performance.now() - started) / 1000;
-      const { stats, plan } = result;
-      if (label === 'cold') coldCalls = stats.totalCalls;
-      const calls = Object.entries(stats.calls)
-        .filter(([, n]) => n > 0)
-        .map(([m, n]) => `${m} ${n}`)
-        .join(', ');
-      process.stdout.write(
-        `${name} ${label}: ${stats.servers} servers (${plan.summary.none} unchanged, ${plan.summary.reinstall + plan.summary.deferred} reinstalls wanted, ${plan.summary.invalid} invalid), ` +
-          `${stats.totalCalls} API calls = ${stats.callsPerServer.toFixed(2)} per server (${calls || 'none'}), ${stats.reused} reused, ${seconds.toFixed(2)} s\n`,
-      );
-    }
     process.stdout.write(
-      `${name}: request budget 10,000,000/min (not the bottleneck); at the default 60/min the cold run would take ~${Math.ceil(coldCalls / 60)} min\n`,
+      `${name}: account of ${SERVERS} simulated servers; request budget 10,000,000/min here (not the bottleneck), minutes at ${BUDGET_PER_MINUTE}/min computed from the calls\n`,
     );
+    const costs = new Map<string, RunCost>();
+    for (const { way, label } of WAYS) {
+      const stateDir = mkdtempSync(path.join(tmpdir(), 'ovh-fleet-bench-state-'));
+      stateDirs.push(stateDir);
+      for (const temperature of ['cold', 'warm']) {
+        sim.control.clearRequests();
+        const started = performance.now();
+        const result = await runPlan({
+          repo: root,
+          format: 'json',
+          api: way === 'per-server' ? perServerWay(api) : api,
+          stateDir,
+          revision: 'bench',
+          print: () => {},
+          printErr: () => {},
+        });
+        const seconds = (performance.now() - started) / 1000;
+        const cost = costOf(result.plan, result.stats, sim.control.requests(), seconds);
+        costs.set(`${way} ${temperature}`, cost);
+        process.stdout.write(`${runLine(`${label} ${temperature}`, cost)}\n`);
+      }
+    }
+    printComparison(costs);
   } finally {
     await sim.close();
     rmSync(root, { recursive: true, force: true });
-    rmSync(stateDir, { recursive: true, force: true });
+    for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Goals of issue 14 for a cold plan of unchanged servers. */
+const GOAL_PER_UNCHANGED = 0.05;
+const GOAL_MINUTES = 5;
+
+/** The side-by-side table, the Terraform provider's floor, the ratios and the goals. */
+function printComparison(costs: ReadonlyMap<string, RunCost>): void {
+  const get = (key: string): RunCost => costs.get(key)!;
+  const [oldCold, oldWarm, newCold, newWarm] = [
+    get('per-server cold'),
+    get('per-server warm'),
+    get('new cold'),
+    get('new warm'),
+  ];
+  const out: string[] = [
+    `${name} side by side (same account, same fleet, same run):`,
+    '| way | cold calls | per server | per unchanged server | cold plan at 60/min: whole fleet | unchanged servers only | warm calls | per server |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    row('per-server (ovh-fleet before issue 14)', oldCold, oldWarm),
+    terraformRow(oldCold),
+    row(`expanded list (listing ${pathOf(newCold.stats)})`, newCold, newWarm),
+    `${name} ratio per-server/new: cold ${ratio(oldCold.stats.totalCalls, newCold.stats.totalCalls)}, ` +
+      `cold per unchanged server ${ratio(perUnchanged(oldCold), perUnchanged(newCold))}, ` +
+      `warm ${ratio(oldWarm.stats.totalCalls, newWarm.stats.totalCalls)}`,
+    `${name} goals (new way, cold): ${perUnchanged(newCold).toFixed(4)} calls per unchanged server ` +
+      `(goal <= ${GOAL_PER_UNCHANGED}: ${perUnchanged(newCold) <= GOAL_PER_UNCHANGED ? 'met' : 'NOT met'}); ` +
+      `first complete plan of the unchanged servers ${minutesAtBudget(newCold.unchangedRequests).toFixed(1)} min at ${BUDGET_PER_MINUTE}/min ` +
+      `(goal < ${GOAL_MINUTES}: ${minutesAtBudget(newCold.unchangedRequests) < GOAL_MINUTES ? 'met' : 'NOT met'}); listing ${pathOf(newCold.stats)}`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function row(way: string, cold: RunCost, warm: RunCost): string {
+  return (
+    `| ${way} | ${cold.stats.totalCalls} | ${cold.stats.callsPerServer.toFixed(2)} | ${perUnchanged(cold).toFixed(4)} | ` +
+    `${minutesAtBudget(cold.stats.totalCalls).toFixed(1)} min | ${minutesAtBudget(cold.unchangedRequests).toFixed(1)} min | ` +
+    `${warm.stats.totalCalls} | ${warm.stats.callsPerServer.toFixed(2)} |`
+  );
+}
+
+/**
+ * The Terraform provider refreshes every resource on every plan with one
+ * `GET /dedicated/server/{serviceName}` at the least: a floor computed from the fleet, not run.
+ */
+function terraformRow(cost: RunCost): string {
+  const n = cost.servers;
+  return (
+    `| Terraform provider (computed floor: 1 GET per server per plan, not run) | >= ${n} | >= 1.00 | >= 1.0000 | ` +
+    `>= ${minutesAtBudget(n).toFixed(1)} min | >= ${minutesAtBudget(cost.unchanged).toFixed(1)} min | >= ${n} | >= 1.00 |`
+  );
+}
+
+function ratio(before: number, after: number): string {
+  return after === 0 ? (before === 0 ? '1x' : 'all calls saved') : `${(before / after).toFixed(1)}x`;
 }
 
 /** The bench as the runner lists it. */

@@ -9,7 +9,9 @@ export {
   type ObserveResult,
   type ObserveStats,
 } from './observe-fleet.js';
-export { REINSTALL_FUNCTION, type ActionOf } from './observe-server.js';
+export { REINSTALL_FUNCTION, type ActionOf, type ObservationSource } from './observe-server.js';
+export type { ExpandedListing } from './read-account.js';
+export { EXPANDED_PAGE_SIZE, expandedPages } from './server-list.js';
 export {
   CACHE_FILE_NAME,
   FileObservationCache,

@@ -2,8 +2,9 @@
  * observeFleet: what the OVHcloud API shows about the servers a plan concerns, in exactly the
  * planner's input shapes (Observation per server, the catalog's template names) plus the facts
  * validation checks specs against. Reads through the OvhApi port at one priority, keeps answers
- * in an ObservationCache, counts its calls. docs/plan.md, "Observation and caching", is the
- * contract in prose.
+ * in an ObservationCache, counts its calls. When many servers need observing, one fresh expanded
+ * server list replaces their per-server calls, but only for servers the plan leaves as they are.
+ * docs/plan.md, "Observation and caching", is the contract in prose.
  */
 import type { Clock } from '../core/clock.js';
 import type { OvhApiError } from '../ovh/errors.js';
@@ -15,12 +16,19 @@ import {
   DEFAULT_LIFETIMES,
   KEYS,
   isEndOfInstallMap,
-  isStringList,
   readFresh,
   type ObserveLifetimes,
 } from './cached-values.js';
 import { countingApi, emptyCallCounts, totalCalls, type CallCounts } from './counting-api.js';
-import { observeServer, type ActionOf, type ServerContext } from './observe-server.js';
+import {
+  observeServer,
+  reusableObservation,
+  type ActionOf,
+  type KnownObservation,
+  type ObservationSource,
+  type ServerContext,
+} from './observe-server.js';
+import { readAccount, type AccountReading, type ExpandedListing } from './read-account.js';
 
 /** Options of {@link observeFleet}. */
 export interface ObserveOptions {
@@ -61,8 +69,17 @@ export interface ObserveStats {
   servers: number;
   /** Servers whose cached observation was reused (no call at all for them, unless hardware). */
   reused: number;
+  /** Servers taken from the fresh expanded list, with no call of their own (left as they are). */
+  listed: number;
   /** Servers of the account observed fresh (getServer, then the task list). */
   fresh: number;
+  /** Whether the expanded server list was used (see {@link ExpandedListing}). */
+  expandedListing: ExpandedListing;
+  /**
+   * Why it was not, when `unavailable`: the diagnostic for the shell to log once (observeFleet
+   * logs nothing).
+   */
+  expandedReason?: string;
   calls: CallCounts;
   totalCalls: number;
   /** totalCalls / servers (0 without servers). */
@@ -97,7 +114,13 @@ export async function observeFleet(
   const calls = emptyCallCounts();
   const observed = new Map<string, Observation>();
   if (options.offline) {
-    return { observed, catalog: undefined, facts: undefined, errors: [], stats: stats(names, 0, 0, calls) };
+    return {
+      observed,
+      catalog: undefined,
+      facts: undefined,
+      errors: [],
+      stats: stats(names, { cache: 0, list: 0, api: 0 }, calls),
+    };
   }
   const lifetimes = { ...DEFAULT_LIFETIMES, ...options.lifetimes };
   const priority = options.priority ?? 'plan';
@@ -113,14 +136,6 @@ export async function observeFleet(
   }
   const catalog = Object.keys(endOfInstall).sort();
 
-  let account = readFresh(cache, KEYS.account, now, lifetimes.account, isStringList);
-  // A cached list that lacks a named server is refreshed: it may be new in the account.
-  if (!account || names.some((n) => !account!.includes(n))) {
-    account = await port.listServers({ priority });
-    cache.set(KEYS.account, account, clock.now());
-  }
-  const inAccount = new Set(account);
-
   const ctx: ServerContext = {
     api: port,
     cache,
@@ -131,36 +146,82 @@ export async function observeFleet(
     actionOf: options.actionOf ?? (() => 'reinstall'),
     fingerprints: options.fingerprints ?? new Map(),
   };
+  const cached = new Map<string, Observation>();
+  for (const name of names) {
+    const observation = reusableObservation(ctx, name, ctx.fingerprints.get(name));
+    if (observation) cached.set(name, observation);
+  }
+  const reading = await readAccount(port, {
+    names,
+    toObserve: names.length - cached.size,
+    cache,
+    clock,
+    priority,
+    accountLifetime: lifetimes.account,
+  });
+  const inAccount = new Set(reading.account);
+
   const errors: ObserveError[] = [];
   const servers: Record<string, ServerFacts> = {};
-  let reused = 0;
-  let fresh = 0;
+  const sources: Record<ObservationSource, number> = { cache: 0, list: 0, api: 0 };
   await pool(names, options.concurrency ?? DEFAULT_CONCURRENCY, async (name) => {
-    if (!inAccount.has(name)) {
+    const known = knownOf(reading, inAccount, cached, name);
+    if (known === 'absent') {
       observed.set(name, { presence: 'absent' });
       return;
     }
-    const outcome = await observeServer(ctx, name);
+    const outcome = await observeServer(ctx, name, known);
     if (outcome.observation) observed.set(name, outcome.observation);
     if (outcome.facts) servers[name] = outcome.facts;
-    if (outcome.reused) reused++;
-    else fresh++;
+    sources[outcome.source]++;
     errors.push(...outcome.errors.map((error) => ({ serviceName: name, error })));
   });
   errors.sort((a, b) => (a.serviceName ?? '').localeCompare(b.serviceName ?? ''));
-  const facts: CatalogFacts = { fetchedAt: now, endOfInstall, accountServers: [...account].sort(), servers };
-  return { observed, catalog, facts, errors, stats: stats(names, reused, fresh, calls) };
+  const accountServers = [...reading.account].sort();
+  const facts: CatalogFacts = { fetchedAt: now, endOfInstall, accountServers, servers };
+  return { observed, catalog, facts, errors, stats: stats(names, sources, calls, reading) };
 }
 
-function stats(names: readonly string[], reused: number, fresh: number, calls: CallCounts): ObserveStats {
+/**
+ * What is known of a server before its own calls, or `absent` when a `listServers` answer lacks
+ * it. A server missing from the fresh expanded list is not taken as absent on the list's word: it
+ * is observed one by one (getServer answers 404 when it is gone), and so is one the list holds
+ * malformed or twice.
+ */
+function knownOf(
+  reading: AccountReading,
+  inAccount: ReadonlySet<string>,
+  cached: ReadonlyMap<string, Observation>,
+  name: string,
+): KnownObservation | 'absent' {
+  if (!reading.listed) {
+    return inAccount.has(name) ? { cached: cached.get(name), listed: undefined } : 'absent';
+  }
+  if (!inAccount.has(name)) return { cached: undefined, listed: undefined };
+  const observation = reading.listed.observations.get(name);
+  return {
+    cached: cached.get(name),
+    listed: observation ? { observation, at: reading.listedAt } : undefined,
+  };
+}
+
+function stats(
+  names: readonly string[],
+  sources: Record<ObservationSource, number>,
+  calls: CallCounts,
+  reading?: Pick<AccountReading, 'expandedListing' | 'expandedReason'>,
+): ObserveStats {
   const total = totalCalls(calls);
   return {
     servers: names.length,
-    reused,
-    fresh,
+    reused: sources.cache,
+    listed: sources.list,
+    fresh: sources.api,
     calls,
     totalCalls: total,
     callsPerServer: names.length === 0 ? 0 : total / names.length,
+    expandedListing: reading?.expandedListing ?? 'not-used',
+    ...(reading?.expandedReason !== undefined ? { expandedReason: reading.expandedReason } : {}),
   };
 }
 

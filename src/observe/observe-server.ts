@@ -1,7 +1,8 @@
 /**
- * Observing one server of the account: reuse the cached observation when that is safe, else
- * getServer and the reinstall task list; then, only for a server the plan may reinstall, its
- * hardware (what will be erased) and its compatible templates (what validation checks).
+ * Observing one server of the account: reuse the cached observation when that is safe, else take
+ * the expanded list's observation when with it the plan would do nothing, else getServer and the
+ * reinstall task list; then, only for a server the plan may reinstall, its hardware (what will be
+ * erased) and its compatible templates (what validation checks).
  */
 import type { Clock } from '../core/clock.js';
 import { OvhApiError } from '../ovh/errors.js';
@@ -50,32 +51,59 @@ export interface ServerOutcome {
   observation: Observation | undefined;
   /** Validation facts, for a server that may be reinstalled and whose hardware was read. */
   facts: ServerFacts | undefined;
-  reused: boolean;
+  /** Where the observation came from: the cache, the expanded list, or calls of its own. */
+  source: ObservationSource;
   errors: OvhApiError[];
+}
+
+/** Where a server's observation came from. */
+export type ObservationSource = 'cache' | 'list' | 'api';
+
+/** What observeFleet already knows of a server before calling anything for it. */
+export interface KnownObservation {
+  /** The reusable cached observation ({@link reusableObservation}). */
+  cached: Observation | undefined;
+  /** The fresh expanded list's observation, and when the list was read. */
+  listed: { observation: Observation; at: number } | undefined;
 }
 
 /** The function name of reinstall tasks in `GET …/task?function=`. */
 export const REINSTALL_FUNCTION = 'reinstallServer';
 
 /** Observes one server the account holds. Throws only what is not an OvhApiError (a bug). */
-export async function observeServer(ctx: ServerContext, name: string): Promise<ServerOutcome> {
+export async function observeServer(
+  ctx: ServerContext,
+  name: string,
+  known: KnownObservation,
+): Promise<ServerOutcome> {
   const errors: OvhApiError[] = [];
   const fingerprint = ctx.fingerprints.get(name);
-  let observation = reusable(ctx, name, fingerprint);
-  const reused = observation !== undefined;
+  let observation = known.cached;
+  let source: ObservationSource = 'cache';
+  if (
+    !observation &&
+    known.listed &&
+    ctx.actionOf(name, known.listed.observation, ctx.catalogNames) === 'none'
+  ) {
+    // The list may only keep a server as it is: any other action is decided on getServer below.
+    observation = known.listed.observation;
+    source = 'list';
+    keep(ctx, name, fingerprint, observation, known.listed.at);
+  }
   if (!observation) {
+    source = 'api';
     try {
       observation = await observeFresh(ctx, name, fingerprint);
     } catch (error) {
       if (!(error instanceof OvhApiError)) throw error;
-      return { observation: undefined, facts: undefined, reused: false, errors: [error] };
+      return { observation: undefined, facts: undefined, source, errors: [error] };
     }
   }
   if (
     observation.presence !== 'present' ||
     ctx.actionOf(name, observation, ctx.catalogNames) !== 'reinstall'
   ) {
-    return { observation, facts: undefined, reused, errors };
+    return { observation, facts: undefined, source, errors };
   }
   // May be reinstalled: what it erases, and whether the declared OS may be installed at all.
   const [hardware, compatible] = await Promise.all([
@@ -104,7 +132,7 @@ export async function observeServer(ctx: ServerContext, name: string): Promise<S
           })),
         }
       : undefined;
-  return { observation: full, facts, reused, errors };
+  return { observation: full, facts, source, errors };
 }
 
 /**
@@ -112,7 +140,7 @@ export async function observeServer(ctx: ServerContext, name: string): Promise<S
  * ran then, and with it the plan would do nothing (`none`). Anything else is observed fresh, so a
  * stale answer can only keep a server as it is, never start a reinstall or an adoption.
  */
-function reusable(
+export function reusableObservation(
   ctx: ServerContext,
   name: string,
   fingerprint: string | undefined,
@@ -149,13 +177,28 @@ async function observeFresh(
   }
   const runningTask = await findRunningTask(ctx, name);
   const observation: Observation = { presence: 'present', os: server.os, state: server.state, runningTask };
-  if (fingerprint !== undefined && runningTask === null) {
-    const kept: CachedServer = { fingerprint, os: server.os, state: server.state, runningTask: null };
+  keep(ctx, name, fingerprint, observation, at);
+  return observation;
+}
+
+/**
+ * Keeps an observation taken at `at` for the warm path: only under a fingerprint and when no task
+ * is known to run; otherwise forgets the server's cached observation.
+ */
+function keep(
+  ctx: ServerContext,
+  name: string,
+  fingerprint: string | undefined,
+  observation: Observation,
+  at: number,
+): void {
+  const { os, state, runningTask } = observation;
+  if (fingerprint !== undefined && os !== undefined && state !== undefined && runningTask === null) {
+    const kept: CachedServer = { fingerprint, os, state, runningTask: null };
     ctx.cache.set(KEYS.server(name), kept, at);
   } else {
     ctx.cache.delete(KEYS.server(name));
   }
-  return observation;
 }
 
 /**

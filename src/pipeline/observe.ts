@@ -77,20 +77,24 @@ function fingerprintsOf(fleet: FleetRepository, records: AppliedRecords): Map<st
 /**
  * What the plan would do with a server given an observation: decideServer for a valid spec;
  * `follow` or `none` for a server whose spec is invalid or gone (neither is ever reinstalled).
+ * A server whose record says a reinstall attempt runs is never `none`: it is observed on the server
+ * itself (its tasks read), never taken from a cached or listed observation, which say nothing of
+ * tasks (a spec removed while its reinstall runs, a failed attempt retried outside ovh-fleet).
  */
 function actionOfFor(fleet: FleetRepository, records: AppliedRecords) {
   const specs = new Map<string, ServerSpec>();
   const invalidNames = new Set(fleet.invalid.map((i) => i.serviceName));
   for (const spec of fleet.specs) if (!invalidNames.has(spec.serviceName)) specs.set(spec.serviceName, spec);
   return (name: string, observation: Observation, catalog: ReadonlySet<string>): PlanAction => {
+    const record = records.applied.get(name);
     const spec = specs.get(name);
-    if (!spec) return observation.runningTask ? 'follow' : 'none';
-    return decideServer(spec, {
-      observation,
-      record: records.applied.get(name),
-      policy: fleet.policy,
-      catalog,
-    }).action;
+    const action = spec
+      ? decideServer(spec, { observation, record, policy: fleet.policy, catalog }).action
+      : observation.runningTask
+        ? 'follow'
+        : 'none';
+    const attemptRuns = record?.lastAttempt?.result === 'running';
+    return action === 'none' && attemptRuns && !observation.runningTask ? 'follow' : action;
   };
 }
 

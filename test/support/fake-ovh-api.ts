@@ -4,11 +4,19 @@
  * template does not ask or of the wrong type (400) and while a task runs (400 TaskAlreadyExists);
  * tasks move init -> todo -> doing -> done (or an error status) with the clock, install/status is
  * null (404) when idle, finished tasks are purged (404) after a retention, the server's os changes
- * on done. Faults can make a POST fail ambiguously before or after it took effect. The contract
+ * on done. Faults can make a POST fail ambiguously before or after it took effect. Expanded
+ * listings answer as the `expanded` switch says (objects, stale objects, ids). The contract
  * suite (test/contract/) runs the same assertions on this fake and on the simulator.
  */
 import type { Clock } from '../../src/core/clock.js';
-import type { CallOptions, ExpandedList, OvhApi, TaskFilter } from '../../src/ovh/ovh-api.js';
+import type {
+  CallOptions,
+  ExpandedList,
+  ExpandedOptions,
+  OvhApi,
+  TaskFilter,
+} from '../../src/ovh/ovh-api.js';
+import { EXPANDED_PAGE_SIZE } from '../../src/observe/server-list.js';
 import type {
   CompatibleTemplates,
   DedicatedServer,
@@ -79,6 +87,15 @@ export class FakeOvhApi implements OvhApi {
   private nextId = 5000;
   /** Fault of the next POSTs: fail before the task exists, or after it was created. */
   postFaults: ('before' | 'after')[] = [];
+  /**
+   * How the expanded listings answer: `not-implemented` (the default, like the adapter before
+   * expanded listing: `unavailable` at no call, not logged, so tests written before it keep their
+   * calls), `ids` (the API ignored the expanded mode: `unavailable` after one call), `objects` (a
+   * fresh list), `stale` (objects not proven fresh: `Pragma: no-cache` was not honoured).
+   */
+  expanded: 'objects' | 'stale' | 'ids' | 'not-implemented' = 'not-implemented';
+  /** Lets a test corrupt the server objects of an expanded answer (drop, add, change some). */
+  corruptServerList?: (objects: DedicatedServer[]) => DedicatedServer[];
 
   constructor(
     private readonly clock: Clock,
@@ -116,14 +133,32 @@ export class FakeOvhApi implements OvhApi {
     return [...this.servers.keys()];
   }
 
-  /** Answers like an API that ignores the expanded mode (the per-object fallback path). */
-  async listServersExpanded(): Promise<ExpandedList<DedicatedServer>> {
-    return { kind: 'unavailable', reason: 'the fake answers ids only', calls: 0 };
+  /** Every server object in pages of {@link EXPANDED_PAGE_SIZE}, as {@link expanded} says. */
+  async listServersExpanded(options?: ExpandedOptions): Promise<ExpandedList<DedicatedServer>> {
+    if (this.expanded === 'not-implemented') return NOT_IMPLEMENTED;
+    this.log('listServersExpanded', '', options);
+    const objects = [...this.servers].map(([name, s]) => serverObject(name, s.serverId, s));
+    return this.expandedAnswer(this.corruptServerList ? this.corruptServerList(objects) : objects);
   }
 
-  /** Answers like an API that ignores the expanded mode (the per-object fallback path). */
-  async listTasksExpanded(): Promise<ExpandedList<ServerTask>> {
-    return { kind: 'unavailable', reason: 'the fake answers ids only', calls: 0 };
+  /** The server's task objects, filtered like {@link listTasks}, as {@link expanded} says. */
+  async listTasksExpanded(
+    serviceName: string,
+    filter?: TaskFilter,
+    options?: ExpandedOptions,
+  ): Promise<ExpandedList<ServerTask>> {
+    if (this.expanded === 'not-implemented') return NOT_IMPLEMENTED;
+    this.server('listTasksExpanded', serviceName, '/task', options);
+    const tasks = this.visibleTasks(serviceName, filter).map((t) => this.taskObject(t));
+    return this.expandedAnswer(tasks);
+  }
+
+  private expandedAnswer<T>(objects: T[]): ExpandedList<T> {
+    const calls = Math.max(1, Math.ceil(objects.length / EXPANDED_PAGE_SIZE));
+    if (this.expanded === 'ids') {
+      return { kind: 'unavailable', reason: 'the API answered ids, not objects (fake)', calls };
+    }
+    return { kind: 'objects', objects, fresh: this.expanded === 'objects', calls };
   }
 
   async getServer(serviceName: string, options?: CallOptions): Promise<DedicatedServer> {
@@ -189,12 +224,16 @@ export class FakeOvhApi implements OvhApi {
 
   async listTasks(serviceName: string, filter?: TaskFilter, options?: CallOptions): Promise<number[]> {
     this.server('listTasks', serviceName, '/task', options);
+    return this.visibleTasks(serviceName, filter).map((t) => t.taskId);
+  }
+
+  /** The server's tasks not purged yet, filtered. */
+  private visibleTasks(serviceName: string, filter?: TaskFilter): FakeTask[] {
     // Every task of this fake is a reinstall.
     if (filter?.function && filter.function !== 'reinstallServer') return [];
     return this.tasks
       .filter((t) => t.serviceName === serviceName && !this.purged(t))
-      .filter((t) => !filter?.status || this.status(t) === filter.status)
-      .map((t) => t.taskId);
+      .filter((t) => !filter?.status || this.status(t) === filter.status);
   }
 
   async getTask(serviceName: string, taskId: number, options?: CallOptions): Promise<ServerTask> {
@@ -202,6 +241,12 @@ export class FakeOvhApi implements OvhApi {
     const task = this.tasks.find((t) => t.serviceName === serviceName && t.taskId === taskId);
     if (!task || this.purged(task))
       throw notFound('GET', `/dedicated/server/${serviceName}/task/${taskId}`, `taskId = ${taskId}`);
+    return this.taskObject(task);
+  }
+
+  /** The task as `GET …/task/{id}` answers it. */
+  private taskObject(task: FakeTask): ServerTask {
+    const { taskId } = task;
     const status = this.status(task);
     const end = task.createdAt + 2 * this.queueMs + this.installMs;
     const ended = !isPending(status);
@@ -298,6 +343,13 @@ export class FakeOvhApi implements OvhApi {
     });
   }
 }
+
+/** The expanded answer of the default mode, like the adapter's placeholder. */
+const NOT_IMPLEMENTED = {
+  kind: 'unavailable',
+  reason: 'expanded listing is not implemented (fake)',
+  calls: 0,
+} as const;
 
 function isPending(status: TaskStatus): boolean {
   return status === 'init' || status === 'todo' || status === 'doing';
