@@ -15,7 +15,9 @@ let api: OvhApi;
 let names: string[];
 
 beforeAll(async () => {
-  sim = await startSimulator({ servers: 12, seed: 1 });
+  // The endpoint ignores the expanded-listing header here, so this file covers the per-server way
+  // (test/observe/observe-expanded*.test.ts cover the expanded list).
+  sim = await startSimulator({ servers: 12, seed: 1, faults: { expandedAnswer: 'ids' } });
   api = simApi(sim);
   names = sim.control
     .account()
