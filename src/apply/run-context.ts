@@ -16,6 +16,7 @@ import { startReinstall, type PostOptions } from './post-reinstall.js';
 import { findRunningReinstall, readTask, type FinishedTasks } from './preflight.js';
 import type { RolloutGate } from './rollout-gate.js';
 import { claimStart, SHARED_INTENT_POST_DEADLINE_MS, type ClaimBatch } from './shared-intents.js';
+import { TaskDurations } from './task-durations.js';
 import { followTask } from './task-follower.js';
 
 /** A task the run follows (or records): started now, adopted, or left by an earlier run. */
@@ -51,9 +52,8 @@ export class RunContext {
   readonly finished: FinishedTasks = new Set();
   private readonly pending: Promise<void>[] = [];
   private following = 0;
-  /** Durations (start to seen done) of the tasks this run followed to `done`, for the followers' expectation. */
-  private readonly durations: number[] = [];
-  private median: number | null = null;
+  /** Durations of the tasks this run followed to `done`, for the followers' expectation. */
+  private readonly durations = new TaskDurations();
 
   constructor(
     readonly plan: Plan,
@@ -249,7 +249,7 @@ export class RunContext {
           options: {
             ...this.options.follower,
             intervalFloorMs: () => this.intervalFloor(),
-            estimateDurationMs: () => this.typicalDuration(),
+            estimateDurationMs: () => this.durations.median(),
           },
           // install/status is read only when someone receives the progress.
           ...(onEvent ? { onProgress: (progress) => onEvent({ type: 'progress', progress }) } : {}),
@@ -258,7 +258,9 @@ export class RunContext {
     } finally {
       this.following--;
     }
-    if (outcome.result === 'done') this.recordDuration(outcome.endedAt - outcome.startedAt);
+    // OVHcloud's own start-to-done when the task showed it (our polling delay is not the task's).
+    if (outcome.result === 'done')
+      this.durations.add(outcome.taskDurationMs ?? outcome.endedAt - outcome.startedAt);
     const mapped = FOLLOW_RESULTS[outcome.result];
     if (mapped.result === 'failed' && task.intent) this.gate.recordFailure();
     // The slot is freed only once the outcome is journaled and reported, so that no observer sees
@@ -316,17 +318,6 @@ export class RunContext {
     const share = this.options.followShare ?? 0.5;
     const calls = this.options.callsPerPoll ?? 2;
     return rpm > 0 ? (this.following * calls * 60_000) / (rpm * share) : 0;
-  }
-
-  /** The median duration of the tasks this run saw end done; null before the first. */
-  private typicalDuration(): number | null {
-    return this.median;
-  }
-
-  private recordDuration(ms: number): void {
-    const at = this.durations.findIndex((d) => d > ms);
-    this.durations.splice(at < 0 ? this.durations.length : at, 0, ms);
-    this.median = this.durations[Math.floor(this.durations.length / 2)] ?? null;
   }
 
   private labelsOf(serviceName: string): Record<string, string> {
