@@ -49,7 +49,7 @@ export interface ScheduleInput {
 /**
  * Delay until the next look. Guarantees (test/apply/follow-schedule.property.test.ts):
  * - never under `floorMs`, `minIntervalMs` or 1 ms;
- * - at or past the expected end: at most max(`nearIntervalMs`, floor, min);
+ * - at or past the expected end, unless queued: at most max(`nearIntervalMs`, floor, min);
  * - before it: the look lands no later than expectedEnd + `endMarginMs` (or the floor);
  * - an install of true duration D, expected to last E, followed from its start with no floor, is
  *   looked at no more than 2 + ceil(E / longestSleepMs) + ceil(max(0, D − E) / nearIntervalMs)
@@ -59,11 +59,13 @@ export function nextLookDelay(input: ScheduleInput, schedule: AdaptiveSchedule):
   const { nearIntervalMs, endMarginMs, queuedIntervalMs, longestSleepMs, minIntervalMs } = schedule;
   const remaining = input.expectedEndAt - input.now;
   let base: number;
-  if (remaining <= 0) base = nearIntervalMs;
-  else if (input.phase === 'queued') base = Math.min(queuedIntervalMs, remaining + endMarginMs);
+  // A queued task's expected end means little (the install has not begun): the queued pace.
+  if (input.phase === 'queued')
+    base = remaining <= 0 ? queuedIntervalMs : Math.min(queuedIntervalMs, remaining + endMarginMs);
+  else if (remaining <= 0) base = nearIntervalMs;
   else if (!input.progressSeen && remaining > 2 * nearIntervalMs) base = remaining / 2;
   else base = remaining + endMarginMs;
-  base = Math.min(base, remaining <= 0 ? nearIntervalMs : longestSleepMs);
+  if (input.phase !== 'queued') base = Math.min(base, remaining <= 0 ? nearIntervalMs : longestSleepMs);
   return Math.max(1, Math.round(base), minIntervalMs, input.floorMs);
 }
 
@@ -91,12 +93,17 @@ export function intervalDelay(input: ScheduleInput, schedule: IntervalSchedule):
   return Math.max(base, input.floorMs);
 }
 
+/** The share of a task's usual duration its queue (init, todo) may take before the install is late. */
+export const QUEUE_SHARE = 0.1;
+
 /** What install/status last showed, for the expectation. */
 export interface StepReading {
   /** Steps done. */
   done: number;
   /** Steps announced. */
   total: number;
+  /** A step is running (counted half done). */
+  running: boolean;
   /** OVHcloud's elapsedTime, ms. */
   elapsedMs: number;
   /** Executor clock of the read. */
@@ -114,10 +121,15 @@ export interface ExpectationInput {
   steps: StepReading | null;
 }
 
-/** The step estimate: the mean duration of the finished steps times the steps left; null without a finished step. */
+/**
+ * The step estimate: the mean duration of a step so far times the steps left, the running step
+ * counted half done (so that the estimate errs early: a look a little early costs one more look,
+ * a look late is a late end); null before a step is done.
+ */
 export function stepRemainingMs(steps: StepReading | null): number | null {
   if (!steps || steps.done <= 0 || steps.total <= 0) return null;
-  return Math.round((steps.elapsedMs / steps.done) * Math.max(0, steps.total - steps.done));
+  const progressed = Math.min(steps.total, steps.done + (steps.running ? 0.5 : 0));
+  return Math.round((steps.elapsedMs / progressed) * Math.max(0, steps.total - progressed));
 }
 
 /**
@@ -130,7 +142,13 @@ export function expectedEndAt(input: ExpectationInput): number {
   const left = stepRemainingMs(input.steps);
   const stepEnd = left === null || !input.steps ? null : input.steps.readAt + left;
   if (input.medianDurationMs !== null) {
-    const medianEnd = input.startedAt + input.medianDurationMs;
+    // After a long queue, the install itself still needs most of the usual duration (the queue
+    // of an ordinary task is counted up to a tenth of it).
+    const installStart = input.steps ? input.steps.readAt - input.steps.elapsedMs : input.startedAt;
+    const medianEnd = Math.max(
+      input.startedAt + input.medianDurationMs,
+      installStart + Math.round(input.medianDurationMs * (1 - QUEUE_SHARE)),
+    );
     const halfDone = input.steps !== null && input.steps.done * 2 >= input.steps.total;
     return stepEnd !== null && halfDone ? Math.max(medianEnd, stepEnd) : medianEnd;
   }

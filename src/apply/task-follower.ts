@@ -230,7 +230,10 @@ class FollowState {
   private async lookAdaptive(call: Call): Promise<FollowOutcome | null> {
     const { api, clock } = this.deps;
     const { serviceName, taskId } = this.request;
-    const endLook = clock.now() >= this.expectedEnd() && !this.late;
+    // The end look trusts an expectation anchored by the steps (a first look, or one after a
+    // queue, reads install/status: its elapsed time tells when the install began).
+    const endLook =
+      this.phase === 'installing' && this.progressSeen && !this.late && clock.now() >= this.expectedEnd();
     if (this.phase !== 'queued' && this.progressMisses < 2 && !endLook) {
       this.progressReadAt = clock.now();
       const progress = await api.getInstallProgress(serviceName, call);
@@ -275,6 +278,7 @@ class FollowState {
     this.steadyReading = {
       done,
       total: entries.length,
+      running: entries.some((e) => e.status === 'doing'),
       elapsedMs: progress.elapsedTime * 1000,
       readAt: this.deps.clock.now(),
     };
@@ -294,7 +298,8 @@ class FollowState {
     const o = this.options;
     const input = {
       now: this.deps.clock.now(),
-      expectedEndAt: this.expectedEnd(),
+      // Once a look at the expected end found the task running, the end is no longer put later.
+      expectedEndAt: this.adaptive && this.late ? 0 : this.expectedEnd(),
       phase: this.phase,
       progressSeen: this.progressSeen,
       floorMs: o.intervalFloorMs?.() ?? 0,

@@ -1,7 +1,8 @@
 /**
  * Properties of the adaptive follow schedule (src/apply/follow-schedule.ts, pure): for random
  * install durations, expectations, elapsed times and knobs, the next look is never sooner than
- * the budget floor, never later than `nearIntervalMs` after the expected end once past it (and
+ * the budget floor, never later than `nearIntervalMs` after the expected end once past it (the
+ * queued pace while queued; and
  * never past expectedEnd + margin before it), and the number of looks for an install of true
  * duration D expected to last E is at most 2 + ceil(E / longestSleep) + ceil(max(0, D − E) / near).
  */
@@ -48,8 +49,8 @@ describe('nextLookDelay', () => {
 
           expect(delay).toBeGreaterThanOrEqual(Math.max(1, floorMs, schedule.minIntervalMs));
           const allowed = Math.max(floorMs, schedule.minIntervalMs, 1);
-          if (now >= expectedEnd)
-            expect(delay).toBeLessThanOrEqual(Math.max(schedule.nearIntervalMs, allowed));
+          const pace = phase === 'queued' ? schedule.queuedIntervalMs : schedule.nearIntervalMs;
+          if (now >= expectedEnd) expect(delay).toBeLessThanOrEqual(Math.max(pace, allowed));
           else
             expect(now + delay).toBeLessThanOrEqual(
               Math.max(expectedEnd + schedule.endMarginMs + 1, now + allowed),
@@ -116,7 +117,7 @@ describe('expectedEndAt', () => {
         fc.integer({ min: 1, max: 60 * MIN }),
         (median, total, doneRaw, elapsedMs) => {
           const done = Math.min(doneRaw, total);
-          const steps = { done, total, elapsedMs, readAt: elapsedMs };
+          const steps = { done, total, running: done < total, elapsedMs, readAt: elapsedMs };
 
           const end = expectedEndAt({
             startedAt: 0,
