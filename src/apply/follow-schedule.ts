@@ -119,6 +119,8 @@ export interface ExpectationInput {
   /** The median duration of the tasks seen end (OVHcloud's startDate to doneDate); null: none yet. */
   medianDurationMs: number | null;
   steps: StepReading | null;
+  /** A look found the task queued (`init`, `todo`). */
+  queuedSeen: boolean;
 }
 
 /**
@@ -133,24 +135,21 @@ export function stepRemainingMs(steps: StepReading | null): number | null {
 }
 
 /**
- * When the task should end. The median of the run's tasks is the better guide (tasks of one run
- * are alike, and the steps' durations are uneven: a step count says "early" half-way through);
- * the steps overrule it only to say "later", once half of them are done. Without a median, the
- * steps; without either, the default.
+ * When the task should end. The median of the tasks seen end is the better guide (tasks of one
+ * run are alike, and the steps' durations are uneven: a step count says "early" half-way
+ * through, and `elapsedTime` has a resolution of one second); the steps do not move it. A task
+ * found queued at a look may have waited long: its install then still needs the usual duration
+ * but the queue share, counted from when install/status says it began. Without a median, the
+ * steps' estimate; without either, the default.
  */
 export function expectedEndAt(input: ExpectationInput): number {
   const left = stepRemainingMs(input.steps);
   const stepEnd = left === null || !input.steps ? null : input.steps.readAt + left;
   if (input.medianDurationMs !== null) {
-    // After a long queue, the install itself still needs most of the usual duration (the queue
-    // of an ordinary task is counted up to a tenth of it).
-    const installStart = input.steps ? input.steps.readAt - input.steps.elapsedMs : input.startedAt;
-    const medianEnd = Math.max(
-      input.startedAt + input.medianDurationMs,
-      installStart + Math.round(input.medianDurationMs * (1 - QUEUE_SHARE)),
-    );
-    const halfDone = input.steps !== null && input.steps.done * 2 >= input.steps.total;
-    return stepEnd !== null && halfDone ? Math.max(medianEnd, stepEnd) : medianEnd;
+    const medianEnd = input.startedAt + input.medianDurationMs;
+    if (!input.queuedSeen || !input.steps) return medianEnd;
+    const installStart = input.steps.readAt - input.steps.elapsedMs;
+    return Math.max(medianEnd, installStart + Math.round(input.medianDurationMs * (1 - QUEUE_SHARE)));
   }
   return stepEnd ?? input.startedAt + input.defaultDurationMs;
 }

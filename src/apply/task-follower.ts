@@ -139,6 +139,8 @@ class FollowState {
   private progressSeen = false;
   /** Consecutive looks where install/status answered nothing while the task said `doing`. */
   private progressMisses = 0;
+  /** A look found the task queued: the expectation counts from the install's start. */
+  private queuedSeen = false;
   /** A look at the expected end found the task still running. */
   private late = false;
   private steadyReading: StepReading | null = null;
@@ -266,6 +268,7 @@ class FollowState {
     if (task.status === 'done') return await this.finishDone(call);
     if (FAILED_TASK_STATUSES.includes(task.status)) return await this.finishFailed(task, call);
     this.phase = task.status === 'doing' ? 'installing' : 'queued';
+    if (this.phase === 'queued') this.queuedSeen = true;
     return null;
   }
 
@@ -333,6 +336,7 @@ class FollowState {
       defaultDurationMs: this.options.expectedDurationMs,
       medianDurationMs: median,
       steps: this.steadyReading,
+      queuedSeen: this.queuedSeen,
     });
   }
 

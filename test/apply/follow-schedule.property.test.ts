@@ -76,6 +76,7 @@ describe('nextLookDelay', () => {
             defaultDurationMs: expectedMs,
             medianDurationMs: null,
             steps: null,
+            queuedSeen: false,
           });
           for (;;) {
             now += nextLookDelay(
@@ -112,26 +113,30 @@ describe('nextLookDelay', () => {
 });
 
 describe('expectedEndAt', () => {
-  it('follows the median; the steps overrule it only to say later, once half are done', () => {
+  it('follows the median; the steps move it only after a queue seen, and only later', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: MIN, max: 60 * MIN }),
         fc.integer({ min: 1, max: 30 }),
         fc.integer({ min: 0, max: 30 }),
         fc.integer({ min: 1, max: 60 * MIN }),
-        (median, total, doneRaw, elapsedMs) => {
+        fc.integer({ min: 0, max: 60 * MIN }),
+        fc.boolean(),
+        (median, total, doneRaw, elapsedMs, queuedFor, queuedSeen) => {
           const done = Math.min(doneRaw, total);
-          const steps = { done, total, running: done < total, elapsedMs, readAt: elapsedMs };
+          const steps = { done, total, running: done < total, elapsedMs, readAt: queuedFor + elapsedMs };
 
           const end = expectedEndAt({
             startedAt: 0,
             defaultDurationMs: 15 * MIN,
             medianDurationMs: median,
             steps,
+            queuedSeen,
           });
 
           expect(end).toBeGreaterThanOrEqual(median);
-          if (done * 2 < total) expect(end).toBe(median);
+          if (!queuedSeen) expect(end).toBe(median);
+          else expect(end).toBe(Math.max(median, queuedFor + Math.round(median * 0.9)));
         },
       ),
     );
