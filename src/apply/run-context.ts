@@ -31,6 +31,12 @@ export interface TrackedTask {
   posted: boolean;
   adopted: boolean;
   startedAt: number;
+  /**
+   * Our clock when the POST answered, for a task we posted: the follower counts from it, because
+   * `startedAt` is OVHcloud's clock and ours may differ (a follower a few seconds early looks
+   * again); the task began at OVHcloud no later than that answer.
+   */
+  postedAt?: number;
 }
 
 const FOLLOW_RESULTS: Record<FollowOutcome['result'], { result: ApplyResult; code: ErrorCode }> = {
@@ -193,6 +199,7 @@ export class RunContext {
       options: this.post,
     });
     if (result.kind === 'posted' || result.kind === 'adopted') {
+      const answeredAt = clock.now();
       if (result.kind === 'adopted') takeBack();
       const posted = result.kind === 'posted';
       this.gate.release(serviceName); // track() reserves again
@@ -205,6 +212,7 @@ export class RunContext {
         posted,
         adopted: !posted,
         startedAt: Date.parse(result.startDate) || clock.now(),
+        ...(posted ? { postedAt: answeredAt } : {}),
       });
       return;
     }
@@ -240,7 +248,7 @@ export class RunContext {
           serviceName: task.serviceName,
           taskId: task.taskId,
           expectedOs: task.expectedOs,
-          startedAt: Math.min(task.startedAt, clock.now()),
+          startedAt: task.postedAt ?? Math.min(task.startedAt, clock.now()),
           ...(this.deps.signal ? { signal: this.deps.signal } : {}),
         },
         {
