@@ -32,6 +32,11 @@ export interface AdaptiveSchedule {
   longestSleepMs: number;
   /** Shortest interval. */
   minIntervalMs: number;
+  /**
+   * The first look, when no task of the kind was seen end yet (the expectation is only the
+   * default): soon, so that a task much shorter than the default is not waited for.
+   */
+  firstLookMs: number;
 }
 
 /** One decision's inputs (executor clock, ms). */
@@ -44,6 +49,8 @@ export interface ScheduleInput {
   progressSeen: boolean;
   /** The request budget's floor for this follower (0: none). */
   floorMs: number;
+  /** The expectation comes from tasks seen end (a median), not from the default. */
+  durationKnown: boolean;
 }
 
 /**
@@ -52,7 +59,7 @@ export interface ScheduleInput {
  * - at or past the expected end, unless queued: at most max(`nearIntervalMs`, floor, min);
  * - before it: the look lands no later than expectedEnd + `endMarginMs` (or the floor);
  * - an install of true duration D, expected to last E, followed from its start with no floor, is
- *   looked at no more than 2 + ceil(E / longestSleepMs) + ceil(max(0, D − E) / nearIntervalMs)
+ *   looked at no more than 3 + ceil(E / longestSleepMs) + ceil(max(0, D − E) / nearIntervalMs)
  *   times before a look sees it ended (queued time aside).
  */
 export function nextLookDelay(input: ScheduleInput, schedule: AdaptiveSchedule): number {
@@ -65,6 +72,7 @@ export function nextLookDelay(input: ScheduleInput, schedule: AdaptiveSchedule):
   else if (remaining <= 0) base = nearIntervalMs;
   else if (!input.progressSeen && remaining > 2 * nearIntervalMs) base = remaining / 2;
   else base = remaining + endMarginMs;
+  if (input.phase === 'unseen' && !input.durationKnown) base = Math.min(base, schedule.firstLookMs);
   if (input.phase !== 'queued') base = Math.min(base, remaining <= 0 ? nearIntervalMs : longestSleepMs);
   return Math.max(1, Math.round(base), minIntervalMs, input.floorMs);
 }
@@ -102,7 +110,7 @@ export interface StepReading {
   done: number;
   /** Steps announced. */
   total: number;
-  /** A step is running (counted half done). */
+  /** A step is running (counted done: the estimate errs early). */
   running: boolean;
   /** OVHcloud's elapsedTime, ms. */
   elapsedMs: number;
@@ -125,12 +133,12 @@ export interface ExpectationInput {
 
 /**
  * The step estimate: the mean duration of a step so far times the steps left, the running step
- * counted half done (so that the estimate errs early: a look a little early costs one more look,
- * a look late is a late end); null before a step is done.
+ * counted as done (so that the estimate errs early, by one step at most: a look a little early
+ * costs one more look, a look late is a late end); null before a step is done.
  */
 export function stepRemainingMs(steps: StepReading | null): number | null {
   if (!steps || steps.done <= 0 || steps.total <= 0) return null;
-  const progressed = Math.min(steps.total, steps.done + (steps.running ? 0.5 : 0));
+  const progressed = Math.min(steps.total, steps.done + (steps.running ? 1 : 0));
   return Math.round((steps.elapsedMs / progressed) * Math.max(0, steps.total - progressed));
 }
 

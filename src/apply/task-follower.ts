@@ -47,6 +47,8 @@ export interface FollowerOptions {
   nearIntervalMs: number;
   /** Adaptive: the first look for the end lands this long after the expected end. */
   endMarginMs: number;
+  /** Adaptive: the first look when no duration was learned yet (no `estimateDurationMs`). */
+  firstLookMs: number;
   /**
    * Expected duration of a reinstall, from the task's start, when nothing better is known (no
    * step estimate from install/status, no `estimateDurationMs`).
@@ -84,6 +86,7 @@ export const DEFAULT_FOLLOWER_OPTIONS: FollowerOptions = {
   minIntervalMs: 5_000,
   nearIntervalMs: 45_000,
   endMarginMs: 5_000,
+  firstLookMs: 15_000,
   expectedDurationMs: 15 * 60_000,
   progressIntervalMs: 15_000,
   stuckAfterMs: 20 * 60_000,
@@ -227,7 +230,8 @@ class FollowState {
    * says the install is over: 404, a failed step, or an elapsed time that went back because
    * another install began), then the task only when it did not show a running install. At the
    * expected end: the task itself (it says the end and its date in one call); once the task proved
-   * late, install/status again, so the progress of a late task stays shown. While queued: the task.
+   * late, install/status again, so the progress of a late task stays shown. The first look and
+   * the looks while queued: the task.
    */
   private async lookAdaptive(call: Call): Promise<FollowOutcome | null> {
     const { api, clock } = this.deps;
@@ -236,7 +240,12 @@ class FollowState {
     // queue, reads install/status: its elapsed time tells when the install began).
     const endLook =
       this.phase === 'installing' && this.progressSeen && !this.late && clock.now() >= this.expectedEnd();
-    if (this.phase !== 'queued' && this.progressMisses < 2 && !endLook) {
+    // A first look without a known duration (an early look: likely still queued) or past the
+    // expected end (a restart: maybe over) reads the task.
+    const unseen = this.phase === 'unseen';
+    const taskFirst =
+      unseen && ((this.options.estimateDurationMs?.() ?? null) === null || clock.now() >= this.expectedEnd());
+    if (this.phase !== 'queued' && !taskFirst && this.progressMisses < 2 && !endLook) {
       this.progressReadAt = clock.now();
       const progress = await api.getInstallProgress(serviceName, call);
       const previous = this.lastProgress?.elapsedTime ?? -1;
@@ -299,13 +308,16 @@ class FollowState {
 
   private nextDelay(): number {
     const o = this.options;
+    const median = o.estimateDurationMs?.() ?? null;
     const input = {
       now: this.deps.clock.now(),
       // Once a look at the expected end found the task running, the end is no longer put later.
       expectedEndAt: this.adaptive && this.late ? 0 : this.expectedEnd(),
       phase: this.phase,
-      progressSeen: this.progressSeen,
+      // The half-way look is done once the steps gave an estimate (or the duration is known).
+      progressSeen: this.progressSeen && (this.etaMs !== null || median !== null),
       floorMs: o.intervalFloorMs?.() ?? 0,
+      durationKnown: median !== null,
     };
     if (!this.adaptive) {
       return intervalDelay(input, {
@@ -321,6 +333,7 @@ class FollowState {
       queuedIntervalMs: o.slowIntervalMs,
       longestSleepMs: o.intervalMs,
       minIntervalMs: o.minIntervalMs,
+      firstLookMs: o.firstLookMs,
     });
   }
 

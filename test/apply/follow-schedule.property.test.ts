@@ -4,7 +4,7 @@
  * the budget floor, never later than `nearIntervalMs` after the expected end once past it (the
  * queued pace while queued; and
  * never past expectedEnd + margin before it), and the number of looks for an install of true
- * duration D expected to last E is at most 2 + ceil(E / longestSleep) + ceil(max(0, D − E) / near).
+ * duration D expected to last E is at most 3 + ceil(E / longestSleep) + ceil(max(0, D − E) / near).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ const scheduleArb: fc.Arbitrary<AdaptiveSchedule> = fc
     queuedIntervalMs: fc.integer({ min: 1_000, max: 10 * MIN }),
     longestSleepMs: fc.integer({ min: MIN, max: 30 * MIN }),
     minIntervalMs: fc.integer({ min: 1, max: 1_000 }),
+    firstLookMs: fc.integer({ min: 1_000, max: 5 * MIN }),
   })
   .map((s) => ({ ...s, endMarginMs: Math.min(s.endMarginMs, s.nearIntervalMs) }));
 
@@ -39,11 +40,12 @@ describe('nextLookDelay', () => {
         fc.integer({ min: 0, max: 3 * 3_600_000 }),
         fc.integer({ min: -3_600_000, max: 3 * 3_600_000 }),
         fc.integer({ min: 0, max: 5 * MIN }),
-        (schedule, phase, progressSeen, now, toEnd, floorMs) => {
+        fc.boolean(),
+        (schedule, phase, progressSeen, now, toEnd, floorMs, durationKnown) => {
           const expectedEnd = now + toEnd;
 
           const delay = nextLookDelay(
-            { now, expectedEndAt: expectedEnd, phase, progressSeen, floorMs },
+            { now, expectedEndAt: expectedEnd, phase, progressSeen, floorMs, durationKnown },
             schedule,
           );
 
@@ -86,6 +88,7 @@ describe('nextLookDelay', () => {
                 phase: progressSeen ? 'installing' : 'unseen',
                 progressSeen,
                 floorMs: 0,
+                durationKnown: false,
               },
               schedule,
             );
@@ -94,7 +97,7 @@ describe('nextLookDelay', () => {
             progressSeen = true;
           }
           const bound =
-            2 +
+            3 +
             Math.ceil(expectedMs / schedule.longestSleepMs) +
             Math.ceil(Math.max(0, trueMs - expectedMs) / schedule.nearIntervalMs);
 
