@@ -55,6 +55,7 @@ const ADAPTIVE: Partial<FollowerOptions> = {
   minIntervalMs: scaled(DEFAULT_FOLLOWER_OPTIONS.minIntervalMs),
   nearIntervalMs: scaled(DEFAULT_FOLLOWER_OPTIONS.nearIntervalMs),
   endMarginMs: scaled(DEFAULT_FOLLOWER_OPTIONS.endMarginMs),
+  firstLookMs: scaled(DEFAULT_FOLLOWER_OPTIONS.firstLookMs),
   expectedDurationMs: scaled(DEFAULT_FOLLOWER_OPTIONS.expectedDurationMs),
 };
 /** The bench's options before issue 14 (interval schedule, nobody listening to progress). */
