@@ -28,6 +28,10 @@ export interface FollowOutcome {
   startedAt: number;
   endedAt: number;
   steps: StepTiming[];
+  /** OVHcloud's `doneDate` of the task (OVHcloud's clock, ms); null when not seen. */
+  doneAt: number | null;
+  /** OVHcloud's startDate to doneDate (ms): the task's own duration, without our polling delay. */
+  taskDurationMs: number | null;
   /** True if the task was reported stuck at some point. */
   wasStuck: boolean;
 }

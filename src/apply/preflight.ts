@@ -32,7 +32,9 @@ export function taskKey(serviceName: string, taskId: number): string {
  * Only the newest task is read (the planner's rule, docs/plan.md): OVHcloud runs one reinstall
  * per server at a time, so when the newest has ended none runs; an older task still running
  * would make the POST fail with TaskAlreadyExists, which adopts it. A purged newest task (404)
- * sends the look to the next one.
+ * sends the look to the next one. One call when the expanded task list answers fresh objects
+ * (`Pragma: no-cache`); else the id list and a read of the newest task. A cached expanded list is
+ * never used here: this decides whether a reinstall is posted.
  */
 export async function findRunningReinstall(
   api: OvhApi,
@@ -40,10 +42,21 @@ export async function findRunningReinstall(
   finished: FinishedTasks,
   priority: 'write' | 'follow' = 'write',
 ): Promise<{ running: ServerTask | null; taskIds: number[] }> {
-  const taskIds = await api.listTasks(serviceName, { function: REINSTALL_FUNCTION }, { priority });
+  const expanded = await api.listTasksExpanded(
+    serviceName,
+    { function: REINSTALL_FUNCTION },
+    { priority, fresh: true },
+  );
+  const objects =
+    expanded.kind === 'objects' && expanded.fresh
+      ? new Map(expanded.objects.map((t) => [t.taskId, t]))
+      : null;
+  const taskIds = objects
+    ? [...objects.keys()]
+    : await api.listTasks(serviceName, { function: REINSTALL_FUNCTION }, { priority });
   for (const id of [...taskIds].sort((a, b) => b - a)) {
     if (finished.has(taskKey(serviceName, id))) break;
-    const task = await readTask(api, serviceName, id, priority);
+    const task = objects ? (objects.get(id) ?? null) : await readTask(api, serviceName, id, priority);
     if (task === null) continue;
     if (PENDING_TASK_STATUSES.includes(task.status)) return { running: task, taskIds };
     finished.add(taskKey(serviceName, id));

@@ -16,6 +16,7 @@ import { startReinstall, type PostOptions } from './post-reinstall.js';
 import { findRunningReinstall, readTask, type FinishedTasks } from './preflight.js';
 import type { RolloutGate } from './rollout-gate.js';
 import { claimStart, SHARED_INTENT_POST_DEADLINE_MS, type ClaimBatch } from './shared-intents.js';
+import { TaskDurations } from './task-durations.js';
 import { followTask } from './task-follower.js';
 
 /** A task the run follows (or records): started now, adopted, or left by an earlier run. */
@@ -30,6 +31,12 @@ export interface TrackedTask {
   posted: boolean;
   adopted: boolean;
   startedAt: number;
+  /**
+   * Our clock when the POST answered, for a task we posted: the follower counts from it, because
+   * `startedAt` is OVHcloud's clock and ours may differ (a follower a few seconds early looks
+   * again); the task began at OVHcloud no later than that answer.
+   */
+  postedAt?: number;
 }
 
 const FOLLOW_RESULTS: Record<FollowOutcome['result'], { result: ApplyResult; code: ErrorCode }> = {
@@ -51,9 +58,8 @@ export class RunContext {
   readonly finished: FinishedTasks = new Set();
   private readonly pending: Promise<void>[] = [];
   private following = 0;
-  /** Durations (start to seen done) of the tasks this run followed to `done`, for the followers' expectation. */
-  private readonly durations: number[] = [];
-  private median: number | null = null;
+  /** Durations of the tasks this run followed to `done`, for the followers' expectation. */
+  private readonly durations = new TaskDurations();
 
   constructor(
     readonly plan: Plan,
@@ -193,6 +199,7 @@ export class RunContext {
       options: this.post,
     });
     if (result.kind === 'posted' || result.kind === 'adopted') {
+      const answeredAt = clock.now();
       if (result.kind === 'adopted') takeBack();
       const posted = result.kind === 'posted';
       this.gate.release(serviceName); // track() reserves again
@@ -205,6 +212,7 @@ export class RunContext {
         posted,
         adopted: !posted,
         startedAt: Date.parse(result.startDate) || clock.now(),
+        ...(posted ? { postedAt: answeredAt } : {}),
       });
       return;
     }
@@ -240,7 +248,7 @@ export class RunContext {
           serviceName: task.serviceName,
           taskId: task.taskId,
           expectedOs: task.expectedOs,
-          startedAt: Math.min(task.startedAt, clock.now()),
+          startedAt: task.postedAt ?? Math.min(task.startedAt, clock.now()),
           ...(this.deps.signal ? { signal: this.deps.signal } : {}),
         },
         {
@@ -249,7 +257,7 @@ export class RunContext {
           options: {
             ...this.options.follower,
             intervalFloorMs: () => this.intervalFloor(),
-            estimateDurationMs: () => this.typicalDuration(),
+            estimateDurationMs: () => this.durations.median(),
           },
           // install/status is read only when someone receives the progress.
           ...(onEvent ? { onProgress: (progress) => onEvent({ type: 'progress', progress }) } : {}),
@@ -258,7 +266,9 @@ export class RunContext {
     } finally {
       this.following--;
     }
-    if (outcome.result === 'done') this.recordDuration(outcome.endedAt - outcome.startedAt);
+    // OVHcloud's own start-to-done when the task showed it (our polling delay is not the task's).
+    if (outcome.result === 'done')
+      this.durations.add(outcome.taskDurationMs ?? outcome.endedAt - outcome.startedAt);
     const mapped = FOLLOW_RESULTS[outcome.result];
     if (mapped.result === 'failed' && task.intent) this.gate.recordFailure();
     // The slot is freed only once the outcome is journaled and reported, so that no observer sees
@@ -316,17 +326,6 @@ export class RunContext {
     const share = this.options.followShare ?? 0.5;
     const calls = this.options.callsPerPoll ?? 2;
     return rpm > 0 ? (this.following * calls * 60_000) / (rpm * share) : 0;
-  }
-
-  /** The median duration of the tasks this run saw end done; null before the first. */
-  private typicalDuration(): number | null {
-    return this.median;
-  }
-
-  private recordDuration(ms: number): void {
-    const at = this.durations.findIndex((d) => d > ms);
-    this.durations.splice(at < 0 ? this.durations.length : at, 0, ms);
-    this.median = this.durations[Math.floor(this.durations.length / 2)] ?? null;
   }
 
   private labelsOf(serviceName: string): Record<string, string> {

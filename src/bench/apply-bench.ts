@@ -9,6 +9,12 @@
  * finish N reinstalls with C slots in less than ceil(N / C) * D. Everything else (preflight and
  * POST round trips, the journal's fsyncs, the delay between a task's end and the poll that sees
  * it) is the executor's overhead and counts against it.
+ *
+ * Following (issue 14): the same run prints, per reinstall, the calls from the POST (included) to
+ * the recorded end by kind, and the lag between OVHcloud's end (the task's doneDate) and the
+ * recorded end, for the adaptive schedule with a progress listener (the follower's defaults
+ * scaled by the sim's speed) and, beside it, the interval schedule as this bench ran it before
+ * (fewer servers: its calls per reinstall do not depend on the count).
  */
 import { simulatorCredentials } from '../sim/client-credentials.js';
 import https from 'node:https';
@@ -17,101 +23,238 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyPlan } from '../apply/apply-plan.js';
+import { DEFAULT_FOLLOWER_OPTIONS, type FollowerOptions } from '../apply/task-follower.js';
 import { IntentJournal } from '../apply/intent-journal.js';
 import { systemClock } from '../core/clock.js';
 import { createOvhApi } from '../ovh/create-ovh-api.js';
+import type { OvhApi } from '../ovh/ovh-api.js';
 import { RequestBudgetRegistry } from '../ovh/request-budget.js';
+import type { ApplyEvent } from '../apply/apply-types.js';
 import type { Plan, PlanServer } from '../plan/types.js';
 import { REINSTALL_DURATION_MS, startSimulator } from '../sim/index.js';
 import { DEFAULT_POLICY, type ServerSpec } from '../specs/types.js';
 import type { Bench } from './main.js';
 
 const REINSTALLS = 1_000;
+/** The schedule before issue 14 runs on fewer servers (its calls per reinstall do not depend on the count). */
+const BASELINE_REINSTALLS = 300;
 const MAX_CONCURRENT = 50;
 const SPEED = 150;
 const BUDGET = 10_000_000;
 const TARGETS = /^(debian12_64|ubuntu2404-server_64|alma9_64|rocky9_64|debian13_64)$/;
 
+/**
+ * The follower's defaults scaled to the simulator's speed (a 4.4 s task stands for 11 min 05 s),
+ * so that calls and lag are those of real time divided by SPEED.
+ */
+const scaled = (ms: number): number => Math.max(1, Math.round(ms / SPEED));
+const ADAPTIVE: Partial<FollowerOptions> = {
+  schedule: 'adaptive',
+  slowIntervalMs: scaled(DEFAULT_FOLLOWER_OPTIONS.slowIntervalMs),
+  intervalMs: scaled(DEFAULT_FOLLOWER_OPTIONS.intervalMs),
+  minIntervalMs: scaled(DEFAULT_FOLLOWER_OPTIONS.minIntervalMs),
+  nearIntervalMs: scaled(DEFAULT_FOLLOWER_OPTIONS.nearIntervalMs),
+  endMarginMs: scaled(DEFAULT_FOLLOWER_OPTIONS.endMarginMs),
+  firstLookMs: scaled(DEFAULT_FOLLOWER_OPTIONS.firstLookMs),
+  expectedDurationMs: scaled(DEFAULT_FOLLOWER_OPTIONS.expectedDurationMs),
+};
+/** The bench's options before issue 14 (interval schedule, nobody listening to progress). */
+const INTERVAL: Partial<FollowerOptions> = {
+  schedule: 'interval',
+  slowIntervalMs: 1_000,
+  intervalMs: 1_000,
+  minIntervalMs: 100,
+};
+
+/** What one run measured. */
+interface ApplyFigures {
+  reinstalls: number;
+  done: number;
+  measuredMs: number;
+  opened: number;
+  /** Calls by kind over the whole run. */
+  kinds: Map<string, number>;
+  calls: number;
+  /** Calls of a server from its POST (included) to its recorded end, by kind. */
+  fromPost: Map<string, number>;
+  /** Recorded end minus OVHcloud's doneDate, sim clock, ms, one per done reinstall. */
+  lags: number[];
+  /** Progress reports with a step (n of m) the listener received. */
+  progressShown: number;
+  peakRss: number;
+}
+
 export const applyBench: Bench = {
   name: 'apply',
   async run() {
-    const sim = await startSimulator({ servers: REINSTALLS, seed: 5, speed: SPEED });
-    const stateDir = await mkdtemp(join(tmpdir(), 'ovh-fleet-apply-bench-'));
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-    try {
-      const api = createOvhApi(simulatorCredentials(sim, 'apply-bench'), {
-        requestsPerMinute: BUDGET,
-        budgets: new RequestBudgetRegistry(systemClock),
-      });
-      const specs: ServerSpec[] = [];
-      for (const s of sim.control.account()) {
-        const os = s.compatibleTemplates.ovh.find((t) => TARGETS.test(t) && t !== s.server.os);
-        if (os) specs.push(benchSpec(s.server.name, os));
-      }
-      const plan = benchPlan(specs);
-      sim.control.clearRequests();
-      const connections = countConnections();
-      const started = performance.now();
-      const report = await applyPlan(
-        plan,
-        {
-          api,
-          clock: systemClock,
-          journal: new IntentJournal(stateDir, systemClock),
-          specs: new Map(specs.map((s) => [s.serviceName, s])),
-          env: {},
-          policy: {
-            ...DEFAULT_POLICY,
-            rollout: {
-              ...DEFAULT_POLICY.rollout,
-              maxConcurrent: MAX_CONCURRENT,
-              maxPerHour: 100_000,
-              maxFailures: Number.MAX_SAFE_INTEGER,
-            },
-            api: { requestsPerMinute: BUDGET, steadyStateShare: 0.5 },
-          },
-        },
-        // Shorter intervals than the defaults, for 4.4 s tasks; the expected duration is learned in the run.
-        { wait: true, follower: { slowIntervalMs: 1_000, intervalMs: 1_000, minIntervalMs: 100 } },
+    const taskMs = Math.max(1, Math.round(REINSTALL_DURATION_MS / SPEED));
+    const now = await runApply(REINSTALLS, ADAPTIVE, true);
+    const before = await runApply(BASELINE_REINSTALLS, INTERVAL, false);
+    const idealMs = Math.ceil(now.reinstalls / MAX_CONCURRENT) * taskMs;
+    const print = (line: string): void => void process.stdout.write(`apply: ${line}\n`);
+    print(
+      `${now.reinstalls} reinstalls (${now.done} done), maxConcurrent ${MAX_CONCURRENT}, sim speed ${SPEED} (task ${taskMs.toFixed(0)} ms), request budget ${BUDGET}/min (not the bottleneck)`,
+    );
+    print(
+      `measured ${(now.measuredMs / 1000).toFixed(2)} s, ideal ${(idealMs / 1000).toFixed(2)} s, efficiency ${(idealMs / now.measuredMs).toFixed(2)} (goal >= 0.9)`,
+    );
+    print(`ideal = ceil(${now.reinstalls} / ${MAX_CONCURRENT}) waves x ${taskMs} ms task life`);
+    print(
+      `${now.calls} API calls, ${(now.calls / now.reinstalls).toFixed(1)} per reinstall (${perReinstall(now.kinds, now.reinstalls)}); ${now.opened} TLS connections opened; peak RSS ${(now.peakRss / 1048576).toFixed(0)} MiB`,
+    );
+    for (const [name, f] of [
+      ['adaptive (progress shown)', now],
+      ['interval, before issue 14 (no progress read)', before],
+    ] as const) {
+      const post = sum(f.fromPost);
+      print(
+        `follow ${name}: ${(post / f.reinstalls).toFixed(2)} calls per reinstall POST to recorded end (${perReinstall(f.fromPost, f.reinstalls)}; goal <= 5), ${(f.calls / f.reinstalls).toFixed(2)} with the preflight; over ${f.reinstalls} reinstalls`,
       );
-      const measuredMs = performance.now() - started;
-      const opened = connections.stop();
-      const taskMs = Math.max(1, Math.round(REINSTALL_DURATION_MS / SPEED));
-      const idealMs = Math.ceil(specs.length / MAX_CONCURRENT) * taskMs;
-      const log = sim.control.requests();
-      const calls = log.length;
-      const kinds = new Map<string, number>();
-      for (const r of log) {
-        const kind = `${r.method} ${r.path
-          .replace(/^\/dedicated\/server\/[^/?]+/, '{s}')
-          .replace(/\/task\/\d+/, '/task/{id}')
-          .replace(/\?.*$/, '')}`;
-        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-      }
-      const done = report.outcomes.filter((o) => o.result === 'done').length;
-      process.stdout.write(
-        `apply: ${specs.length} reinstalls (${done} done), maxConcurrent ${MAX_CONCURRENT}, sim speed ${SPEED} (task ${taskMs.toFixed(0)} ms), request budget ${BUDGET}/min (not the bottleneck)\n`,
+      if (f.progressShown > 0)
+        print(
+          `follow ${name}: ${(f.progressShown / f.reinstalls).toFixed(2)} progress reports with a step (n of m) per reinstall`,
+        );
+      print(
+        `follow ${name}: end seen after OVHcloud's doneDate: max ${Math.max(...f.lags)} ms, mean ${mean(f.lags).toFixed(0)} ms; at speed 1 (x${SPEED}) max ${((Math.max(...f.lags) * SPEED) / 1000).toFixed(0)} s, mean ${((mean(f.lags) * SPEED) / 1000).toFixed(0)} s (goal <= 60 s; includes the read-back and each request's round trip x${SPEED})`,
       );
-      process.stdout.write(
-        `apply: measured ${(measuredMs / 1000).toFixed(2)} s, ideal ${(idealMs / 1000).toFixed(2)} s, efficiency ${(idealMs / measuredMs).toFixed(2)} (goal >= 0.9)\n`,
-      );
-      process.stdout.write(
-        `apply: ideal = ceil(${specs.length} / ${MAX_CONCURRENT}) waves x ${taskMs} ms task life\n`,
-      );
-      process.stdout.write(
-        `apply: ${calls} API calls, ${(calls / specs.length).toFixed(1)} per reinstall (${[...kinds]
-          .sort((a, b) => b[1] - a[1])
-          .map(([k, n]) => `${k} ${(n / specs.length).toFixed(2)}`)
-          .join(', ')}); ${opened} TLS connections opened; peak RSS ${(peakRss / 1048576).toFixed(0)} MiB\n`,
-      );
-    } finally {
-      clearInterval(sampler);
-      await sim.close();
-      await rm(stateDir, { recursive: true, force: true });
     }
+    print(
+      `follow: POST to recorded end, interval / adaptive = ${(sum(before.fromPost) / before.reinstalls / (sum(now.fromPost) / now.reinstalls)).toFixed(1)}x fewer calls`,
+    );
   },
 };
+
+/** One applyPlan run of `count` reinstalls with these follower options; a progress listener when `listen`. */
+async function runApply(
+  count: number,
+  follower: Partial<FollowerOptions>,
+  listen: boolean,
+): Promise<ApplyFigures> {
+  const sim = await startSimulator({ servers: count, seed: 5, speed: SPEED });
+  const stateDir = await mkdtemp(join(tmpdir(), 'ovh-fleet-apply-bench-'));
+  try {
+    const api = createOvhApi(simulatorCredentials(sim, 'apply-bench'), {
+      requestsPerMinute: BUDGET,
+      budgets: new RequestBudgetRegistry(systemClock),
+    });
+    const doneDates = new Map<string, number>();
+    let progressShown = 0;
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    const watched = watchDoneDates(api, doneDates);
+    const specs: ServerSpec[] = [];
+    for (const s of sim.control.account()) {
+      const os = s.compatibleTemplates.ovh.find((t) => TARGETS.test(t) && t !== s.server.os);
+      if (os) specs.push(benchSpec(s.server.name, os));
+    }
+    const plan = benchPlan(specs);
+    sim.control.clearRequests();
+    const connections = countConnections();
+    const started = performance.now();
+    const report = await applyPlan(
+      plan,
+      {
+        api: watched,
+        clock: systemClock,
+        journal: new IntentJournal(stateDir, systemClock),
+        specs: new Map(specs.map((s) => [s.serviceName, s])),
+        env: {},
+        policy: {
+          ...DEFAULT_POLICY,
+          rollout: {
+            ...DEFAULT_POLICY.rollout,
+            maxConcurrent: MAX_CONCURRENT,
+            maxPerHour: 100_000,
+            maxFailures: Number.MAX_SAFE_INTEGER,
+          },
+          api: { requestsPerMinute: BUDGET, steadyStateShare: 0.5 },
+        },
+        // A listener is what shows progress (the daemon always has one); without it the interval
+        // schedule reads no install/status.
+        ...(listen
+          ? {
+              onEvent: (event: ApplyEvent) => {
+                if (event.type === 'progress' && event.progress.step !== null) progressShown++;
+              },
+            }
+          : {}),
+      },
+      { wait: true, follower },
+    );
+    const measuredMs = performance.now() - started;
+    clearInterval(sampler);
+    const simOffset = sim.control.now() - Date.now();
+    const opened = connections.stop();
+    const log = sim.control.requests();
+    const kinds = new Map<string, number>();
+    const fromPost = new Map<string, number>();
+    const posted = new Set<string>();
+    for (const r of log) {
+      const kind = kindOf(r.method, r.path);
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      const server = /^\/dedicated\/server\/([^/?]+)/.exec(r.path)?.[1];
+      if (server && r.method === 'POST' && r.path.endsWith('/reinstall')) posted.add(server);
+      if (server && posted.has(server)) fromPost.set(kind, (fromPost.get(kind) ?? 0) + 1);
+    }
+    const lags: number[] = [];
+    for (const o of report.outcomes) {
+      const doneAt = doneDates.get(o.serviceName);
+      if (o.result === 'done' && o.endedAt && doneAt !== undefined)
+        lags.push(Date.parse(o.endedAt) + simOffset - doneAt);
+    }
+    return {
+      reinstalls: specs.length,
+      done: report.outcomes.filter((o) => o.result === 'done').length,
+      measuredMs,
+      opened,
+      kinds,
+      calls: log.length,
+      fromPost,
+      lags,
+      progressShown,
+      peakRss,
+    };
+  } finally {
+    await sim.close();
+    await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+/** The port, with each task's doneDate noted as the follower reads it. */
+function watchDoneDates(api: OvhApi, doneDates: Map<string, number>): OvhApi {
+  return new Proxy(api, {
+    get(target, key, receiver) {
+      if (key !== 'getTask') return Reflect.get(target, key, receiver) as unknown;
+      return async (...args: Parameters<OvhApi['getTask']>) => {
+        const task = await target.getTask(...args);
+        if (task.doneDate) doneDates.set(args[0], Date.parse(task.doneDate));
+        return task;
+      };
+    },
+  });
+}
+
+function kindOf(method: string, path: string): string {
+  return `${method} ${path
+    .replace(/^\/dedicated\/server\/[^/?]+/, '{s}')
+    .replace(/\/task\/\d+/, '/task/{id}')
+    .replace(/\?.*$/, '')}`;
+}
+
+function perReinstall(kinds: Map<string, number>, reinstalls: number): string {
+  return [...kinds]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${(n / reinstalls).toFixed(2)}`)
+    .join(', ');
+}
+
+function sum(kinds: Map<string, number>): number {
+  return [...kinds.values()].reduce((a, b) => a + b, 0);
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
 
 /**
  * Counts the connections https.globalAgent opens (the official client uses it): with keep-alive

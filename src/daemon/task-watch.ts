@@ -1,6 +1,7 @@
 /**
  * Follows running reinstall tasks BETWEEN cycles with the executor's follower (priority
- * `follow`; together the followers use at most half of the request budget), keeps their latest
+ * `follow`; together the followers use at most half of the request budget; each expects the
+ * median duration of the tasks the watch saw end, docs/apply.md#following-a-task), keeps their latest
  * progress for /api/status and the next status records, and asks for a cycle when a task ends:
  * that cycle resolves the intent journal and commits the outcome. It never posts and never
  * writes the journal itself.
@@ -12,6 +13,7 @@
  * (test: test/daemon/task-watch.test.ts).
  */
 import type { FollowProgress } from '../records/outcomes.js';
+import { TaskDurations } from '../apply/task-durations.js';
 import { DEFAULT_FOLLOWER_OPTIONS, followTask, type FollowerOptions } from '../apply/task-follower.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -48,6 +50,8 @@ interface Running {
 /** The set of followed tasks; `update` after each cycle, `stop` on shutdown. */
 export class TaskWatch {
   private readonly running = new Map<string, Running>();
+  /** Durations of the tasks the watch saw end done: the followers' expectation of the next. */
+  private readonly durations = new TaskDurations();
 
   constructor(private readonly deps: TaskWatchDeps) {}
 
@@ -107,6 +111,7 @@ export class TaskWatch {
           ...this.deps.options,
           timeoutMs: Number.POSITIVE_INFINITY,
           intervalFloorMs: () => this.intervalFloor(),
+          estimateDurationMs: () => this.durations.median(),
         },
         onProgress,
       },
@@ -115,6 +120,8 @@ export class TaskWatch {
         if (this.running.get(task.serviceName)?.controller !== controller) return;
         this.running.delete(task.serviceName);
         if (outcome.result === 'interrupted' || outcome.result === 'timeout') return;
+        if (outcome.result === 'done' && outcome.taskDurationMs !== null)
+          this.durations.add(outcome.taskDurationMs);
         log.info({ result: outcome.result }, 'followed task ended');
         this.deps.onEnd(task.serviceName, task.taskId);
       },

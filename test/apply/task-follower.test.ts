@@ -42,10 +42,10 @@ describe('the task follower', () => {
     expect(outcome.steps.every((s) => s.endedAt !== null && s.endedAt >= s.startedAt)).toBe(true);
   });
 
-  it('polls slowly while queued and faster while installing, with priority follow', async () => {
+  it('polls slowly while queued and faster while installing, with priority follow (interval schedule)', async () => {
     const { clock, follow, api } = setup();
 
-    await clock.runUntil(follow(), 3_600_000, 500);
+    await clock.runUntil(follow({ schedule: 'interval' }), 3_600_000, 500);
     const gets = api.calls.filter((c) => c.method === 'getTask');
     const queued = gets.filter((c) => c.at < 20_000 + Date.UTC(2026, 10, 27, 12)).length;
     const installing = gets.length - queued;
@@ -55,7 +55,7 @@ describe('the task follower', () => {
     expect(new Set(api.calls.map((c) => c.priority))).toEqual(new Set(['follow']));
   });
 
-  it('without a progress listener reads no install/status and polls in proportion to the remaining time', async () => {
+  it('interval schedule: without a progress listener reads no install/status and polls in proportion to the remaining time', async () => {
     const { clock, api, taskId } = setup();
     const expectedEnd = clock.now() + api.queueMs * 2 + api.installMs; // the fake task's whole life: 120 s
 
@@ -66,6 +66,7 @@ describe('the task follower', () => {
           api,
           clock,
           options: {
+            schedule: 'interval',
             expectedDurationMs: 120_000,
             minIntervalMs: 1_000,
             intervalMs: 60_000,
@@ -87,7 +88,7 @@ describe('the task follower', () => {
   it.each([
     ['an estimate of the duration (the median the run has seen)', () => 100_000, 1_500],
     ['no estimate (the 15-minute default)', () => null, 60_000],
-  ])('with %s, sees the end within the expected latency', async (_, estimate, latency) => {
+  ])('interval schedule: with %s, sees the end within the expected latency', async (_, estimate, latency) => {
     const { clock, api, taskId } = setup();
     api.installMs = 80_000; // the task ends 100 s after its start
     const end = clock.now() + api.queueMs * 2 + api.installMs;
@@ -95,7 +96,16 @@ describe('the task follower', () => {
     await clock.runUntil(
       followTask(
         { serviceName: SN, taskId, expectedOs: 'debian12_64' },
-        { api, clock, options: { minIntervalMs: 1_000, estimateDurationMs: estimate } },
+        {
+          api,
+          clock,
+          options: {
+            schedule: 'interval',
+            minIntervalMs: 1_000,
+            estimateDurationMs: estimate,
+            intervalMs: 60_000,
+          },
+        },
       ),
       3_600_000,
       250,
@@ -106,10 +116,10 @@ describe('the task follower', () => {
     expect(seenDoneAt - end).toBeGreaterThan(latency === 1_500 ? -1 : 10_000);
   });
 
-  it('keeps the interval at the floor the request budget allows', async () => {
+  it('keeps the interval at the floor the request budget allows (interval schedule)', async () => {
     const { clock, follow, api } = setup();
 
-    await clock.runUntil(follow({ intervalFloorMs: () => 20_000 }), 3_600_000, 500);
+    await clock.runUntil(follow({ schedule: 'interval', intervalFloorMs: () => 20_000 }), 3_600_000, 500);
     const gets = api.calls.filter((c) => c.method === 'getTask').map((c) => c.at);
 
     expect(gets.slice(1).every((t, i) => t - gets[i]! >= 20_000)).toBe(true);
