@@ -23,7 +23,13 @@ import type { CallOptions, ExpandedList, OvhApi, TaskFilter } from './ovh-api.js
 import { API_TIME_PATH } from './node-ovh-transport.js';
 import { ovhPath } from './path.js';
 import type { RequestBudget } from './request-budget.js';
-import { DEFAULT_RETRY_POLICY, isRetryable, retryDelay, type RetryPolicy } from './retry-policy.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  isRetryable,
+  rateLimitPauseMs,
+  retryDelay,
+  type RetryPolicy,
+} from './retry-policy.js';
 import type { OvhTransport, Query, TransportRequest } from './transport.js';
 import type {
   CompatibleTemplates,
@@ -195,7 +201,15 @@ export class OvhClientAdapter implements OvhApi {
     } catch {
       throw aborted(request, false);
     }
-    return this.deps.transport.request(request);
+    try {
+      return await this.deps.transport.request(request);
+    } catch (error) {
+      // A 429 is about the credential, not this call: pause the shared budget for every caller,
+      // for Retry-After or else the shortest first backoff of a 429 (retry-policy.ts).
+      if (error instanceof OvhApiError && error.code === 'api-rate-limited')
+        this.deps.budget.pause(error.retryAfterMs ?? rateLimitPauseMs(this.retry));
+      throw error;
+    }
   }
 }
 
