@@ -177,7 +177,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     limits: () => apiPolicy,
     servers: () => sweptServers(memory),
     callsSoFar: () => apiCalls,
-    busy: () => watch.size > 0 || rolloutWaits(deps.budgetStats?.() ?? null),
+    busy: () => rolloutWaits(deps.budgetStats?.() ?? null, watch.size),
     cycleIntervalMs: intervalMs,
     onFound: (serviceName) => {
       // The cycle must look at this server itself, not reuse what the server list said of it.
@@ -297,9 +297,14 @@ function sweptServers(memory: DaemonMemory): string[] {
   return out;
 }
 
-/** A rollout's reinstalls or followers wait for the budget: the sweep gives way. */
-function rolloutWaits(stats: BudgetStats | null): boolean {
-  return stats !== null && stats.waiting.write + stats.waiting.follow > 0;
+/**
+ * A rollout's reinstalls or followers wait for the budget: the sweep gives way. Following alone
+ * does not stop it (a task followed for hours would stop it for hours); without the budget's
+ * figures, any followed task does.
+ */
+function rolloutWaits(stats: BudgetStats | null, followed: number): boolean {
+  if (stats === null) return followed > 0;
+  return stats.waiting.write + stats.waiting.follow > 0;
 }
 
 /** Tasks the records say run now, with the OS our intent installs when known. */
