@@ -34,7 +34,7 @@ import { openFileObservationCache } from '../observe/index.js';
 import type { Plan } from '../plan/types.js';
 import { checkApplyTrust } from './apply-trust.js';
 import { keepRecordsWritten, planFromTrustedRecords } from './apply-trusted-records.js';
-import { openApi } from './context.js';
+import { openApi, openFleetApi } from './context.js';
 import { repoRecordHistory } from './git-history-reader.js';
 import { exitCodeOf, gitRevision, resolveStateDir, useColor } from './shell-options.js';
 
@@ -141,7 +141,8 @@ async function applyOnce(
     isTTY: Boolean(process.stdout.isTTY),
   };
   const repo = session?.root ?? options.repo;
-  const planApi = options.api ?? (await openApi());
+  // Planning spends the fleet's budget too (fleet.yaml api), read before the plan's own reading.
+  const planApi = options.api ?? (await openFleetApi(repo));
   // The same steps as runPlan (plan-command.ts), so that the hash is the one `plan` printed.
   const cache = await openFileObservationCache(options.stateDir);
   const revision = session?.head ?? options.revision ?? (await gitRevision(repo));
@@ -175,7 +176,7 @@ async function applyOnce(
   const { input } = gathered;
   // The fleet's request budget (fleet.yaml api.requestsPerMinute) governs the apply: the
   // adapter of the same credentials shares one budget, whose limit this sets.
-  const api = options.api ?? (await openApi({ requestsPerMinute: input.policy.api.requestsPerMinute }));
+  const api = options.api ?? (await openApi({ ...input.policy.api, source: 'fleet.yaml' }));
   const invalidNames = new Set(input.invalid.map((i) => i.serviceName));
   const journal = new IntentJournal(options.stateDir, clock);
   const { exitCode, report } = await runApplyShell(

@@ -54,6 +54,9 @@ async function runDaemon(file: string | undefined): Promise<void> {
     env: process.env,
     // fleet.yaml api.requestsPerMinute is the whole budget of this credential (DESIGN.md §1.2).
     setRequestsPerMinute: (rpm) => void processBudgets.setLimit(credentials.budgetKey, rpm),
+    // fleet.yaml api.steadyStateShare is the background priority's share (src/ovh/request-budget.ts).
+    setApiPolicy: (policy) => void processBudgets.configure(credentials.budgetKey, policy),
+    budgetStats: () => processBudgets.get(credentials.budgetKey)?.stats() ?? null,
     budgetRemaining: () => {
       const stats = processBudgets.stats();
       return stats.length === 0 ? null : Math.min(...stats.map((s) => s.stats.remaining));

@@ -20,7 +20,7 @@ import { renderPlanJson } from '../plan/render/render-json.js';
 import { renderPlanMarkdown } from '../plan/render/render-markdown.js';
 import { renderPlanText } from '../plan/render/render-text.js';
 import type { Plan } from '../plan/types.js';
-import { openApi } from './context.js';
+import { openFleetApi } from './context.js';
 import { exitCodeOf, gitRevision, resolveStateDir, useColor } from './shell-options.js';
 
 /** The output formats of `plan`. */
@@ -134,7 +134,8 @@ export function register(program: Command): void {
       if (!(FORMATS as readonly string[]).includes(opts.format)) {
         throw configError('usage', `--format must be text, markdown or json, got "${opts.format}"`);
       }
-      const api = opts.offline ? undefined : await openApi();
+      // The fleet's request budget (fleet.yaml api), not the default 60 per minute.
+      const api = opts.offline ? undefined : await openFleetApi(opts.repo);
       const result = await runPlan({
         repo: opts.repo,
         format: opts.format as PlanFormat,

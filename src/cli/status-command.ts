@@ -1,14 +1,17 @@
 /**
  * `ovh-fleet status [SERVICE] [--repo DIR] [--format text|json] [--offline]`: the fleet's or one
  * server's status from `status/` in the repository and, when OVHcloud credentials are set, what
- * the API shows now (installed OS, state). The output always says which sources it used.
+ * the API shows now (installed OS, state). The output always says which sources it used. The
+ * whole-fleet view also shows the request budget of fleet.yaml and the longest time a task started
+ * outside ovh-fleet can go unseen by the daemon's background sweep (status-budget.ts).
  */
 import type { Command } from 'commander';
 import { configError } from '../core/errors.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { readApplied } from '../records/read-records.js';
 import type { StatusRecord } from '../records/types.js';
-import { openApi } from './context.js';
+import { openFleetApi } from './context.js';
+import { readStatusBudget, statusBudgetLines } from './status-budget.js';
 
 interface StatusFlags {
   repo: string;
@@ -38,7 +41,7 @@ export function register(program: Command): void {
     .action(async (service: string | undefined, flags: StatusFlags) => {
       if (flags.format !== 'text' && flags.format !== 'json')
         throw configError('usage', `--format must be text or json, got "${flags.format}"`);
-      const api = !flags.offline && hasCredentials(process.env) ? await openApi() : undefined;
+      const api = !flags.offline && hasCredentials(process.env) ? await openFleetApi(flags.repo) : undefined;
       const out = await statusText(flags.repo, service, flags.format, api);
       process.stdout.write(out.text);
       process.exitCode = out.exitCode;
@@ -84,11 +87,14 @@ export async function statusText(
     ? `status/ in ${repo} and the OVHcloud API${service === undefined && records.length > MAX_LIVE ? ` (first ${MAX_LIVE} servers)` : ''}`
     : `status/ in ${repo} only (no OVHcloud credentials set)`;
   const exitCode = records.some((r) => r.phase === 'failed' || r.phase === 'invalid') ? 1 : 0;
+  const budget = service === undefined ? await readStatusBudget(repo) : null;
   if (format === 'json') {
     const servers = records.map((r) => ({ ...r, live: live.get(r.serviceName) ?? null }));
-    return { text: `${JSON.stringify({ source, servers, diagnostics }, null, 2)}\n`, exitCode };
+    const body = { source, ...(budget ? { budget } : {}), servers, diagnostics };
+    return { text: `${JSON.stringify(body, null, 2)}\n`, exitCode };
   }
   const lines = [`Source: ${source}`];
+  if (budget) lines.push(...statusBudgetLines(budget));
   for (const d of diagnostics) lines.push(`warning: ${d.file}: ${d.message}`);
   if (service !== undefined) lines.push(...detail(service, records[0], live.get(service)));
   else for (const r of records) lines.push(summary(r, live.get(r.serviceName)));

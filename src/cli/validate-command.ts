@@ -15,7 +15,7 @@ import { loadSpecs } from '../pipeline/load.js';
 import { validateWithFacts } from '../pipeline/validate.js';
 import { createCatalogFactsReader } from '../validate/catalog-facts.js';
 import { resolveStateDir } from './shell-options.js';
-import { openApi } from './context.js';
+import { openFleetApi } from './context.js';
 
 /** Options of one validate run. */
 export interface ValidateRunOptions {
@@ -93,7 +93,8 @@ export function register(program: Command): void {
       if (opts.format !== 'text' && opts.format !== 'json') {
         throw configError('usage', `--format must be text or json, got "${opts.format}"`);
       }
-      const api = opts.offline ? undefined : await openApi();
+      // The fleet's request budget (fleet.yaml api), not the default 60 per minute.
+      const api = opts.offline ? undefined : await openFleetApi(opts.repo);
       process.exitCode = await runValidate({
         repo: opts.repo,
         format: opts.format,

@@ -170,6 +170,7 @@ async function runSteps(
   results.loaded = loaded;
   const now = deps.clock.now();
   deps.setRequestsPerMinute?.(loaded.loaded.fleet.policy.api.requestsPerMinute);
+  deps.setApiPolicy?.(loaded.loaded.fleet.policy.api);
   step('observe');
   const observed = await observeLoaded(loaded.loaded, {
     api: deps.api,

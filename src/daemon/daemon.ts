@@ -1,7 +1,7 @@
 /**
  * startDaemon: the long-running reconciler (DESIGN.md §5), startable in-process (tests, demo) or
  * by `ovh-fleet daemon`. It wires the clone, the journal, the caches, the triggers (cron, webhook,
- * watcher), the task watch and the HTTP listener around runCycle, keeps the memory each cycle
+ * watcher), the task watch, the background sweep and the HTTP listener around runCycle, keeps the memory each cycle
  * hands to the next (runCycle returns it, remember.ts), and stops in order: no new cycle
  * or reinstall, the cycle in progress finishes its commit, then cron, watcher, HTTP and logs.
  */
@@ -29,7 +29,10 @@ import { startHttpServer, type HttpListener } from './http-server.js';
 import { meteredApi } from './metered-api.js';
 import { createDaemonMetrics } from './metrics.js';
 import { SpecCommits } from './spec-commits.js';
+import { TaskSweep } from './task-sweep.js';
 import { TaskWatch, type WatchedTask } from './task-watch.js';
+import type { BudgetStats } from '../ovh/request-budget.js';
+import { DEFAULT_POLICY, type FleetPolicy } from '../specs/types.js';
 import {
   CycleRunner,
   localRepositoryDir,
@@ -79,8 +82,19 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'ovh-fleet' });
   const log = logger.child({ component: 'daemon' });
-  const metrics = createDaemonMetrics(deps.budgetRemaining, deps.apiRequestCounts);
-  const api = meteredApi(deps.api, (statusClass) => metrics.apiRequests.inc({ status_class: statusClass }));
+  // The sweep is built below; the metrics read it at each scrape.
+  let sweep: TaskSweep | null = null;
+  const metrics = createDaemonMetrics(deps.budgetRemaining, {
+    budgetStats: () => deps.budgetStats?.() ?? null,
+    sweep: () => sweep?.status() ?? null,
+    ...(deps.apiRequestCounts ? { requestCounts: deps.apiRequestCounts } : {}),
+  });
+  // Every API call of this daemon, counted for the sweep's credit (task-sweep.ts).
+  let apiCalls = 0;
+  const api = meteredApi(deps.api, (statusClass) => {
+    apiCalls++;
+    metrics.apiRequests.inc({ status_class: statusClass });
+  });
   const stop = new AbortController();
   const cloneDir = path.join(config.stateDir, 'repo');
   const fleetPath = config.repository.path;
@@ -114,6 +128,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     lastCycle: null,
     raceLost: false,
   };
+  // fleet.yaml's api section of the last cycle (the sweep's limits).
+  let apiPolicy: FleetPolicy['api'] = { ...DEFAULT_POLICY.api };
   const progress = new Map<string, FollowProgress>();
   await git.ensureClone();
   const cycleDeps: CycleDeps = {
@@ -138,6 +154,10 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     ...(deps.follower ? { follower: deps.follower } : {}),
     post: { settleMs: config.taskListSettleSeconds * 1000, ...deps.post },
     ...(deps.setRequestsPerMinute ? { setRequestsPerMinute: deps.setRequestsPerMinute } : {}),
+    setApiPolicy: (policy) => {
+      apiPolicy = { ...policy };
+      deps.setApiPolicy?.(policy);
+    },
     stopSignal: stop.signal,
   };
 
@@ -151,6 +171,21 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     onEnd: () => void runner.trigger('task-ended'),
   });
   const intervalMs = scheduleIntervalMs(config.schedule);
+  sweep = new TaskSweep({
+    api,
+    clock,
+    log: log.child({ component: 'sweep' }),
+    limits: () => apiPolicy,
+    servers: () => sweptServers(memory),
+    callsSoFar: () => apiCalls,
+    busy: () => rolloutWaits(deps.budgetStats?.() ?? null, watch.size),
+    cycleIntervalMs: intervalMs,
+    onFound: (serviceName) => {
+      // The cycle must look at this server itself, not reuse what the server list said of it.
+      cycleDeps.cache.delete(`server/${serviceName}`);
+      void runner.trigger('task-found');
+    },
+  });
   const scheduler = new CycleScheduler({
     clock,
     policy: { baseMs: DEFAULT_RETRY_BASE_MS, capMs: intervalMs },
@@ -175,6 +210,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     }
     if (!stop.signal.aborted) watch.update(runningTasks(memory, clock.now()));
     metrics.tasksInFlight.set(watch.size);
+    // Only after full cycles: a webhook cycle that stopped early (status/ only) calls nothing.
+    if (!stop.signal.aborted && ended.summary.result === 'success') void sweep?.afterCycle();
     return ended.summary;
   });
 
@@ -186,6 +223,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     lastCycle: memory.lastCycle,
     lastGoodCycleAt: memory.lastGoodCycleAt === null ? null : new Date(memory.lastGoodCycleAt).toISOString(),
     tasksInFlight: watch.size,
+    budget: deps.budgetStats?.() ?? null,
+    sweep: sweep?.status() ?? null,
     servers: liveRecords(memory, progress),
   });
 
@@ -231,6 +270,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
         if (task) await task.destroy();
         if (watcher) await watcher.close();
         await runner.stop();
+        await sweep?.stop();
         await watch.stop();
         if (http) await http.close();
         await lock.release();
@@ -248,6 +288,24 @@ function authOf(config: DaemonConfig): NonNullable<ConstructorParameters<typeof 
     ...(r.httpsTokenFile ? { httpsTokenFile: r.httpsTokenFile } : {}),
     ...(r.httpsUser ? { httpsUser: r.httpsUser } : {}),
   };
+}
+
+/** The servers the background sweep checks: managed, and with no reinstall task known to run. */
+function sweptServers(memory: DaemonMemory): string[] {
+  const out: string[] = [];
+  for (const record of memory.records.values())
+    if (record.spec !== null && record.phase !== 'reinstalling') out.push(record.serviceName);
+  return out;
+}
+
+/**
+ * A rollout's reinstalls or followers wait for the budget: the sweep gives way. Following alone
+ * does not stop it (a task followed for hours would stop it for hours); without the budget's
+ * figures, any followed task does.
+ */
+function rolloutWaits(stats: BudgetStats | null, followed: number): boolean {
+  if (stats === null) return followed > 0;
+  return stats.waiting.write + stats.waiting.follow > 0;
 }
 
 /** Tasks the records say run now, with the OS our intent installs when known. */

@@ -1,12 +1,24 @@
 /**
  * The daemon's Prometheus metrics (ECOSYSTEM-NOTES §1.9, §4.4): its own Registry with the default
- * process metrics (no prefix), cycle durations, reinstalls, API calls by status class, HTTP
+ * process metrics (no prefix), cycle durations, reinstalls, API requests by status class, HTTP
  * requests to the API by endpoint and status class (read from src/ovh at each scrape), request
- * budget, tasks in flight, the last good cycle, and the "what next" class of failed cycles (by
- * class, and the state the daemon is in now). Names follow Prometheus conventions.
+ * budget (with each priority's share, grants and waiters), tasks in flight, the background sweep
+ * (its pace and the longest time a task started elsewhere can go unseen), the last good cycle, and
+ * the "what next" class of failed cycles (by class, and the state the daemon is in now). Names
+ * follow Prometheus conventions.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { PRIORITIES, type BudgetStats } from '../ovh/request-budget.js';
 import type { EndpointCount } from '../ovh/request-counts.js';
+import type { SweepStatus } from './task-sweep.js';
+
+/** What the metrics read at each scrape besides the remaining budget. */
+export interface MetricViews {
+  budgetStats?: () => BudgetStats | null;
+  sweep?: () => SweepStatus | null;
+  /** HTTP requests to the API by endpoint and status class (src/ovh/request-counts.ts). */
+  requestCounts?: () => readonly EndpointCount[];
+}
 
 /** The metric objects of one daemon. */
 export interface DaemonMetrics {
@@ -22,16 +34,22 @@ export interface DaemonMetrics {
   /** HTTP requests to the API by endpoint template and status class (retries and pages included). */
   apiEndpointRequests: Counter<'endpoint' | 'class'>;
   budgetRemaining: Gauge;
+  /** Per priority: share, granted since start, held in the sliding minute, waiting. */
+  budgetPriority: Gauge<'priority' | 'measure'>;
+  budgetPaused: Gauge;
+  sweepMaxUnseen: Gauge;
+  sweepCallsPerMinute: Gauge;
+  sweepChecks: Gauge<'result'>;
   tasksInFlight: Gauge;
   lastGoodCycle: Gauge;
   webhookDeliveries: Counter<'source' | 'result'>;
   statusCommits: Counter;
 }
 
-/** Creates the registry and its metrics; `budget` and `requestCounts` are read at each scrape. */
+/** Creates the registry and its metrics; `budget` and the views are read at each scrape. */
 export function createDaemonMetrics(
   budget: () => number | null = () => null,
-  requestCounts: () => readonly EndpointCount[] = () => [],
+  views: MetricViews = {},
 ): DaemonMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -83,7 +101,7 @@ export function createDaemonMetrics(
       collect() {
         // The counts live in src/ovh (every request of the adapter); copied as they are now.
         this.reset();
-        for (const { endpoint, statusClass, count } of requestCounts())
+        for (const { endpoint, statusClass, count } of views.requestCounts?.() ?? [])
           this.inc({ endpoint, class: statusClass }, count);
       },
     }),
@@ -93,6 +111,58 @@ export function createDaemonMetrics(
       registers,
       collect() {
         this.set(budget() ?? -1);
+      },
+    }),
+    budgetPriority: new Gauge({
+      name: 'ovh_fleet_api_budget_priority',
+      help: 'The request budget per priority (write, follow, plan, background): share (of requests per minute), granted (since start), in_window (held in the sliding minute), waiting (callers now).',
+      labelNames: ['priority', 'measure'] as const,
+      registers,
+      collect() {
+        const stats = views.budgetStats?.();
+        if (!stats) return;
+        for (const priority of PRIORITIES) {
+          this.set({ priority, measure: 'share' }, stats.shares[priority]);
+          this.set({ priority, measure: 'granted' }, stats.granted[priority]);
+          this.set({ priority, measure: 'in_window' }, stats.inWindow[priority]);
+          this.set({ priority, measure: 'waiting' }, stats.waiting[priority]);
+        }
+      },
+    }),
+    budgetPaused: new Gauge({
+      name: 'ovh_fleet_api_budget_paused_seconds',
+      help: 'Seconds left of the pause of the whole request budget after a 429 (0: not paused; -1: unknown).',
+      registers,
+      collect() {
+        const stats = views.budgetStats?.();
+        this.set(stats ? stats.pausedMs / 1000 : -1);
+      },
+    }),
+    sweepMaxUnseen: new Gauge({
+      name: 'ovh_fleet_sweep_max_unseen_seconds',
+      help: 'The longest time a reinstall task started outside ovh-fleet can go unseen by the background sweep (-1: unknown, or no budget left for the sweep).',
+      registers,
+      collect() {
+        this.set(views.sweep?.()?.maxUnseenSeconds ?? -1);
+      },
+    }),
+    sweepCallsPerMinute: new Gauge({
+      name: 'ovh_fleet_sweep_calls_per_minute',
+      help: "The background sweep's pace: what is left of the steady-state share once the daemon's other calls are counted.",
+      registers,
+      collect() {
+        this.set(views.sweep?.()?.callsPerMinute ?? 0);
+      },
+    }),
+    sweepChecks: new Gauge({
+      name: 'ovh_fleet_sweep_checks',
+      help: 'Task lists the background sweep checked since start (result checked), and the running tasks started elsewhere it found (result found).',
+      labelNames: ['result'] as const,
+      registers,
+      collect() {
+        const sweep = views.sweep?.();
+        this.set({ result: 'checked' }, sweep?.checks ?? 0);
+        this.set({ result: 'found' }, sweep?.found ?? 0);
       },
     }),
     tasksInFlight: new Gauge({

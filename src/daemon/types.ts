@@ -16,6 +16,8 @@ import type { Logger } from '../core/logger.js';
 import type { GitRepo } from '../git/git-repo.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import type { EndpointCount } from '../ovh/request-counts.js';
+import type { BudgetStats } from '../ovh/request-budget.js';
+import type { FleetPolicy } from '../specs/types.js';
 import type { ObservationCache } from '../observe/index.js';
 import type { AppliedRecordCache } from '../records/read-records.js';
 import type { ReadCache } from '../specs/read-cache.js';
@@ -23,12 +25,14 @@ import type { CycleBlock } from '../status/build-records.js';
 import type { CanonicalSpec, StatusRecord } from '../records/types.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { SpecCommits } from './spec-commits.js';
+import type { SweepStatus } from './task-sweep.js';
 
 /**
- * What started a cycle. `schedule`, `start`, `manual` and `task-ended` always run a full cycle;
- * `webhook` and `watch` stop after the fetch when only status/ changed since the last cycle.
+ * What started a cycle. `schedule`, `start`, `manual`, `task-ended` and `task-found` (the
+ * background sweep found a task started elsewhere) always run a full cycle; `webhook` and `watch`
+ * stop after the fetch when only status/ changed since the last cycle.
  */
-export type TriggerKind = 'start' | 'schedule' | 'webhook' | 'watch' | 'task-ended' | 'manual';
+export type TriggerKind = 'start' | 'schedule' | 'webhook' | 'watch' | 'task-ended' | 'task-found' | 'manual';
 
 /** What startDaemon needs besides the configuration. Only composition roots build these. */
 export interface DaemonDeps {
@@ -49,6 +53,13 @@ export interface DaemonDeps {
    * soon as fleet.yaml is read, before the API is observed. Without it the budget stays as built.
    */
   setRequestsPerMinute?: (requestsPerMinute: number) => void;
+  /**
+   * Sets fleet.yaml's whole `api` section (limit and steady-state share) on the budget of `api`;
+   * called every cycle beside setRequestsPerMinute.
+   */
+  setApiPolicy?: (api: FleetPolicy['api']) => void;
+  /** The request budget's shares, grants and waiters, for /metrics and /api/status; null when unknown. */
+  budgetStats?: () => BudgetStats | null;
   /** Follower timings (tests and the demo shorten them). */
   follower?: Partial<FollowerOptions>;
   post?: Partial<PostOptions>;
@@ -125,6 +136,8 @@ export interface CycleDeps {
   readonly post?: Partial<PostOptions>;
   /** See DaemonDeps.setRequestsPerMinute. */
   readonly setRequestsPerMinute?: (requestsPerMinute: number) => void;
+  /** See DaemonDeps.setApiPolicy (the daemon also keeps it for the background sweep). */
+  readonly setApiPolicy?: (api: FleetPolicy['api']) => void;
   /** Aborted on shutdown: no new reinstall starts, following stops. */
   readonly stopSignal: AbortSignal;
 }
@@ -163,5 +176,9 @@ export interface DaemonStatus {
   lastCycle: CycleSummary | null;
   lastGoodCycleAt: string | null;
   tasksInFlight: number;
+  /** The request budget: limit, and per priority its share, grants and waiters (docs/operations.md). */
+  budget?: BudgetStats | null;
+  /** The background sweep: its pace and the longest time a task started elsewhere can go unseen. */
+  sweep?: SweepStatus | null;
   servers: StatusRecord[];
 }

@@ -31,6 +31,8 @@ export const processRequestCounts = new ApiRequestCounts();
 /** Options of {@link createOvhApi}. */
 export interface CreateOvhApiOptions {
   requestsPerMinute?: number;
+  /** fleet.yaml `api.steadyStateShare`: the background priority's share of the budget. */
+  steadyStateShare?: number;
   logger?: Logger;
   timeouts?: TransportTimeouts;
   retry?: RetryPolicy;
@@ -98,6 +100,7 @@ export function createOvhApi(credentials: LoadedCredentials, options: CreateOvhA
     credentials.budgetKey,
     options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
   );
+  if (options.steadyStateShare !== undefined) budget.setShares({ background: options.steadyStateShare });
   return new OvhClientAdapter({
     transport: new NodeOvhTransport(client, clock, timeouts),
     budget,

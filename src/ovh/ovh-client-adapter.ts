@@ -34,7 +34,13 @@ import { API_TIME_PATH } from './node-ovh-transport.js';
 import { ovhPath } from './path.js';
 import type { RequestBudget } from './request-budget.js';
 import { endpointOf, failedStatusClass, type ApiRequestCounts } from './request-counts.js';
-import { DEFAULT_RETRY_POLICY, isRetryable, retryDelay, type RetryPolicy } from './retry-policy.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  isRetryable,
+  rateLimitPauseMs,
+  retryDelay,
+  type RetryPolicy,
+} from './retry-policy.js';
 import type { OvhTransport, Query, TransportRequest } from './transport.js';
 import type {
   CompatibleTemplates,
@@ -309,14 +315,16 @@ export class OvhClientAdapter implements OvhApi {
     } catch {
       throw aborted(request, false);
     }
-    const counts = this.deps.requestCounts;
-    if (!counts) return through();
     try {
       const answer = await through();
-      counts.record(endpointOf(request), '2xx');
+      this.deps.requestCounts?.record(endpointOf(request), '2xx');
       return answer;
     } catch (error) {
-      counts.record(endpointOf(request), failedStatusClass(error));
+      this.deps.requestCounts?.record(endpointOf(request), failedStatusClass(error));
+      // A 429 is about the credential, not this call: pause the shared budget for every caller,
+      // for Retry-After or else the shortest first backoff of a 429 (retry-policy.ts).
+      if (error instanceof OvhApiError && error.code === 'api-rate-limited')
+        this.deps.budget.pause(error.retryAfterMs ?? rateLimitPauseMs(this.retry));
       throw error;
     }
   }

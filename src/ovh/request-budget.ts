@@ -4,8 +4,17 @@
  * consumer key, so the budget guarantees that no sliding minute ever holds more than
  * `requestsPerMinute` requests: a token bucket of that size in which each token spent comes
  * back exactly one minute later. (A bucket refilled continuously would allow up to twice the
- * limit across a minute boundary.) Waiters are served by priority (write > follow > plan >
- * background), FIFO within a priority; a waiting higher priority always goes first.
+ * limit across a minute boundary.)
+ *
+ * Waiters are served by priority (write > follow > plan > background), FIFO within a priority.
+ * Each priority also has a share: the most of the sliding minute it may hold (write and plan: all
+ * of it; follow: half; background: fleet.yaml `api.steadyStateShare`, default half). A priority at
+ * its share waits, and the next priority with room goes first, so that a long rollout or the
+ * background sweep always leaves headroom (docs/operations.md#request-budget). Among priorities
+ * with room, a waiting higher priority always goes first.
+ *
+ * After a 429 the adapter pauses the whole budget (`pause`, honouring Retry-After): nobody is
+ * served until the pause ends, and every waiter keeps its place in its queue.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
@@ -17,17 +26,47 @@ export const PRIORITIES: readonly RequestPriority[] = ['write', 'follow', 'plan'
 /** OVHcloud's fair-use figure (python-ovh#81, a maintainer, 2019). */
 export const DEFAULT_REQUESTS_PER_MINUTE = 60;
 
+/** fleet.yaml `api.steadyStateShare` when unset: the background share. */
+export const DEFAULT_STEADY_STATE_SHARE = 0.5;
+
+/**
+ * The share of the sliding minute each priority may hold, in (0, 1]. `follow` is half, as the
+ * followers already pace themselves (task-watch, run-context); `background` is the steady-state
+ * share.
+ */
+export type BudgetShares = Record<RequestPriority, number>;
+
+export const DEFAULT_SHARES: Readonly<BudgetShares> = {
+  write: 1,
+  follow: 0.5,
+  plan: 1,
+  background: DEFAULT_STEADY_STATE_SHARE,
+};
+
 const WINDOW_MS = 60_000;
+
+/** The tokens a priority may hold in one sliding minute: never below one, so nothing starves. */
+export function shareCap(requestsPerMinute: number, share: number): number {
+  return Math.max(1, Math.floor(requestsPerMinute * share));
+}
 
 /** A snapshot for metrics. */
 export interface BudgetStats {
   requestsPerMinute: number;
-  /** Tokens that can be taken right now. */
+  /** Tokens that can be taken right now (0 while paused). */
   remaining: number;
   /** Callers waiting, by priority. */
   waiting: Record<RequestPriority, number>;
   /** Tokens handed out since creation, by priority. */
   granted: Record<RequestPriority, number>;
+  /** Each priority's share of the minute. */
+  shares: BudgetShares;
+  /** Tokens each priority holds in the current sliding minute (at most its share's cap). */
+  inWindow: Record<RequestPriority, number>;
+  /** Milliseconds left of a pause after a 429 (0: not paused). */
+  pausedMs: number;
+  /** Pauses after a 429 since creation. */
+  pauses: number;
 }
 
 interface Waiter {
@@ -36,62 +75,105 @@ interface Waiter {
   cleanup: () => void;
 }
 
+interface Spent {
+  at: number;
+  priority: RequestPriority;
+}
+
 function perPriority(): Record<RequestPriority, number> {
   return { write: 0, follow: 0, plan: 0, background: 0 };
 }
 
+function checkShare(share: number): void {
+  if (!(share > 0 && share <= 1)) throw new RangeError('a share must be above 0 and at most 1');
+}
+
 /** The budget of one credential. */
 export class RequestBudget {
-  /** Times at which the tokens now out were taken, oldest first. */
-  private readonly spent: number[] = [];
+  /** The tokens now out, oldest first. */
+  private readonly spent: Spent[] = [];
+  private readonly inWindow = perPriority();
   private readonly queues = new Map<RequestPriority, Waiter[]>(PRIORITIES.map((p) => [p, []]));
   private readonly granted = perPriority();
-  private pumping = false;
+  private readonly shares: BudgetShares = { ...DEFAULT_SHARES };
+  private pausedUntil = 0;
+  private pauses = 0;
+  /** When the one pending wake-up fires (null: none pending). */
+  private wakeAt: number | null = null;
 
   constructor(
     private readonly clock: Clock,
     private limit: number = DEFAULT_REQUESTS_PER_MINUTE,
+    shares: Partial<BudgetShares> = {},
   ) {
     if (!(limit >= 1)) throw new RangeError('requestsPerMinute must be at least 1');
+    this.setShares(shares);
   }
 
   /** Changes the limit (e.g. after fleet.yaml changed); applies to the next grant. */
   setLimit(requestsPerMinute: number): void {
     if (!(requestsPerMinute >= 1)) throw new RangeError('requestsPerMinute must be at least 1');
     this.limit = requestsPerMinute;
-    this.pump();
+    this.drain();
   }
 
-  /** Tokens available now. */
+  /** Changes some shares (e.g. `background` after fleet.yaml changed); applies to the next grant. */
+  setShares(shares: Partial<BudgetShares>): void {
+    for (const p of PRIORITIES) {
+      const share = shares[p];
+      if (share === undefined) continue;
+      checkShare(share);
+      this.shares[p] = share;
+    }
+    this.drain();
+  }
+
+  /**
+   * Nobody is served for `ms` (after a 429: Retry-After, or the retry policy's backoff). A pause
+   * only ever lengthens; waiters keep their places.
+   */
+  pause(ms: number): void {
+    const until = this.clock.now() + Math.max(0, ms);
+    if (until <= this.pausedUntil) return;
+    this.pausedUntil = until;
+    this.pauses++;
+    this.drain();
+  }
+
+  /** Tokens available now (0 while paused). */
   remaining(): number {
     this.prune();
+    if (this.clock.now() < this.pausedUntil) return 0;
     return Math.max(0, this.limit - this.spent.length);
   }
 
   stats(): BudgetStats {
     const waiting = perPriority();
     for (const p of PRIORITIES) waiting[p] = this.queues.get(p)?.length ?? 0;
+    const remaining = this.remaining();
     return {
       requestsPerMinute: this.limit,
-      remaining: this.remaining(),
+      remaining,
       waiting,
       granted: { ...this.granted },
+      shares: { ...this.shares },
+      inWindow: { ...this.inWindow },
+      pausedMs: Math.max(0, this.pausedUntil - this.clock.now()),
+      pauses: this.pauses,
     };
   }
 
   /** Resolves when a token is taken for one request; rejects with the signal's reason if aborted first. */
   acquire(priority: RequestPriority = 'background', signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.waitingCount() === 0 && this.remaining() > 0) {
-      this.take(priority);
-      return Promise.resolve();
-    }
     return new Promise<void>((resolve, reject) => {
       const queue = this.queues.get(priority) as Waiter[];
       const onAbort = (): void => {
         const index = queue.indexOf(waiter);
         if (index >= 0) queue.splice(index, 1);
         reject(signal?.reason);
+        // The aborted waiter may have held back nobody, or a lower priority behind it: look again.
+        this.drain();
       };
       const waiter: Waiter = {
         resolve,
@@ -100,7 +182,7 @@ export class RequestBudget {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       queue.push(waiter);
-      this.pump();
+      this.drain();
     });
   }
 
@@ -110,46 +192,54 @@ export class RequestBudget {
     return n;
   }
 
-  private take(priority: RequestPriority): void {
-    this.spent.push(this.clock.now());
-    this.granted[priority]++;
-  }
-
   private prune(): void {
     const now = this.clock.now();
-    while (this.spent.length > 0 && (this.spent[0] as number) + WINDOW_MS <= now) this.spent.shift();
+    while (this.spent.length > 0 && (this.spent[0] as Spent).at + WINDOW_MS <= now) {
+      const gone = this.spent.shift() as Spent;
+      this.inWindow[gone.priority]--;
+    }
   }
 
-  private next(): { priority: RequestPriority; waiter: Waiter } | undefined {
+  /** The most urgent priority that has a waiter and room under its share. */
+  private nextPriority(): RequestPriority | undefined {
     for (const priority of PRIORITIES) {
-      const waiter = this.queues.get(priority)?.shift();
-      if (waiter) return { priority, waiter };
+      if ((this.queues.get(priority)?.length ?? 0) === 0) continue;
+      if (this.inWindow[priority] < shareCap(this.limit, this.shares[priority])) return priority;
     }
     return undefined;
   }
 
-  /** Hands out tokens to waiters as they come back; one loop at a time. */
-  private pump(): void {
-    if (this.pumping) return;
-    this.pumping = true;
-    void (async () => {
-      try {
-        while (this.waitingCount() > 0) {
-          if (this.remaining() > 0) {
-            const next = this.next();
-            if (!next) break;
-            next.waiter.cleanup();
-            this.take(next.priority);
-            next.waiter.resolve();
-            continue;
-          }
-          const oldest = this.spent[0] as number;
-          await this.clock.sleep(oldest + WINDOW_MS - this.clock.now());
-        }
-      } finally {
-        this.pumping = false;
-      }
-    })();
+  /** Hands out every token it can now, then sets one wake-up for the next change. */
+  private drain(): void {
+    this.prune();
+    const now = this.clock.now();
+    if (now < this.pausedUntil) {
+      if (this.waitingCount() > 0) this.wake(this.pausedUntil);
+      return;
+    }
+    while (this.spent.length < this.limit) {
+      const priority = this.nextPriority();
+      if (priority === undefined) break;
+      const waiter = this.queues.get(priority)?.shift() as Waiter;
+      waiter.cleanup();
+      this.spent.push({ at: now, priority });
+      this.inWindow[priority]++;
+      this.granted[priority]++;
+      waiter.resolve();
+    }
+    // Someone still waits: the limit or a share is reached, and both change only when the
+    // oldest token comes back (a waiter's share holds at least one token, so `spent` is not empty).
+    const oldest = this.spent[0];
+    if (this.waitingCount() > 0 && oldest) this.wake(oldest.at + WINDOW_MS);
+  }
+
+  private wake(at: number): void {
+    if (this.wakeAt !== null && this.wakeAt <= at) return;
+    this.wakeAt = at;
+    void this.clock.sleep(at - this.clock.now()).then(() => {
+      if (this.wakeAt === at) this.wakeAt = null;
+      this.drain();
+    });
   }
 }
 
@@ -176,6 +266,19 @@ export class RequestBudgetRegistry {
       return created;
     }
     if (budget.stats().requestsPerMinute !== requestsPerMinute) budget.setLimit(requestsPerMinute);
+    return budget;
+  }
+
+  /**
+   * Sets fleet.yaml's `api` section on the budget for `key`: the limit, and the background share
+   * (`steadyStateShare`). Returns that budget.
+   */
+  configure(
+    key: string,
+    api: { requestsPerMinute: number; steadyStateShare?: number | undefined },
+  ): RequestBudget {
+    const budget = this.setLimit(key, api.requestsPerMinute);
+    budget.setShares({ background: api.steadyStateShare ?? DEFAULT_STEADY_STATE_SHARE });
     return budget;
   }
 

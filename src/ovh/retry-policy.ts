@@ -49,3 +49,12 @@ export function retryDelay(
   }
   return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * growth));
 }
+
+/**
+ * How long a 429 without Retry-After pauses the shared budget (request-budget.ts) for every
+ * caller: the shortest first backoff {@link retryDelay} can pick, so the refused read is never
+ * held past its own retry.
+ */
+export function rateLimitPauseMs(policy: RetryPolicy): number {
+  return Math.floor(Math.min(policy.maxDelayMs, policy.rateLimitBaseDelayMs) / 2);
+}

@@ -120,7 +120,8 @@ describe('applying a fleet under API faults', () => {
     const limited = log.filter((r) => r.status === 429);
     expect(log.some((r) => r.status === 0)).toBe(true);
     expect(log.some((r) => r.method === 'POST' && r.status >= 500)).toBe(true);
-    expect(limited.length).toBeGreaterThan(10);
+    // A 429 pauses the whole budget until its Retry-After (issue 14): few 429s, but some in each burst.
+    expect(limited.length).toBeGreaterThanOrEqual(2);
     expect(limited.every((r) => r.time >= burstFrom && r.time < burstTo)).toBe(true);
     expect(new Set(limited.map((r) => Math.floor(r.time / MINUTE))).size).toBeGreaterThanOrEqual(2);
     // The followers met them too (the adaptive schedule reads install/status more than the task).

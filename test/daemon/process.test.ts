@@ -59,6 +59,9 @@ describe('the daemon process', () => {
     expect(metrics).toMatch(/ovh_fleet_cycles_total\{result="success"\} 1/);
     expect(metrics).toMatch(/ovh_fleet_ovh_api_requests_total\{status_class="2xx"\} \d+/);
     expect(metrics).toContain('process_resident_memory_bytes');
+    // The budget per priority comes from the process's budget (daemon-command.ts wires it).
+    expect(metrics).toMatch(/ovh_fleet_api_budget_priority\{priority="plan",measure="granted"\} [1-9]/);
+    expect(metrics).toMatch(/^ovh_fleet_sweep_max_unseen_seconds /m);
     expect(status.servers).toHaveLength(1);
     expect(code).toBe(0);
     expect(stderr).toContain('"msg":"stopped"');

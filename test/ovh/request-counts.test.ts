@@ -88,7 +88,7 @@ describe('/metrics', () => {
     counts.record('GET /dedicated/server/{serviceName}', '2xx');
     counts.record('GET /dedicated/server/{serviceName}', '2xx');
     counts.record('GET /dedicated/server (expanded)', '5xx');
-    const metrics = createDaemonMetrics(undefined, () => counts.snapshot());
+    const metrics = createDaemonMetrics(undefined, { requestCounts: () => counts.snapshot() });
     metrics.apiRequests.inc({ status_class: '2xx' });
 
     counts.record('GET /dedicated/server/{serviceName}', '2xx');
