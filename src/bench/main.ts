@@ -12,6 +12,7 @@ import { daemonBench } from './daemon-bench.js';
 import { daemonRssBench, daemonRssPlainBench } from './daemon-rss-bench.js';
 import { planBench } from './plan-bench.js';
 import { planObserveBench } from './plan-observe-bench.js';
+import { steadyCycleBench } from './steady-cycle-bench.js';
 import { validateBench } from './validate-bench.js';
 import { parseBenchArgs } from './compare/compare-args.js';
 import { compareWithBaseline, readDefaultBaseline } from './compare/compare-with-baseline.js';
@@ -30,6 +31,7 @@ export const BENCHES: Bench[] = [
   applyBench,
   daemonBench,
   daemonRssBench,
+  steadyCycleBench,
 ];
 
 /** Benches run only when named. */

@@ -5,12 +5,14 @@
  * tree with those records laid over it (src/pipeline/load.ts). It writes nothing: the record step
  * writes the records put back (restored-records.ts).
  */
+import { lstatSync } from 'node:fs';
 import { linkMessage, linkOnPath, readConfined } from '../core/confined-file.js';
 import { FleetError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { isServiceName } from '../core/service-name.js';
 import { loadFleet, type Loaded } from '../pipeline/load.js';
 import { recordHistoryFrom } from '../plan/recover-records.js';
+import { signature } from '../specs/load-file.js';
 import { hashBytes } from '../specs/parse-file.js';
 import { readFleet } from '../specs/read-fleet.js';
 import { parseStatusRecord, serializeStatusRecord } from '../records/status-record.js';
@@ -82,9 +84,13 @@ export async function restoreRecords(
   }
   const overlay = new Map<string, string>();
   const repaired = new Set<string>();
+  // Without a status branch, a record file unchanged since it was read as valid needs no read:
+  // the steady cycle's common case (10,000 reads and hashes saved).
+  const statusDir = statusRev === null && isRealDirectory(`${deps.root}/status`);
   for (const name of names) {
     if (!isServiceName(name)) continue; // never a file name
     const rel = `status/${name}.yaml`;
+    if (statusDir && knownUnchanged(deps, name, `${deps.root}/${rel}`)) continue;
     // No link followed, either way (core/confined-file.ts): status/ may be a committed link.
     const read = readConfined(deps.root, rel, 64 * 1024 * 1024);
     const inTree = read.ok ? read.bytes.toString('utf8') : null;
@@ -113,6 +119,29 @@ export async function restoreRecords(
   if (statusRev !== null)
     log.debug({ restored: overlay.size }, 'status records taken from the status branch');
   return { overlay, repaired };
+}
+
+/** True when `dir` is a directory, not a link to one. */
+function isRealDirectory(dir: string): boolean {
+  try {
+    return lstatSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when the file at `absolute` is a regular file (not a link) whose stat signature is the one
+ * it had when it was read holding a record the cache knows: it is usable and unchanged, so that
+ * reading it would find nothing to restore. `absolute` is under a real status/ directory.
+ */
+function knownUnchanged(deps: Pick<CycleDeps, 'recordCache'>, name: string, absolute: string): boolean {
+  try {
+    const stat = lstatSync(absolute);
+    return stat.isFile() && deps.recordCache.unchangedFile(name, signature(stat)) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** True when `text` holds a valid record: known by its hash, else parsed. */

@@ -38,6 +38,19 @@ export function endOfInstallDeadline(date: string): number {
   return Date.parse(`${date}T00:00:00Z`) + DAY_MS;
 }
 
+// The account's names as a set, built once per facts object: `includes` on a 10,000-name list for
+// each of 10,000 specs cost 0.4 s of every daemon cycle.
+const ACCOUNT_SETS = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function accountSet(names: readonly string[]): ReadonlySet<string> {
+  let set = ACCOUNT_SETS.get(names);
+  if (!set) {
+    set = new Set(names);
+    ACCOUNT_SETS.set(names, set);
+  }
+  return set;
+}
+
 /** Runs the catalog checks on the data of a schema-valid server spec. */
 export function checkAgainstCatalog(data: unknown, facts: CatalogFacts, now: number): CatalogProblem[] {
   const spec = data as SpecData;
@@ -58,7 +71,7 @@ export function checkAgainstCatalog(data: unknown, facts: CatalogFacts, now: num
     }
   }
   if (serviceName === undefined) return problems;
-  if (!facts.accountServers.includes(serviceName)) {
+  if (!accountSet(facts.accountServers).has(serviceName)) {
     problems.push({
       pointer: '/serviceName',
       severity: 'error',

@@ -48,6 +48,10 @@ apply: 13456 API calls, 13.5 per reinstall (GET {s}/task/{id} 7.45, GET {s} 2.00
 daemon: push -> reinstall POST via webhook: median 6722 ms over 5 runs (6722, 4557, 3309, 8300, 9657 ms)
 daemon: 10,000 status records + FLEET.md in memory: heap +33.9 MiB, rss 173 MiB (texts 10000, FLEET.md 1240 KiB; a proxy: the real daemon process's RSS over two 10,000-server cycles is bench daemon-rss)
 daemon: status for 1,000 changed servers: serialize 177 ms, commit + push 11347 ms
+== steady-cycle
+steady-cycle: steady cycle 1: 2277 ms (cpu of this process 1854 ms), nothing written; steps (ms): fetch 412, verify 0, load 473, observe 574, validate 187, plan 472, apply 1, record 158; API calls 0: none
+steady-cycle: steady cycle, nothing changed, 10000 servers: median 2218 ms over 5 (goal < 2000 ms)
+steady-cycle: steady state over 16 min of daemon clock (a cycle every 2 min, 8 cycles, 20 s of real time): 20001 calls (per cycle: 0, 0, 0, 0, 0, 0, 1, 20000) = 75004 calls/hour; by endpoint: 10000 GET /dedicated/server/{serviceName}, 10000 GET /dedicated/server/{serviceName}/task, 1 GET /dedicated/server
 `;
 
 /** daemon-rss (named alone), with the lines its format strings print. */

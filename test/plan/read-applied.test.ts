@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,6 +38,41 @@ describe('readApplied with an AppliedRecordCache', () => {
     expect(second.applied.get('ns1.eu')).toBe(first.applied.get('ns1.eu'));
     expect(second.hashes).toEqual(first.hashes);
     expect(second.hashes.get('ns2.eu')).toBe(hashBytes(serializeStatusRecord(ns2)));
+  });
+
+  it('reads a file again when it is rewritten with bytes of the same size and its old mtime: its ctime changed', async () => {
+    const first = { ...ns1, message: 'first message' };
+    const root = repoWith({ 'ns1.eu.yaml': serializeStatusRecord(first) });
+    const file = join(root, 'status', 'ns1.eu.yaml');
+    const cache = new AppliedRecordCache();
+    const before = await readApplied(root, cache);
+    const { atime, mtime } = statSync(file);
+    const changed = { ...ns1, message: 'other message' };
+    const text = serializeStatusRecord(changed);
+    expect(text.length).toBe(serializeStatusRecord(first).length);
+    writeFileSync(file, text);
+    utimesSync(file, atime, mtime);
+
+    const after = await readApplied(root, cache);
+
+    expect(after.applied.get('ns1.eu')).toEqual(changed);
+    expect(after.hashes.get('ns1.eu')).not.toBe(before.hashes.get('ns1.eu'));
+  });
+
+  it('refuses a record file that became a link, even one it read before', async () => {
+    const root = repoWith({
+      'ns1.eu.yaml': serializeStatusRecord(ns1),
+      'other.txt': serializeStatusRecord(ns1),
+    });
+    const cache = new AppliedRecordCache();
+    await readApplied(root, cache);
+    rmSync(join(root, 'status', 'ns1.eu.yaml'));
+    symlinkSync(join(root, 'status', 'other.txt'), join(root, 'status', 'ns1.eu.yaml'));
+
+    const after = await readApplied(root, cache);
+
+    expect(after.applied.has('ns1.eu')).toBe(false);
+    expect(after.unreadable.has('ns1.eu')).toBe(true);
   });
 
   it('parses a file again when its bytes change, and forgets servers whose file went away', async () => {

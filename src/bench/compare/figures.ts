@@ -267,6 +267,22 @@ function daemonRssFigures(bench: string): Figure[] {
   ]);
 }
 
+/** steady-cycle: a 10,000-server cycle with nothing changed, and the steady state's calls per hour. */
+const steadyCycleFigures: Figure[] = inBench('steady-cycle', [
+  {
+    name: 'steady cycle, nothing changed, 10,000 servers (median)',
+    pattern: /^steady-cycle: steady cycle, nothing changed, \d+ servers: median (\d+) ms/,
+    unit: 'ms',
+    kind: 'time',
+  },
+  {
+    name: 'steady state, API calls per hour',
+    pattern: /^steady-cycle: steady state over .* = (\d+) calls\/hour/,
+    unit: 'calls/h',
+    kind: 'count',
+  },
+]);
+
 /** Every compared figure, in the order of the table. */
 export const FIGURES: readonly Figure[] = [
   ...adapterFigures,
@@ -275,6 +291,7 @@ export const FIGURES: readonly Figure[] = [
   ...planObserveFigures,
   ...applyFigures,
   ...daemonFigures,
+  ...steadyCycleFigures,
   ...daemonRssFigures('daemon-rss'),
   ...daemonRssFigures('daemon-rss-plain'),
 ];

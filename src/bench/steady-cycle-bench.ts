@@ -1,0 +1,293 @@
+/**
+ * Steady-cycle benchmark (issue 14: "full cycle with nothing changed, 10,000 servers: under 2 s of
+ * daemon time, measured"). The simulator runs in a child process with 10,000 servers (its CPU is
+ * not counted); a spec for every server whose OS can be declared, as `ovh-fleet import` writes it,
+ * and a protected spec for each of the others, in a bare origin. The daemon runs in this
+ * process (startDaemon, as `ovh-fleet daemon` wires it) and converges: cycles until one writes
+ * nothing. Then cycles with nothing changed, each printed with the daemon's own duration (its
+ * cycle summary), the CPU this process spent (git children not included), the time of each step
+ * (from the daemon's debug log) and the API calls the simulator received, by endpoint.
+ * Then the steady state over a window of clock time: the daemon's clock jumps by the schedule's
+ * interval (default cron, every 2 min) before each cycle, so that cached observations age as they
+ * would; the calls of the window, per hour, are printed next to fleet.yaml
+ * `api.steadyStateShare × requestsPerMinute × 60`. fleet.yaml sets `api.requestsPerMinute:
+ * 1000000` so that the budget does not pace the cycles. OVH_FLEET_BENCH_PROFILE=FILE writes a
+ * CPU profile (.cpuprofile) of the steady cycles; OVH_FLEET_BENCH_NO_WINDOW=1 skips the window.
+ * The machine's other load shows in the wall times: the CPU time is the steadier figure.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { importServer } from '../import/import-spec.js';
+import { parseDaemonConfig } from '../config/daemon-config.js';
+import { loadCredentials } from '../config/credentials.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { createLogger } from '../core/logger.js';
+import { startDaemon, type RunningDaemon } from '../daemon/daemon.js';
+import type { CycleSummary } from '../daemon/types.js';
+import { createOvhApi } from '../ovh/create-ovh-api.js';
+import { RequestBudgetRegistry } from '../ovh/request-budget.js';
+import type { DedicatedServer, Template } from '../ovh/types.js';
+import { benchGit } from './bench-git.js';
+import type { Bench } from './main.js';
+import {
+  describeCalls,
+  simControl,
+  startSimChild,
+  stopChild,
+  takeRequests,
+  totalCalls,
+  type SimChild,
+} from './sim-child.js';
+
+const SERVERS = 10_000;
+const REQUESTS_PER_MINUTE = 1_000_000;
+/** fleet.yaml's default `api.steadyStateShare` and `api.requestsPerMinute`. */
+const DEFAULT_SHARE = 0.5;
+const DEFAULT_RPM = 60;
+const STEADY_CYCLES = 5;
+const MAX_CONVERGE_CYCLES = 4;
+/** The default schedule `*\/2 * * * *`: a full cycle every 2 minutes. */
+const SCHEDULE_MS = 2 * 60_000;
+/**
+ * The window of clock time over which the steady-state spending is measured: one observation
+ * lifetime (15 min, src/observe/cached-values.ts) and one cycle, so that each server's cached
+ * observation expires once in it. The hourly refresh of the catalog and the daily one of hardware
+ * and compatible templates fall outside it.
+ */
+const WINDOW_MS = 16 * 60_000;
+
+/** Real time plus an offset the bench moves forward (the daemon's caches age; no real wait). */
+class JumpingClock implements Clock {
+  private offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return systemClock.sleep(ms, signal);
+  }
+  jump(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+/** Keeps the `step` debug lines of the daemon's log: per cycle id, each step's start time. */
+class StepLog {
+  private readonly steps = new Map<string, { step: string; at: number }[]>();
+  write(line: string): void {
+    if (!line.includes('"msg":"step"')) return;
+    const entry = JSON.parse(line) as { cycleId: string; step: string; time: string };
+    const list = this.steps.get(entry.cycleId) ?? [];
+    list.push({ step: entry.step, at: Date.parse(entry.time) });
+    this.steps.set(entry.cycleId, list);
+  }
+  /** "fetch 120 ms, verify 3 ms, ..." for one cycle (the last step runs to the cycle's end). */
+  describe(summary: CycleSummary): string {
+    const list = this.steps.get(summary.id) ?? [];
+    const end = Date.parse(summary.endedAt);
+    return list.map((s, i) => `${s.step} ${(list[i + 1]?.at ?? end) - s.at}`).join(', ');
+  }
+}
+
+/**
+ * The fleet: what `ovh-fleet import` writes (its pure `importServer`, fed the account from the
+ * simulator's control endpoint instead of 10,000 GETs, which would take a minute), a protected
+ * spec for each server import skips, pushed to `origin`.
+ */
+async function writeFleet(root: string, sim: SimChild, origin: string): Promise<string> {
+  const human = join(root, 'human');
+  benchGit(root, ['init', '--quiet', '--bare', '--initial-branch=main', origin], root);
+  benchGit(root, ['clone', '--quiet', origin, human], root);
+  writeFileSync(
+    join(human, 'fleet.yaml'),
+    `apiVersion: ovh-fleet/v1\nkind: Fleet\napi:\n  requestsPerMinute: ${REQUESTS_PER_MINUTE}\n`,
+  );
+  const api = createOvhApi(await loadCredentials(sim.env), { requestsPerMinute: REQUESTS_PER_MINUTE });
+  const account = (await simControl(sim, 'GET', '/_sim/account')) as { server: DedicatedServer }[];
+  const infos = new Map((await api.listTemplateInfos()).map((i) => [i.templateName, i]));
+  const templates = new Map<string, Template>();
+  for (const os of new Set(account.map((s) => s.server.os))) {
+    if (infos.has(os)) templates.set(os, await api.getTemplate(os));
+  }
+  const today = new Date().toISOString().slice(0, 10);
+  mkdirSync(join(human, 'servers', 'imported'), { recursive: true });
+  mkdirSync(join(human, 'servers', 'held'), { recursive: true });
+  let imported = 0;
+  for (const { server } of account) {
+    const decision = importServer(
+      server,
+      { infos, templates },
+      { today, schemaPath: '../../schemas/server.schema.json' },
+    );
+    if (decision.kind === 'spec') {
+      writeFileSync(join(human, 'servers', 'imported', decision.fileName), decision.text);
+      imported++;
+    } else {
+      writeFileSync(
+        join(human, 'servers', 'held', `${server.name}.yaml`),
+        `apiVersion: ovh-fleet/v1\nkind: Server\nserviceName: ${server.name}\noperatingSystem: debian12_64\nreinstall:\n  protect: true\n`,
+      );
+    }
+  }
+  benchGit(human, ['add', '--all'], root);
+  benchGit(human, ['commit', '--quiet', '-m', 'fleet: imported'], root);
+  benchGit(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
+  return `${imported} specs as import writes them + ${account.length - imported} protected (servers import skips)`;
+}
+
+/** Runs one cycle: the daemon's summary, this process's CPU time and the API calls it made. */
+async function measureCycle(daemon: RunningDaemon, sim: SimChild, kind: 'manual' | 'schedule') {
+  await takeRequests(sim);
+  const cpu0 = process.cpuUsage();
+  const summary = await daemon.trigger(kind);
+  const cpu = process.cpuUsage(cpu0);
+  if (!summary) throw new Error('the daemon stopped');
+  if (summary.result === 'error')
+    throw new Error(`cycle failed: ${summary.error?.code} ${summary.error?.message}`);
+  const calls = await takeRequests(sim);
+  return {
+    summary,
+    durationMs: Date.parse(summary.endedAt) - Date.parse(summary.startedAt),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    calls,
+  };
+}
+
+async function measure(root: string, children: { sim?: SimChild }): Promise<void> {
+  const print = (line: string): void => void process.stdout.write(`steady-cycle: ${line}\n`);
+  const t0 = performance.now();
+  const sim = await startSimChild(SERVERS, join(root, 'tls'));
+  children.sim = sim;
+  const origin = join(root, 'origin.git');
+  print(`simulator child, ${SERVERS} servers; fleet: ${await writeFleet(root, sim, origin)}`);
+  print(
+    `fleet.yaml api.requestsPerMinute: ${REQUESTS_PER_MINUTE} (high, so that the request budget does not pace the cycles)`,
+  );
+
+  const clock = new JumpingClock();
+  const steps = new StepLog();
+  const budgets = new RequestBudgetRegistry(systemClock);
+  const credentials = await loadCredentials(sim.env);
+  const daemon = await startDaemon(
+    parseDaemonConfig('', {
+      OVH_FLEET_REPOSITORY_URL: origin,
+      OVH_FLEET_STATE_DIR: join(root, 'state'),
+      OVH_FLEET_LISTEN: '127.0.0.1:0',
+    }),
+    {
+      api: createOvhApi(credentials, { requestsPerMinute: REQUESTS_PER_MINUTE, budgets }),
+      clock,
+      logger: createLogger({ level: 'debug' }, steps),
+      triggers: { schedule: false, watch: false, http: false },
+      setRequestsPerMinute: (rpm) => void budgets.setLimit(credentials.budgetKey, rpm),
+    },
+  );
+  try {
+    const converge: string[] = [];
+    for (let i = 0; ; i++) {
+      const c = await measureCycle(daemon, sim, 'manual');
+      converge.push(
+        `${(c.durationMs / 1000).toFixed(1)} s (${totalCalls(c.calls)} calls, ${c.summary.statusCommit ? 'status committed' : 'nothing written'})`,
+      );
+      if (c.summary.statusCommit === null) break;
+      if (i + 1 >= MAX_CONVERGE_CYCLES)
+        throw new Error(`not converged after ${i + 1} cycles: ${converge.join('; ')}`);
+    }
+    const phases = countBy(daemon.status().servers.map((s) => `${s.phase}/${s.reason}`));
+    print(
+      `converged after ${((performance.now() - t0) / 1000).toFixed(0)} s; cycles after the first: ${converge.join('; ')}; servers: ${phases}`,
+    );
+
+    const profile = process.env.OVH_FLEET_BENCH_PROFILE;
+    const session = profile ? new Session() : null;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
+    const steady: number[] = [];
+    for (let i = 1; i <= STEADY_CYCLES; i++) {
+      const c = await measureCycle(daemon, sim, 'manual');
+      steady.push(c.durationMs);
+      print(
+        `steady cycle ${i}: ${c.durationMs} ms (cpu of this process ${c.cpuMs.toFixed(0)} ms), ` +
+          `${c.summary.statusCommit ? 'STATUS COMMITTED' : 'nothing written'}; steps (ms): ${steps.describe(c.summary)}; ` +
+          `API calls ${totalCalls(c.calls)}: ${describeCalls(c.calls)}`,
+      );
+    }
+    if (session) {
+      const { profile: p } = await session.post('Profiler.stop');
+      writeFileSync(profile!, JSON.stringify(p));
+      session.disconnect();
+      print(`CPU profile of the steady cycles written to ${profile}`);
+    }
+    print(
+      `steady cycle, nothing changed, ${SERVERS} servers: median ${median(steady)} ms over ${STEADY_CYCLES} (goal < 2000 ms)`,
+    );
+
+    if (process.env.OVH_FLEET_BENCH_NO_WINDOW === '1')
+      print('steady-state window skipped (OVH_FLEET_BENCH_NO_WINDOW=1)');
+    else await measureWindow(daemon, sim, clock, print);
+  } finally {
+    await daemon.stop();
+  }
+}
+
+/** The steady state over WINDOW_MS of the daemon's clock, a scheduled cycle every SCHEDULE_MS. */
+async function measureWindow(
+  daemon: RunningDaemon,
+  sim: SimChild,
+  clock: JumpingClock,
+  print: (line: string) => void,
+): Promise<void> {
+  const t0 = performance.now();
+  const perCycle: number[] = [];
+  const calls = new Map<string, number>();
+  for (let at = SCHEDULE_MS; at <= WINDOW_MS; at += SCHEDULE_MS) {
+    clock.jump(SCHEDULE_MS);
+    const c = await measureCycle(daemon, sim, 'schedule');
+    perCycle.push(totalCalls(c.calls));
+    for (const [e, n] of c.calls) calls.set(e, (calls.get(e) ?? 0) + n);
+  }
+  const perHour = (totalCalls(calls) * 3_600_000) / WINDOW_MS;
+  print(
+    `steady state over ${WINDOW_MS / 60_000} min of daemon clock (a cycle every ${SCHEDULE_MS / 60_000} min, ` +
+      `${perCycle.length} cycles, ${((performance.now() - t0) / 1000).toFixed(0)} s of real time): ` +
+      `${totalCalls(calls)} calls (per cycle: ${perCycle.join(', ')}) = ${perHour.toFixed(0)} calls/hour; ` +
+      `by endpoint: ${describeCalls(calls)}`,
+  );
+  print(
+    `steady-state allowance = steadyStateShare x requestsPerMinute x 60: this fleet ${DEFAULT_SHARE} x ${REQUESTS_PER_MINUTE} x 60 = ` +
+      `${(DEFAULT_SHARE * REQUESTS_PER_MINUTE * 60).toFixed(0)}/hour; at the defaults ${DEFAULT_SHARE} x ${DEFAULT_RPM} x 60 = ` +
+      `${DEFAULT_SHARE * DEFAULT_RPM * 60}/hour (spent: ${perHour.toFixed(0)}/hour, ${(perHour / (DEFAULT_SHARE * DEFAULT_RPM * 60)).toFixed(1)}x the default allowance)`,
+  );
+}
+
+function countBy(values: string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([v, c]) => `${c}x ${v}`)
+    .join('; ');
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+export const steadyCycleBench: Bench = {
+  name: 'steady-cycle',
+  async run() {
+    const root = mkdtempSync(join(tmpdir(), 'ovh-fleet-bench-steady-'));
+    const children: { sim?: SimChild } = {};
+    try {
+      await measure(root, children);
+    } finally {
+      if (children.sim) await stopChild(children.sim.process);
+      rmSync(root, { recursive: true, force: true, maxRetries: 5 });
+    }
+  },
+};
