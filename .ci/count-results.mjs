@@ -11,10 +11,11 @@ const suitesFailed = report.testResults.filter(
   (f) => f.status === 'failed' && f.assertionResults.length === 0,
 ).length;
 const passed = count('passed');
+const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 /** The first lines of a failure message, indented under its FAILED line, without colour codes. */
 const head = (message) =>
   (message ?? '')
-    .replace(/\u001b\[[0-9;]*m/g, '')
+    .replace(COLOUR, '')
     .split('\n')
     .filter((l) => l.trim() !== '')
     .slice(0, 6)

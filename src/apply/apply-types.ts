@@ -16,6 +16,7 @@ import type { SecretEnv } from './reinstall-body.js';
 import type { SharedIntentDeps } from './shared-intents.js';
 import type { FollowerOptions } from './task-follower.js';
 import type { PostOptions } from './post-reinstall.js';
+import type { TaskDurations } from './task-durations.js';
 
 /** What applyPlan reports as it goes (for live progress and logs). */
 export type ApplyEvent =
@@ -80,6 +81,12 @@ export interface ApplyOptions {
   followShare?: number;
   /** API calls one poll makes (getTask + install/status), for the interval floor (default 2). */
   callsPerPoll?: number;
+  /**
+   * The durations of the tasks seen end, read for the followers' expectation and added to by this
+   * run. The daemon passes one for its lifetime (shared with its task watch), so each cycle's run
+   * starts knowing how long reinstalls take; default: a new one for this run.
+   */
+  durations?: TaskDurations;
 }
 
 /** What applyPlan returns. */

@@ -58,8 +58,8 @@ export class RunContext {
   readonly finished: FinishedTasks = new Set();
   private readonly pending: Promise<void>[] = [];
   private following = 0;
-  /** Durations of the tasks this run followed to `done`, for the followers' expectation. */
-  private readonly durations = new TaskDurations();
+  /** Durations of the tasks seen end `done` (this run's, and the caller's before), for the followers' expectation. */
+  private readonly durations: TaskDurations;
 
   constructor(
     readonly plan: Plan,
@@ -70,7 +70,9 @@ export class RunContext {
     readonly post: PostOptions,
     /** The batch of shared-intent claims; null when this writer records no shared intent. */
     private readonly claims: ClaimBatch | null = null,
-  ) {}
+  ) {
+    this.durations = options.durations ?? new TaskDurations();
+  }
 
   /** Commits the shared intents of the starts launched so far (one commit), releasing their POSTs. */
   async claimStarted(): Promise<void> {

@@ -172,11 +172,14 @@ async function runSteps(
   deps.setRequestsPerMinute?.(loaded.loaded.fleet.policy.api.requestsPerMinute);
   deps.setApiPolicy?.(loaded.loaded.fleet.policy.api);
   step('observe');
+  const oneByOne = new Set(deps.sweepFound);
   const observed = await observeLoaded(loaded.loaded, {
     api: deps.api,
     cache: deps.cache,
     clock: deps.clock,
+    ...(oneByOne.size > 0 ? { observeOneByOne: oneByOne } : {}),
   });
+  for (const name of oneByOne) deps.sweepFound?.delete(name);
   step('validate');
   const validated = await validateObserved(loaded.loaded, observed, now);
   const gathered = planInputOf(loaded.loaded, observed, validated, { now, revision: head });

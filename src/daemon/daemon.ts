@@ -27,6 +27,7 @@ import { readVerifiedHead } from '../apply/verified-head.js';
 import { loadTrustedRecords } from './trusted-records.js';
 import { startHttpServer, type HttpListener } from './http-server.js';
 import { meteredApi } from './metered-api.js';
+import { TaskDurations } from '../apply/task-durations.js';
 import { createDaemonMetrics } from './metrics.js';
 import { SpecCommits } from './spec-commits.js';
 import { TaskSweep } from './task-sweep.js';
@@ -131,6 +132,10 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   // fleet.yaml's api section of the last cycle (the sweep's limits).
   let apiPolicy: FleetPolicy['api'] = { ...DEFAULT_POLICY.api };
   const progress = new Map<string, FollowProgress>();
+  // Servers where the sweep found a running task, read one by one by the next cycle.
+  const sweepFound = new Set<string>();
+  // How long reinstalls take, learned by the task watch and every cycle's apply run alike.
+  const durations = new TaskDurations();
   await git.ensureClone();
   const cycleDeps: CycleDeps = {
     config,
@@ -150,6 +155,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     prefix,
     cloneDir,
     stateDir: config.stateDir,
+    sweepFound,
+    durations,
     writer: await writerIdFor('daemon', config.stateDir),
     ...(deps.follower ? { follower: deps.follower } : {}),
     post: { settleMs: config.taskListSettleSeconds * 1000, ...deps.post },
@@ -169,6 +176,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     requestsPerMinute: () => memory.requestsPerMinute,
     onProgress: (p) => progress.set(p.serviceName, p),
     onEnd: () => void runner.trigger('task-ended'),
+    durations,
   });
   const intervalMs = scheduleIntervalMs(config.schedule);
   sweep = new TaskSweep({
@@ -181,8 +189,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     busy: () => rolloutWaits(deps.budgetStats?.() ?? null, watch.size),
     cycleIntervalMs: intervalMs,
     onFound: (serviceName) => {
-      // The cycle must look at this server itself, not reuse what the server list said of it.
-      cycleDeps.cache.delete(`server/${serviceName}`);
+      // The cycle must look at this server itself, not reuse what the cache or the server list said of it.
+      sweepFound.add(serviceName);
       void runner.trigger('task-found');
     },
   });

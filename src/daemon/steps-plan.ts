@@ -117,6 +117,7 @@ export async function applyChanges(
     },
     {
       wait: false,
+      ...(deps.durations ? { durations: deps.durations } : {}),
       ...(deps.follower ? { follower: deps.follower } : {}),
       ...(deps.post ? { post: deps.post } : {}),
     },

@@ -39,6 +39,8 @@ export interface TaskWatchDeps {
   onProgress: (progress: FollowProgress) => void;
   /** A task ended (done, failed, timeout...): the daemon runs a cycle. */
   onEnd: (serviceName: string, taskId: number) => void;
+  /** The daemon's durations of tasks seen end, shared with its cycles' apply runs. */
+  durations?: TaskDurations;
 }
 
 interface Running {
@@ -50,10 +52,12 @@ interface Running {
 /** The set of followed tasks; `update` after each cycle, `stop` on shutdown. */
 export class TaskWatch {
   private readonly running = new Map<string, Running>();
-  /** Durations of the tasks the watch saw end done: the followers' expectation of the next. */
-  private readonly durations = new TaskDurations();
+  /** Durations of the tasks seen end done (by the watch and the cycles): the followers' expectation. */
+  private readonly durations: TaskDurations;
 
-  constructor(private readonly deps: TaskWatchDeps) {}
+  constructor(private readonly deps: TaskWatchDeps) {
+    this.durations = deps.durations ?? new TaskDurations();
+  }
 
   /** Number of tasks followed now. */
   get size(): number {

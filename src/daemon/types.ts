@@ -11,6 +11,7 @@ import type { SecretEnv } from '../apply/reinstall-body.js';
 import type { FollowerOptions } from '../apply/task-follower.js';
 import type { DaemonConfig, DaemonSecrets } from '../config/daemon-config.js';
 import type { Clock } from '../core/clock.js';
+import type { TaskDurations } from '../apply/task-durations.js';
 import type { NextStep } from '../core/codes/registry.js';
 import type { Logger } from '../core/logger.js';
 import type { GitRepo } from '../git/git-repo.js';
@@ -140,6 +141,13 @@ export interface CycleDeps {
   readonly setApiPolicy?: (api: FleetPolicy['api']) => void;
   /** Aborted on shutdown: no new reinstall starts, following stops. */
   readonly stopSignal: AbortSignal;
+  /**
+   * Servers where the background sweep found a running task: the next cycle's observe step reads
+   * them with their own calls (not the expanded list, which says nothing of tasks), then forgets them.
+   */
+  readonly sweepFound?: Set<string>;
+  /** How long reinstalls took (tasks seen end done), for every follower of this daemon. */
+  readonly durations?: TaskDurations;
 }
 
 /** What the plan step read of the shared record of intent, for the apply and status steps. */

@@ -54,6 +54,11 @@ export interface ObserveOptions {
   lifetimes?: Partial<ObserveLifetimes>;
   /** Servers observed at once (the request budget paces the calls anyway); default 8. */
   concurrency?: number;
+  /**
+   * Servers observed with their own calls even when the expanded list would do (the list says
+   * nothing of tasks): the daemon names those where its background sweep found a running task.
+   */
+  observeOneByOne?: ReadonlySet<string>;
 }
 
 /** A call that failed while observing (a 404 on getServer is not one: it means `absent`). */
@@ -165,7 +170,7 @@ export async function observeFleet(
   const servers: Record<string, ServerFacts> = {};
   const sources: Record<ObservationSource, number> = { cache: 0, list: 0, api: 0 };
   await pool(names, options.concurrency ?? DEFAULT_CONCURRENCY, async (name) => {
-    const known = knownOf(reading, inAccount, cached, name);
+    const known = knownOf(reading, inAccount, cached, name, options.observeOneByOne);
     if (known === 'absent') {
       observed.set(name, { presence: 'absent' });
       return;
@@ -186,21 +191,23 @@ export async function observeFleet(
  * What is known of a server before its own calls, or `absent` when a `listServers` answer lacks
  * it. A server missing from the fresh expanded list is not taken as absent on the list's word: it
  * is observed one by one (getServer answers 404 when it is gone), and so is one the list holds
- * malformed or twice.
+ * malformed or twice, and one named in `oneByOne` (neither cache nor list).
  */
 function knownOf(
   reading: AccountReading,
   inAccount: ReadonlySet<string>,
   cached: ReadonlyMap<string, Observation>,
   name: string,
+  oneByOne: ReadonlySet<string> = new Set(),
 ): KnownObservation | 'absent' {
+  const reused = oneByOne.has(name) ? undefined : cached.get(name);
   if (!reading.listed) {
-    return inAccount.has(name) ? { cached: cached.get(name), listed: undefined } : 'absent';
+    return inAccount.has(name) ? { cached: reused, listed: undefined } : 'absent';
   }
   if (!inAccount.has(name)) return { cached: undefined, listed: undefined };
-  const observation = reading.listed.observations.get(name);
+  const observation = oneByOne.has(name) ? undefined : reading.listed.observations.get(name);
   return {
-    cached: cached.get(name),
+    cached: reused,
     listed: observation ? { observation, at: reading.listedAt } : undefined,
   };
 }

@@ -24,6 +24,8 @@ export interface ObserveStageOptions {
   clock: Clock;
   lifetimes?: Partial<ObserveLifetimes>;
   concurrency?: number;
+  /** Servers observed with their own calls, never from the cache or the expanded list. */
+  observeOneByOne?: ReadonlySet<string>;
 }
 
 /** What the API showed, and whether it was asked at all. */
@@ -46,6 +48,7 @@ export async function observeLoaded(loaded: Loaded, options: ObserveStageOptions
     actionOf: actionOfFor(fleet, records),
     ...(options.lifetimes ? { lifetimes: options.lifetimes } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.observeOneByOne ? { observeOneByOne: options.observeOneByOne } : {}),
   });
   if (!offline) forgetOtherServers(options.cache, new Set(names));
   return { observation, offline };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import type { ApplyEvent } from '../../src/apply/apply-types.js';
 import { IntentJournal } from '../../src/apply/intent-journal.js';
+import { TaskDurations } from '../../src/apply/task-durations.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
 import { FakeOvhApi } from '../support/fake-ovh-api.js';
 import {
@@ -46,6 +47,22 @@ describe('applyPlan', () => {
     expect(api.posts()).toHaveLength(3);
     expect(api.posts().every((c) => c.priority === 'write')).toBe(true);
     expect(journal.entries.map((e) => e.state)).toEqual(['finished', 'finished', 'finished']);
+  });
+
+  it('adds the durations of the tasks it saw end to the durations it was given (the daemon keeps one for its lifetime)', async () => {
+    const { clock, api, servers, specs } = fleet(2);
+    const durations = new TaskDurations();
+
+    await clock.runUntil(
+      applyPlan(planOf(servers.map((s) => entry(s))), await makeDeps(api, clock, specs), {
+        ...opts(),
+        durations,
+      }),
+      3_600_000,
+      1_000,
+    );
+
+    expect(durations.median()).toBeGreaterThan(0);
   });
 
   it('without --wait, posts and reports the tasks running', async () => {

@@ -14,6 +14,8 @@ describeKillRollout({
   loseStateDir: false,
   strikeWithinMs: 6_000,
   randomDelayMs: { min: 300, span: 3_700 },
-  rolloutTimeoutMs: 40_000,
-  testTimeoutMs: 200_000,
+  // After the last restart the follower looks at a resumed task after 15 s (firstLookMs: no
+  // task of the run was seen end yet), then at each wave's expected end: four waves of five.
+  rolloutTimeoutMs: 120_000,
+  testTimeoutMs: 300_000,
 });

@@ -15,6 +15,6 @@ describeKillRollout({
   // An empty state directory: the clone is made again first.
   strikeWithinMs: 20_000,
   randomDelayMs: { min: 1_500, span: 4_500 },
-  rolloutTimeoutMs: 80_000,
-  testTimeoutMs: 200_000,
+  rolloutTimeoutMs: 120_000,
+  testTimeoutMs: 300_000,
 });

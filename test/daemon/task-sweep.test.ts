@@ -7,12 +7,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
 import { TaskSweep, type SweepLimits } from '../../src/daemon/task-sweep.js';
-import type { ExpandedList, ExpandedOptions, TaskFilter } from '../../src/ovh/ovh-api.js';
-import type { ServerTask } from '../../src/ovh/types.js';
 import { FakeOvhApi } from '../support/fake-ovh-api.js';
 
 const MINUTE = 60_000;

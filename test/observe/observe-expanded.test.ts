@@ -52,6 +52,24 @@ function getServerCalls(fake: FakeOvhApi): string[] {
 }
 
 describe('observeFleet with the expanded server list', () => {
+  it('observes one by one the servers named in observeOneByOne, so a task the list cannot show is seen', async () => {
+    const { fake, options } = setup('objects', new Map());
+    const target = names[5]!;
+    const taskId = fake.startForeignTask(target, 'debian12_64');
+
+    const listed = await observeFleet(fake, names, options);
+    fake.calls.length = 0;
+    const looked = await observeFleet(fake, names, {
+      ...options,
+      cache: new MemoryObservationCache(),
+      observeOneByOne: new Set([target]),
+    });
+
+    expect(listed.observed.get(target)?.runningTask ?? null).toBeNull();
+    expect(looked.observed.get(target)?.runningTask).toMatchObject({ taskId });
+    expect(getServerCalls(fake)).toEqual([target]);
+  });
+
   it('reads the account once, fresh, and observes one by one only the servers the plan would act on', async () => {
     const { fake, options } = setup('objects');
 
