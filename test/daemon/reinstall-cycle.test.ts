@@ -70,12 +70,18 @@ describe('a reconcile cycle', () => {
         world!.sim.control.account().find((s) => s.server.name === target.name)?.server.os === target.other,
       'the reinstall to end',
     );
-    await world.until(
-      () =>
-        (parse(world!.originFile(`status/${target.name}.yaml`) ?? '{}') as { reason?: string }).reason ===
-        'in-sync',
-      'the done record',
-    );
+    // The record of this spec commit's reinstall, done (the adoption record before it is also
+    // ready and in-sync: on a loaded machine the reinstall can end before the reinstalling
+    // record is pushed).
+    await world.until(() => {
+      const r = parse(world!.originFile(`status/${target.name}.yaml`) ?? '{}') as {
+        reason?: string;
+        lastApplied?: { specCommit?: string; result?: string };
+      };
+      return (
+        r.reason === 'in-sync' && r.lastApplied?.specCommit === specCommit && r.lastApplied.result === 'done'
+      );
+    }, 'the done record');
 
     expect(status).toBe(202);
     expect(world.posts(target.name)).toBe(1);
