@@ -104,6 +104,9 @@ export function intervalDelay(input: ScheduleInput, schedule: IntervalSchedule):
 /** The share of a task's usual duration its queue (init, todo) may take before the install is late. */
 export const QUEUE_SHARE = 0.1;
 
+/** How much earlier than the median (a share of it) the steps must say a task ends to be believed. */
+export const STEPS_OVERRIDE = 0.2;
+
 /** What install/status last showed, for the expectation. */
 export interface StepReading {
   /** Steps done. */
@@ -145,7 +148,8 @@ export function stepRemainingMs(steps: StepReading | null): number | null {
 /**
  * When the task should end. The median of the tasks seen end is the better guide (tasks of one
  * run are alike, and the steps' durations are uneven: a step count says "early" half-way
- * through, and `elapsedTime` has a resolution of one second); the steps do not move it. A task
+ * through, and `elapsedTime` has a resolution of one second); the steps only move it earlier,
+ * never later, and only by more than {@link STEPS_OVERRIDE} of the median. A task
  * found queued at a look may have waited long: its install then still needs the usual duration
  * but the queue share, counted from when install/status says it began. Without a median, the
  * steps' estimate; without either, the default.
@@ -155,9 +159,18 @@ export function expectedEndAt(input: ExpectationInput): number {
   const stepEnd = left === null || !input.steps ? null : input.steps.readAt + left;
   if (input.medianDurationMs !== null) {
     const medianEnd = input.startedAt + input.medianDurationMs;
-    if (!input.queuedSeen || !input.steps) return medianEnd;
-    const installStart = input.steps.readAt - input.steps.elapsedMs;
-    return Math.max(medianEnd, installStart + Math.round(input.medianDurationMs * (1 - QUEUE_SHARE)));
+    let expected = medianEnd;
+    if (input.queuedSeen && input.steps) {
+      const installStart = input.steps.readAt - input.steps.elapsedMs;
+      expected = Math.max(medianEnd, installStart + Math.round(input.medianDurationMs * (1 - QUEUE_SHARE)));
+    }
+    // The steps may only bring the expectation forward, and only when they say the task ends well
+    // before the median (by more than STEPS_OVERRIDE of it): a task much shorter than the median
+    // (another template, other hardware, an install failing early) or a start counted late
+    // (OVHcloud's clock ahead of ours) is then looked at when its own steps say it ends. A smaller
+    // gap is the steps' usual unevenness, and following it would cost looks for nothing.
+    const early = stepEnd !== null && expected - stepEnd > STEPS_OVERRIDE * input.medianDurationMs;
+    return early ? stepEnd : expected;
   }
   return stepEnd ?? input.startedAt + input.defaultDurationMs;
 }

@@ -25,6 +25,7 @@ import { blockOf, remember, type CycleResults } from './remember.js';
 import { writeRestored } from './restored-records.js';
 import { apiNextStep } from './retry-schedule.js';
 import { fetchRepository, verifyHistory } from './steps-git.js';
+import { settleSweepFound } from './sweep-found.js';
 import { loadRecordsAndFleet } from './steps-load.js';
 import { applyChanges, planChanges } from './steps-plan.js';
 import { keepTrustedRecords } from './trusted-records.js';
@@ -179,7 +180,7 @@ async function runSteps(
     clock: deps.clock,
     ...(oneByOne.size > 0 ? { observeOneByOne: oneByOne } : {}),
   });
-  for (const name of oneByOne) deps.sweepFound?.delete(name);
+  if (deps.sweepFound) settleSweepFound(deps.sweepFound, oneByOne, observed.observation.observed);
   step('validate');
   const validated = await validateObserved(loaded.loaded, observed, now);
   const gathered = planInputOf(loaded.loaded, observed, validated, { now, revision: head });

@@ -1,8 +1,9 @@
 /**
  * The account's membership for observeFleet, and with it, when that is worth a call, what the
- * expanded server list tells per server. The fresh expanded list (`Pragma: no-cache`) replaces
- * `listServers`; an answer that is `unavailable` or not proven fresh is set aside (its reason is
- * returned for the shell to log) and membership comes from `listServers` as before.
+ * expanded server list tells per server. Membership always comes from `listServers` (one call);
+ * the fresh expanded list (`Pragma: no-cache`) is used only when it holds exactly those servers,
+ * each once. An answer that is `unavailable`, not proven fresh or in disagreement is set aside
+ * (its reason is returned for the shell to log) and the servers are observed one by one.
  */
 import type { Clock } from '../core/clock.js';
 import type { OvhApi, RequestPriority } from '../ovh/ovh-api.js';
@@ -55,8 +56,20 @@ export async function readAccount(
     const answer = await api.listServersExpanded({ fresh: true, priority });
     if (answer.kind === 'objects' && answer.fresh) {
       const listed = readServerList(answer.objects);
-      cache.set(KEYS.account, listed.names, listedAt);
-      return { account: listed.names, listed, listedAt, expandedListing: 'objects', expandedReason };
+      // The id list (one call for the whole account) is the authority on membership: pages that
+      // shifted while they were read, or a list with servers missing or added, are set aside.
+      const ids = await api.listServers({ priority });
+      cache.set(KEYS.account, ids, clock.now());
+      const disagreement = membershipDisagreement(ids, answer.objects.length, listed.names);
+      if (disagreement === null)
+        return { account: ids, listed, listedAt, expandedListing: 'objects', expandedReason };
+      return {
+        account: ids,
+        listed: undefined,
+        listedAt,
+        expandedListing: 'unavailable',
+        expandedReason: disagreement,
+      };
     }
     expandedReason =
       answer.kind === 'unavailable'
@@ -84,4 +97,27 @@ export async function readAccount(
 function lastAccountSize(cache: ObservationCache): number {
   const kept = cache.get(KEYS.account);
   return kept && isStringList(kept.value) ? kept.value.length : 0;
+}
+
+/**
+ * Why the expanded list's servers are not the account's (`listServers`), or null when they are:
+ * the same names, each once. Names only: a diagnostic never carries more than counts and a few names.
+ */
+function membershipDisagreement(
+  ids: readonly string[],
+  objects: number,
+  listed: readonly string[],
+): string | null {
+  const account = new Set(ids);
+  const seen = new Set(listed);
+  const missing = ids.filter((n) => !seen.has(n));
+  const extra = listed.filter((n) => !account.has(n));
+  if (missing.length === 0 && extra.length === 0 && objects === ids.length) return null;
+  const sample = (list: string[]): string => list.slice(0, 3).join(', ') + (list.length > 3 ? ', …' : '');
+  const parts = [
+    ...(missing.length > 0 ? [`${missing.length} missing (${sample(missing)})`] : []),
+    ...(extra.length > 0 ? [`${extra.length} not in the account (${sample(extra)})`] : []),
+    ...(objects !== ids.length ? [`${objects} objects for ${ids.length} servers`] : []),
+  ];
+  return `the expanded server list disagrees with the account's list of servers: ${parts.join('; ')} (the account changed while it was paged, or the answer is wrong); observed one by one`;
 }

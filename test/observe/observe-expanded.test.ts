@@ -70,7 +70,7 @@ describe('observeFleet with the expanded server list', () => {
     expect(getServerCalls(fake)).toEqual([target]);
   });
 
-  it('reads the account once, fresh, and observes one by one only the servers the plan would act on', async () => {
+  it('reads the account once, fresh, checks its membership against the id list, and observes one by one only the servers the plan would act on', async () => {
     const { fake, options } = setup('objects');
 
     const result = await observeFleet(fake, names, options);
@@ -81,10 +81,10 @@ describe('observeFleet with the expanded server list', () => {
       listed: SERVERS - 2,
       fresh: 2,
       reused: 0,
-      totalCalls: 2 + 2 * 4,
+      totalCalls: 3 + 2 * 4,
     });
     expect(result.stats.calls).toMatchObject({
-      listServers: 0,
+      listServers: 1,
       listServersExpanded: 1,
       listTemplateInfos: 1,
       getServer: 2,
@@ -151,27 +151,57 @@ describe('observeFleet with the expanded server list', () => {
     },
   );
 
-  it('observes one by one a server the list lacks, holds twice, malformed or with another OS', async () => {
+  it('observes one by one a server the list holds malformed or with another OS', async () => {
     const { fake, options } = setup('objects');
-    const [missing, twice, malformed, otherOs] = [names[10]!, names[11]!, names[12]!, names[13]!];
+    const [malformed, otherOs] = [names[12]!, names[13]!];
     fake.corruptServerList = (objects) =>
       objects
-        .filter((o) => o.name !== missing)
-        .concat(objects.filter((o) => o.name === twice))
         .map((o) => (o.name === malformed ? { ...o, state: 'weird' as 'ok' } : o))
-        .map((o) => (o.name === otherOs ? { ...o, os: 'ubuntu2404-server_64' } : o))
-        .concat([{ ...objects[0]!, name: 'extra.example' }]);
+        .map((o) => (o.name === otherOs ? { ...o, os: 'ubuntu2404-server_64' } : o));
 
     const result = await observeFleet(fake, names, options);
 
-    expect(getServerCalls(fake).sort()).toEqual(
-      [names[3], names[7], missing, twice, malformed, otherOs].sort(),
-    );
+    expect(result.stats.expandedListing).toBe('objects');
+    expect(getServerCalls(fake).sort()).toEqual([names[3], names[7], malformed, otherOs].sort());
     // getServer answered: the server is there, with the OS it runs (the list's other OS was wrong).
-    expect(result.observed.get(missing)).toMatchObject({ presence: 'present', os: 'debian11_64' });
     expect(result.observed.get(otherOs)).toMatchObject({ presence: 'present', os: 'debian11_64' });
-    expect(result.observed.has('extra.example')).toBe(false);
   });
+
+  it.each([
+    [
+      'lacks a server',
+      (o: Parameters<NonNullable<FakeOvhApi['corruptServerList']>>[0]) => o.slice(1),
+      '1 missing',
+    ],
+    [
+      'holds one twice',
+      (o: Parameters<NonNullable<FakeOvhApi['corruptServerList']>>[0]) => [...o, o[4]!],
+      '41 objects for 40 servers',
+    ],
+    [
+      'holds one not in the account',
+      (o: Parameters<NonNullable<FakeOvhApi['corruptServerList']>>[0]) => [
+        ...o,
+        { ...o[0]!, name: 'extra.example' },
+      ],
+      '1 not in the account (extra.example)',
+    ],
+  ])(
+    'sets aside a list that %s (pages shifted while read): every server one by one, membership from the id list',
+    async (_what, corrupt, reason) => {
+      const { fake, options } = setup('objects');
+      fake.corruptServerList = corrupt;
+
+      const result = await observeFleet(fake, names, options);
+
+      expect(result.stats.expandedListing).toBe('unavailable');
+      expect(result.stats.expandedReason).toContain(reason);
+      expect(result.facts?.accountServers).toEqual(names);
+      expect(getServerCalls(fake)).toHaveLength(SERVERS);
+      expect(result.observed.get(names[0]!)).toMatchObject({ presence: 'present', os: 'debian11_64' });
+      expect(result.observed.has('extra.example')).toBe(false);
+    },
+  );
 
   it('takes a server missing from the list as absent only when getServer says 404', async () => {
     const { fake, options } = setup('objects');
