@@ -20,6 +20,13 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
 import type { RequestPriority } from './ovh-api.js';
 
+/**
+ * The longest one 429 pauses the budget: a Retry-After of an hour, or an HTTP date read against a
+ * local clock that runs behind, must not stop writes and followers for that long. After it, the
+ * next request finds out; a new 429 pauses again.
+ */
+export const MAX_PAUSE_MS = 5 * 60_000;
+
 /** Priorities from most to least urgent. */
 export const PRIORITIES: readonly RequestPriority[] = ['write', 'follow', 'plan', 'background'];
 
@@ -129,11 +136,11 @@ export class RequestBudget {
   }
 
   /**
-   * Nobody is served for `ms` (after a 429: Retry-After, or the retry policy's backoff). A pause
-   * only ever lengthens; waiters keep their places.
+   * Nobody is served for `ms` (after a 429: Retry-After, or the retry policy's backoff), at most
+   * {@link MAX_PAUSE_MS}. A pause only ever lengthens; waiters keep their places.
    */
   pause(ms: number): void {
-    const until = this.clock.now() + Math.max(0, ms);
+    const until = this.clock.now() + Math.min(MAX_PAUSE_MS, Math.max(0, ms));
     if (until <= this.pausedUntil) return;
     this.pausedUntil = until;
     this.pauses++;

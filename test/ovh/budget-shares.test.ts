@@ -11,6 +11,7 @@ import type { RequestPriority } from '../../src/ovh/ovh-api.js';
 import { OvhClientAdapter } from '../../src/ovh/ovh-client-adapter.js';
 import { DEFAULT_RETRY_POLICY, rateLimitPauseMs } from '../../src/ovh/retry-policy.js';
 import {
+  MAX_PAUSE_MS,
   PRIORITIES,
   RequestBudget,
   RequestBudgetRegistry,
@@ -146,6 +147,18 @@ describe('budget shares', () => {
 });
 
 describe('a 429 pauses the whole budget', () => {
+  it('pauses for at most MAX_PAUSE_MS, whatever Retry-After says (an hour, or a date read against a clock behind)', async () => {
+    const clock = new VirtualClock();
+    const budget = new RequestBudget(clock, 100);
+    const start = clock.now();
+
+    budget.pause(3_600_000);
+    const granted = budget.acquire('write').then(() => clock.now() - start);
+    await clock.advance(MAX_PAUSE_MS);
+
+    expect(await granted).toBe(MAX_PAUSE_MS);
+  });
+
   it('serves nobody until the pause ends, and waiters keep their order', async () => {
     const clock = new VirtualClock();
     const budget = new RequestBudget(clock, 100);
