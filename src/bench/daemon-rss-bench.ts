@@ -23,6 +23,8 @@ import { createOvhApi } from '../ovh/create-ovh-api.js';
 import { shippedDaemonLaunch } from './daemon-launch.js';
 import { benchGit } from './bench-git.js';
 import type { Bench } from './main.js';
+import { countBy } from './count-by.js';
+import { stopChild } from './sim-child.js';
 
 const MAIN = join(process.cwd(), 'dist', 'cli', 'main.js');
 const SERVERS = 10_000;
@@ -40,16 +42,6 @@ function memoryOf(pid: number): { rss: number; hwm: number } | null {
   }
 }
 
-/** "value count, value count" for the values, most frequent first. */
-function countBy(values: string[]): string {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts]
-    .sort((a, b) => b[1] - a[1])
-    .map(([v, c]) => `${c}x ${v}`)
-    .join('; ');
-}
-
 const mib = (bytes: number): string => `${(bytes / MiB).toFixed(0)} MiB`;
 
 /** Rejects with `message` once the bench's deadline passes. */
@@ -60,15 +52,6 @@ function deadline(startedAt: number, message: () => string): { promise: Promise<
   });
   promise.catch(() => undefined);
   return { promise, clear: () => clearTimeout(timer) };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(killer);
 }
 
 /** Starts the simulator child; resolves with its environment lines (OVH_*) once it listens. */
@@ -250,8 +233,8 @@ async function run(asShipped: boolean): Promise<void> {
   try {
     await measure(root, child, asShipped);
   } finally {
-    if (child.daemon) await stop(child.daemon);
-    if (child.sim) await stop(child.sim);
+    if (child.daemon) await stopChild(child.daemon);
+    if (child.sim) await stopChild(child.sim);
     rmSync(root, { recursive: true, force: true, maxRetries: 5 });
   }
 }

@@ -40,6 +40,7 @@ import {
   totalCalls,
   type SimChild,
 } from './sim-child.js';
+import { countBy } from './count-by.js';
 
 const SERVERS = 10_000;
 const REQUESTS_PER_MINUTE = 1_000_000;
@@ -262,15 +263,6 @@ async function measureWindow(
       `${(DEFAULT_SHARE * REQUESTS_PER_MINUTE * 60).toFixed(0)}/hour; at the defaults ${DEFAULT_SHARE} x ${DEFAULT_RPM} x 60 = ` +
       `${DEFAULT_SHARE * DEFAULT_RPM * 60}/hour (spent: ${perHour.toFixed(0)}/hour, ${(perHour / (DEFAULT_SHARE * DEFAULT_RPM * 60)).toFixed(1)}x the default allowance)`,
   );
-}
-
-function countBy(values: string[]): string {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts]
-    .sort((a, b) => b[1] - a[1])
-    .map(([v, c]) => `${c}x ${v}`)
-    .join('; ');
 }
 
 function median(values: number[]): number {

@@ -20,17 +20,7 @@ import {
 } from '../../src/ovh/request-budget.js';
 import type { OvhTransport, TransportRequest } from '../../src/ovh/transport.js';
 import { SERVER } from './helpers/answers.js';
-
-function maxPerSlidingMinute(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let max = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while ((sorted[end] as number) - (sorted[start] as number) >= 60_000) start++;
-    max = Math.max(max, end - start + 1);
-  }
-  return max;
-}
+import { maxPerSlidingMinute } from './helpers/sliding-minute.js';
 
 /** Starts `count` acquisitions at `priority`, recording when each is granted. */
 function request(budget: RequestBudget, clock: VirtualClock, priority: RequestPriority, count: number) {

@@ -8,19 +8,9 @@ import { DEFAULT_RETRY_POLICY } from '../../src/ovh/retry-policy.js';
 import { budgetId, RequestBudget, RequestBudgetRegistry } from '../../src/ovh/request-budget.js';
 import { SERVER } from './helpers/answers.js';
 import { FakeOvhClient } from './helpers/fake-ovh-client.js';
+import { maxPerSlidingMinute } from './helpers/sliding-minute.js';
 
 const SN = SERVER.name;
-
-function maxPerSlidingMinute(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let max = 0;
-  let start = 0;
-  for (let end = 0; end < sorted.length; end++) {
-    while ((sorted[end] as number) - (sorted[start] as number) >= 60_000) start++;
-    max = Math.max(max, end - start + 1);
-  }
-  return max;
-}
 
 describe('RequestBudget', () => {
   it('never lets a sliding minute hold more than requestsPerMinute requests, under load from many callers', async () => {
