@@ -105,7 +105,7 @@ export function intervalDelay(input: ScheduleInput, schedule: IntervalSchedule):
 export const QUEUE_SHARE = 0.1;
 
 /** How much earlier than the median (a share of it) the steps must say a task ends to be believed. */
-export const STEPS_OVERRIDE = 0.2;
+export const STEPS_OVERRIDE = 0.4;
 
 /** What install/status last showed, for the expectation. */
 export interface StepReading {

@@ -118,7 +118,7 @@ describe('nextLookDelay', () => {
 });
 
 describe('expectedEndAt', () => {
-  it('follows the median; the steps move it later only after a queue seen, earlier only by more than a fifth of it', () => {
+  it('follows the median; the steps move it later only after a queue seen, earlier only by more than STEPS_OVERRIDE of it', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: MIN, max: 60 * MIN }),
