@@ -89,7 +89,9 @@ class StepLog {
   /** "fetch 120 ms, verify 3 ms, ..." for one cycle (the last step runs to the cycle's end). */
   describe(summary: CycleSummary): string {
     const list = this.steps.get(summary.id) ?? [];
-    const end = Date.parse(summary.endedAt);
+    // The log's times are real; the summary's follow the daemon's (jumping) clock: the last step
+    // ends the cycle's duration after the first began.
+    const end = (list[0]?.at ?? 0) + Date.parse(summary.endedAt) - Date.parse(summary.startedAt);
     return list.map((s, i) => `${s.step} ${(list[i + 1]?.at ?? end) - s.at}`).join(', ');
   }
 }
