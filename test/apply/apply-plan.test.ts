@@ -65,6 +65,27 @@ describe('applyPlan', () => {
     expect(durations.median()).toBeGreaterThan(0);
   });
 
+  it('follows a posted task from our clock at the POST’s answer: OVHcloud’s clock 2 min behind costs no extra look', async () => {
+    const looks = async (apiClockAheadMs: number): Promise<number> => {
+      const { clock, api, servers, specs } = fleet(1);
+      api.apiClockAheadMs = apiClockAheadMs;
+      const durations = new TaskDurations();
+      durations.add(2 * api.queueMs + api.installMs); // the run knows how long a reinstall takes
+      await clock.runUntil(
+        applyPlan(planOf([entry(servers[0]!)]), await makeDeps(api, clock, specs), {
+          wait: true,
+          post: FAST_POST,
+          durations,
+        }),
+        3_600_000,
+        1_000,
+      );
+      return api.calls.filter((c) => c.method === 'getTask' || c.method === 'getInstallProgress').length;
+    };
+
+    expect(await looks(-2 * 60_000)).toBe(await looks(0));
+  });
+
   it('without --wait, posts and reports the tasks running', async () => {
     const { clock, api, servers, specs } = fleet(2);
 

@@ -217,7 +217,7 @@ export class FakeOvhApi implements OvhApi {
       function: 'reinstallServer',
       status: 'init',
       comment: 'Start bare metal OS installation',
-      startDate: new Date(task.createdAt).toISOString(),
+      startDate: new Date(task.createdAt + this.apiClockAheadMs).toISOString(),
       doneDate: null,
     };
   }
@@ -255,8 +255,9 @@ export class FakeOvhApi implements OvhApi {
       function: 'reinstallServer',
       status,
       comment: status === 'customerError' || status === 'ovhError' ? task.fail!.comment : 'Reinstalling',
-      startDate: new Date(task.createdAt).toISOString(),
-      doneDate: ended ? new Date(end).toISOString() : null,
+      // OVHcloud's dates, in its clock (apiClockAheadMs).
+      startDate: new Date(task.createdAt + this.apiClockAheadMs).toISOString(),
+      doneDate: ended ? new Date(end + this.apiClockAheadMs).toISOString() : null,
       lastUpdate: null,
     };
   }
