@@ -108,6 +108,7 @@ export interface ObserveResult {
 }
 
 const DEFAULT_CONCURRENCY = 8;
+const NONE: ReadonlySet<string> = new Set();
 
 /** Observes the named servers (see {@link ObserveOptions} for what is reused and what is read). */
 export async function observeFleet(
@@ -198,7 +199,7 @@ function knownOf(
   inAccount: ReadonlySet<string>,
   cached: ReadonlyMap<string, Observation>,
   name: string,
-  oneByOne: ReadonlySet<string> = new Set(),
+  oneByOne: ReadonlySet<string> = NONE,
 ): KnownObservation | 'absent' {
   const reused = oneByOne.has(name) ? undefined : cached.get(name);
   if (!reading.listed) {

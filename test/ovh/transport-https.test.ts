@@ -2,7 +2,6 @@
  * The transport's error translation against a REAL official client over real HTTPS
  * (127.0.0.1:0, self-signed certificate trusted through tls-trust.ts).
  */
-import type { ServerResponse } from 'node:http';
 import createOvhClient from '@ovhcloud/node-ovh';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
@@ -12,32 +11,22 @@ import { ovhPath } from '../../src/ovh/path.js';
 import { installResponseCapture } from '../../src/ovh/response-capture.js';
 import { trustExtraCa } from '../../src/ovh/tls-trust.js';
 import type { TransportRequest } from '../../src/ovh/transport.js';
-import { startHttpsServer, type TestServer } from './helpers/https-server.js';
+import { sendJson, startHttpsServer, type TestServer } from './helpers/https-server.js';
 
 let server: TestServer;
 let transport: NodeOvhTransport;
 let timeRequests = 0;
 let refuseTimestampOnce = false;
 
-function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
 beforeAll(async () => {
   server = await startHttpsServer((req, res) => {
     const path = (req.url ?? '').replace(/^\/1\.0/, '').split('?')[0];
     if (path === '/auth/time') {
       timeRequests++;
-      return json(res, 200, Math.floor(Date.now() / 1000));
+      return sendJson(res, 200, Math.floor(Date.now() / 1000));
     }
     if (path === '/missing')
-      return json(res, 404, { message: 'The requested object (serviceName = x) does not exist' });
+      return sendJson(res, 404, { message: 'The requested object (serviceName = x) does not exist' });
     if (path === '/html') {
       res.writeHead(502, { 'content-type': 'text/html' });
       return res.end('<html><body>Bad gateway</body></html>');
@@ -49,7 +38,7 @@ beforeAll(async () => {
       return res.end();
     }
     if (path === '/limited')
-      return json(
+      return sendJson(
         res,
         429,
         { message: 'Too many requests' },
@@ -57,9 +46,9 @@ beforeAll(async () => {
       );
     if (path === '/stale' && refuseTimestampOnce) {
       refuseTimestampOnce = false;
-      return json(res, 400, { errorCode: 'QUERY_TIME_OUT', message: 'Query out of time' });
+      return sendJson(res, 400, { errorCode: 'QUERY_TIME_OUT', message: 'Query out of time' });
     }
-    return json(res, 200, { ok: true });
+    return sendJson(res, 200, { ok: true });
   });
   trustExtraCa(server.cert);
   installResponseCapture();

@@ -5,7 +5,7 @@
  * ids otherwise, and lets a test replace any page's answer to corrupt it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startHttpsServer, type TestServer } from './https-server.js';
+import { sendJson, startHttpsServer, type TestServer } from './https-server.js';
 
 /** One page as the stand-in would send it; a test may change any part. */
 export interface PageAnswer {
@@ -45,14 +45,14 @@ export async function startExpandedServer(): Promise<ExpandedServer> {
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const path = url.pathname.replace(/^\/1\.0/, '');
-    if (path === '/auth/time') return send(res, 200, Math.floor(Date.now() / 1000));
+    if (path === '/auth/time') return sendJson(res, 200, Math.floor(Date.now() / 1000));
     const list = state.lists.get(path);
-    if (!list) return send(res, 404, { message: `no route ${path}` });
+    if (!list) return sendJson(res, 404, { message: `no route ${path}` });
     const filtered = list.filter((item) =>
       [...url.searchParams].every(([key, value]) => (item as Record<string, unknown>)[key] === value),
     );
     if (req.headers['x-pagination-mode'] !== 'CachedObjectList-Pages' || state.ignoreHeaders)
-      return send(res, 200, filtered.map(idOf));
+      return sendJson(res, 200, filtered.map(idOf));
     const number = Number(req.headers['x-pagination-number'] ?? 1);
     const size = Number(req.headers['x-pagination-size'] ?? 5000);
     const ask: PageAsk = { path, number, size, query: url.searchParams };
@@ -62,7 +62,7 @@ export async function startExpandedServer(): Promise<ExpandedServer> {
       total: String(filtered.length),
     };
     if (state.tamper) answer = state.tamper(ask, answer);
-    send(
+    sendJson(
       res,
       answer.status,
       answer.body,
@@ -71,14 +71,4 @@ export async function startExpandedServer(): Promise<ExpandedServer> {
   };
   const server = await startHttpsServer(handler);
   return Object.assign(state, { server });
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
 }

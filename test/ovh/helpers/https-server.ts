@@ -48,3 +48,14 @@ export async function startHttpsServer(handler: Handler): Promise<TestServer> {
       }),
   };
 }
+
+/** Answers `body` as JSON with `status` and any extra headers. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
