@@ -82,6 +82,8 @@ export class TaskSweep {
   private paused = false;
   private running: Promise<void> | null = null;
   private stopped = false;
+  /** Aborts the check under way on stop: a background call may wait minutes for the budget. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: TaskSweepDeps) {}
 
@@ -94,9 +96,10 @@ export class TaskSweep {
     return this.running;
   }
 
-  /** No new check starts; resolves when the current one ends. */
+  /** No new check starts, and the current one is aborted; resolves when it has ended. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort(new Error('the daemon is stopping'));
     await this.running;
   }
 
@@ -164,7 +167,7 @@ export class TaskSweep {
 
   /** One server's reinstall task list: the expanded list, else the ids and the newest task. */
   private async check(serviceName: string): Promise<Checked> {
-    const options = { priority: 'background' as const };
+    const options = { priority: 'background' as const, signal: this.stopping.signal };
     let calls = 0;
     try {
       const listed = await this.deps.api.listTasksExpanded(

@@ -45,11 +45,40 @@ export class DaemonProcess {
     return this.stderr.split('"msg":"cycle ended"').length - 1;
   }
 
-  /** Sends `signal` and waits for the process to exit. */
-  async kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  /**
+   * Sends `signal` and waits for the process to exit. A daemon that has not exited after
+   * `boundMs` is killed and the test fails saying so, with the daemon's last log lines (a hang
+   * on shutdown is a defect: systemd would kill it too).
+   */
+  async kill(
+    signal: NodeJS.Signals,
+    boundMs = 60_000,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     this.child.kill(signal);
-    return this.exited;
+    const exit = await bounded(this.exited, boundMs);
+    if (exit !== TIMED_OUT) return exit;
+    this.child.kill('SIGKILL');
+    await this.exited;
+    throw new Error(
+      `the daemon did not exit within ${boundMs / 1000} s of ${signal}; its last log lines:\n${lastLines(this.stderr)}`,
+    );
   }
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** `promise`'s value, or TIMED_OUT after `ms` (the timer never keeps the process alive). */
+function bounded<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function lastLines(text: string, count = 12): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
 /** The environment of a daemon process of `world`: PATH, HOME and the simulator's credentials. */
@@ -72,8 +101,11 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `ovh-fleet ARGS` as a process against the world's simulator (the daemon's environment). */
-export function cliProcess(w: World, args: string[]): Promise<CliRun> {
+/**
+ * Runs `ovh-fleet ARGS` as a process against the world's simulator (the daemon's environment).
+ * A process still running after `boundMs` is killed and the test fails with what it printed.
+ */
+export async function cliProcess(w: World, args: string[], boundMs = 90_000): Promise<CliRun> {
   const child = spawn(process.execPath, [MAIN, ...args], {
     env: { ...daemonEnv(w), GIT_CONFIG_NOSYSTEM: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -82,5 +114,12 @@ export function cliProcess(w: World, args: string[]): Promise<CliRun> {
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const code = await bounded(exited, boundMs);
+  if (code !== TIMED_OUT) return { code, stdout, stderr };
+  child.kill('SIGKILL');
+  await exited;
+  throw new Error(
+    `ovh-fleet ${args[0] ?? ''} did not exit within ${boundMs / 1000} s; its last output:\n${lastLines(stdout)}\n${lastLines(stderr)}`,
+  );
 }

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import { VirtualClock } from '../../src/core/virtual-clock.js';
 import { TaskSweep, type SweepLimits } from '../../src/daemon/task-sweep.js';
+import type { OvhApi } from '../../src/ovh/ovh-api.js';
 import { FakeOvhApi } from '../support/fake-ovh-api.js';
 
 const MINUTE = 60_000;
@@ -29,6 +30,8 @@ function world(options: {
   limits: SweepLimits;
   expanded?: boolean;
   cycleIntervalMs?: number;
+  /** The port the sweep calls instead of the fake itself. */
+  port?: (api: FakeOvhApi) => OvhApi;
 }): World {
   const clock = new VirtualClock();
   const api = new FakeOvhApi(clock);
@@ -42,7 +45,7 @@ function world(options: {
   const others = { calls: 0 };
   const busy = { now: false };
   const sweep = new TaskSweep({
-    api,
+    api: options.port ? options.port(api) : api,
     clock,
     log: silentLogger(),
     limits: () => options.limits,
@@ -64,6 +67,37 @@ async function cycles(w: World, slices: number, intervalMs = 2 * MINUTE): Promis
 }
 
 describe('the background sweep', () => {
+  it('stop() aborts a check that waits for the request budget instead of waiting for it', async () => {
+    // A background call can wait minutes for the budget; the daemon's SIGTERM must not wait with it.
+    let waiting = 0;
+    const w = world({
+      servers: 3,
+      limits: { requestsPerMinute: 60, steadyStateShare: 0.5 },
+      expanded: true,
+      port: (api) =>
+        Object.assign(Object.create(api) as OvhApi, {
+          listTasksExpanded: (_name: string, _filter: unknown, options?: { signal?: AbortSignal }) => {
+            waiting++;
+            return new Promise((_resolve, reject) => {
+              options?.signal?.addEventListener('abort', () => reject(options.signal?.reason as Error), {
+                once: true,
+              });
+            });
+          },
+        }),
+    });
+    await w.sweep.afterCycle();
+    await w.clock.advance(2 * MINUTE);
+    const slice = w.sweep.afterCycle();
+    expect(waiting).toBe(1);
+
+    await w.sweep.stop();
+    await slice;
+
+    expect(waiting).toBe(1); // no other check started after the stop
+    expect(w.found).toEqual([]);
+  });
+
   it('finds a task started outside ovh-fleet and asks for a cycle, at priority background', async () => {
     const w = world({ servers: 3, limits: { requestsPerMinute: 60, steadyStateShare: 0.5 } });
     await w.sweep.afterCycle();
