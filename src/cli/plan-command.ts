@@ -89,7 +89,8 @@ export async function runPlan(options: PlanRunOptions): Promise<PlanRunResult> {
   const { stats } = gathered.observation;
   const cost = offline
     ? 'offline: the API was not called, its facts are unknown'
-    : `${stats.totalCalls} API calls for ${stats.servers} servers (${stats.callsPerServer.toFixed(2)} per server, ${stats.reused} from cache)`;
+    : `${stats.totalCalls} API calls for ${stats.servers} servers (${stats.callsPerServer.toFixed(2)} per server, ${stats.reused} from cache)` +
+      listingNote(stats);
   const line = `ovh-fleet plan: ${summaryLine(plan.summary)} ${plan.planHash}; ${cost}\n`;
   if (options.out !== undefined) {
     await writeFile(options.out, rendering, 'utf8');
@@ -147,4 +148,10 @@ export function register(program: Command): void {
       });
       process.exitCode = result.exitCode;
     });
+}
+
+/** Why the expanded server list was set aside (every server then observed one by one), if it was. */
+function listingNote(stats: ObserveStats): string {
+  if (stats.expandedListing !== 'unavailable') return '';
+  return `; the expanded server list was set aside, each server observed one by one: ${stats.expandedReason ?? 'no reason given'}`;
 }

@@ -181,6 +181,7 @@ async function runSteps(
     ...(oneByOne.size > 0 ? { observeOneByOne: oneByOne } : {}),
   });
   if (deps.sweepFound) settleSweepFound(deps.sweepFound, oneByOne, observed.observation.observed);
+  deps.listingNotes?.note(observed.observation.stats, log);
   step('validate');
   const validated = await validateObserved(loaded.loaded, observed, now);
   const gathered = planInputOf(loaded.loaded, observed, validated, { now, revision: head });

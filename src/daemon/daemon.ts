@@ -30,6 +30,7 @@ import { meteredApi } from './metered-api.js';
 import { TaskDurations } from '../apply/task-durations.js';
 import { createDaemonMetrics } from './metrics.js';
 import { SpecCommits } from './spec-commits.js';
+import { ListingNotes } from './listing-notes.js';
 import { TaskSweep } from './task-sweep.js';
 import { TaskWatch, type WatchedTask } from './task-watch.js';
 import type { BudgetStats } from '../ovh/request-budget.js';
@@ -156,6 +157,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     cloneDir,
     stateDir: config.stateDir,
     sweepFound,
+    listingNotes: new ListingNotes(),
     durations,
     writer: await writerIdFor('daemon', config.stateDir),
     ...(deps.follower ? { follower: deps.follower } : {}),

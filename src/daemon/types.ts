@@ -3,6 +3,7 @@
  * (CycleDeps), what the daemon keeps between cycles (DaemonMemory), and what it reports
  * (/api/status, trigger results). Each step's own result type lives next to the step.
  */
+import type { ListingNotes } from './listing-notes.js';
 import type { SecretRule } from '../core/secret-rule.js';
 import type { FollowProgress } from '../records/outcomes.js';
 import type { IntentJournal } from '../apply/intent-journal.js';
@@ -146,6 +147,8 @@ export interface CycleDeps {
    * them with their own calls (not the expanded list, which says nothing of tasks), then forgets them.
    */
   readonly sweepFound?: Set<string>;
+  /** Says in the log when the expanded server list is set aside, once per reason. */
+  readonly listingNotes?: ListingNotes;
   /** How long reinstalls took (tasks seen end done), for every follower of this daemon. */
   readonly durations?: TaskDurations;
 }

@@ -169,6 +169,22 @@ describe('ovh-fleet plan', () => {
     expect(text.stderr).toMatch(/ovh-fleet plan: Plan: .* API calls for 3 servers/);
   });
 
+  it('says on its summary line why the expanded server list was set aside', async () => {
+    const repo = await withRecord(fleet({ withReinstall: true }));
+    sim.control.setFaults({ expandedAnswer: 'ids' }); // an endpoint that ignores the header
+    try {
+      const text = await plan(repo, { format: 'text' });
+
+      expect(text.stderr).toMatch(
+        /API calls for 3 servers .*; the expanded server list was set aside, each server observed one by one: the API answered ids, not objects/,
+      );
+    } finally {
+      sim.control.setFaults({ expandedAnswer: 'faithful' });
+    }
+    const faithful = await plan(repo, { format: 'text' });
+    expect(faithful.stderr).not.toMatch(/set aside/);
+  });
+
   it.each([
     ['a reinstall, --detailed-exitcode', { withReinstall: true }, true, 2],
     ['a reinstall, no flag', { withReinstall: true }, false, 0],
