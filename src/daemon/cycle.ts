@@ -180,7 +180,12 @@ async function runSteps(
     clock: deps.clock,
     ...(oneByOne.size > 0 ? { observeOneByOne: oneByOne } : {}),
   });
-  if (deps.sweepFound) settleSweepFound(deps.sweepFound, oneByOne, observed.observation.observed);
+  if (deps.sweepFound && oneByOne.size > 0) {
+    const { fleet, records } = loaded.loaded;
+    const specNames = new Set(fleet.specs.map((s) => s.serviceName));
+    const inFleet = (name: string): boolean => specNames.has(name) || records.applied.has(name);
+    settleSweepFound(deps.sweepFound, oneByOne, observed.observation.observed, inFleet);
+  }
   deps.listingNotes?.note(observed.observation.stats, log);
   step('validate');
   const validated = await validateObserved(loaded.loaded, observed, now);
