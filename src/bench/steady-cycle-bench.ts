@@ -328,15 +328,9 @@ async function measureWindow(
   );
 }
 
-/** Waits until the background sweep's slice after a cycle is over (its check count stops moving). */
+/** Waits until the background sweep's slice after a cycle is over. */
 async function sweepSettled(daemon: RunningDaemon): Promise<void> {
-  let last = -1;
-  for (;;) {
-    const checks = daemon.status().sweep?.checks ?? 0;
-    if (checks === last) return;
-    last = checks;
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  while (daemon.status().sweep?.sweeping) await new Promise((r) => setTimeout(r, 100));
 }
 
 function median(values: number[]): number {

@@ -59,6 +59,8 @@ export interface SweepStatus extends SweepRate {
   checks: number;
   found: number;
   paused: boolean;
+  /** A slice is under way (checks are being made now). */
+  sweeping: boolean;
 }
 
 /** A check's result. */
@@ -121,6 +123,7 @@ export class TaskSweep {
       checks: this.checks,
       found: this.found,
       paused: this.paused,
+      sweeping: this.running !== null,
     };
   }
 

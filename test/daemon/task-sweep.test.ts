@@ -90,9 +90,11 @@ describe('the background sweep', () => {
     await w.clock.advance(2 * MINUTE);
     const slice = w.sweep.afterCycle();
     expect(waiting).toBe(1);
+    expect(w.sweep.status().sweeping).toBe(true);
 
     await w.sweep.stop();
     await slice;
+    expect(w.sweep.status().sweeping).toBe(false);
 
     expect(waiting).toBe(1); // no other check started after the stop
     expect(w.found).toEqual([]);
