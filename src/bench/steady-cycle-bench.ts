@@ -27,7 +27,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { createLogger } from '../core/logger.js';
 import { startDaemon, type RunningDaemon } from '../daemon/daemon.js';
 import type { CycleSummary } from '../daemon/types.js';
-import { createOvhApi } from '../ovh/create-ovh-api.js';
+import { createOvhApi, processRequestCounts } from '../ovh/create-ovh-api.js';
 import { RequestBudgetRegistry } from '../ovh/request-budget.js';
 import type { DedicatedServer, Template } from '../ovh/types.js';
 import { benchGit } from './bench-git.js';
@@ -189,6 +189,8 @@ async function measure(root: string, children: { sim?: SimChild }): Promise<void
     }),
     {
       api: createOvhApi(credentials, { requestsPerMinute: REQUESTS_PER_MINUTE, budgets }),
+      // As `ovh-fleet daemon` wires it: the sweep pays for HTTP requests (pages, retries).
+      apiRequestCounts: () => processRequestCounts.snapshot(),
       clock,
       logger: createLogger({ level: 'debug' }, steps),
       triggers: { schedule: false, watch: false, http: false },

@@ -34,6 +34,7 @@ import { ListingNotes } from './listing-notes.js';
 import { TaskSweep } from './task-sweep.js';
 import { TaskWatch, type WatchedTask } from './task-watch.js';
 import type { BudgetStats } from '../ovh/request-budget.js';
+import type { EndpointCount } from '../ovh/request-counts.js';
 import { DEFAULT_POLICY, type FleetPolicy } from '../specs/types.js';
 import {
   CycleRunner,
@@ -187,7 +188,9 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     log: log.child({ component: 'sweep' }),
     limits: () => apiPolicy,
     servers: () => sweptServers(memory),
-    callsSoFar: () => apiCalls,
+    // What OVHcloud counts: every HTTP request (each page, each retry) when the adapter counts
+    // them, else the port's calls.
+    callsSoFar: deps.apiRequestCounts ? httpRequestsSoFar(deps.apiRequestCounts) : () => apiCalls,
     busy: () => rolloutWaits(deps.budgetStats?.() ?? null, watch.size),
     cycleIntervalMs: intervalMs,
     onFound: (serviceName) => {
@@ -355,4 +358,9 @@ function liveRecords(memory: DaemonMemory, progress: ReadonlyMap<string, FollowP
       };
     })
     .sort((a, b) => a.serviceName.localeCompare(b.serviceName));
+}
+
+/** The total of the adapter's HTTP request counts, read at each call. */
+function httpRequestsSoFar(counts: () => readonly EndpointCount[]): () => number {
+  return () => counts().reduce((sum, c) => sum + c.count, 0);
 }

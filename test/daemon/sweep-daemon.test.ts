@@ -13,6 +13,7 @@ import { VirtualClock } from '../../src/core/virtual-clock.js';
 import type { RunningDaemon } from '../../src/daemon/daemon.js';
 import { createOvhApi } from '../../src/ovh/create-ovh-api.js';
 import { RequestBudgetRegistry } from '../../src/ovh/request-budget.js';
+import { ApiRequestCounts } from '../../src/ovh/request-counts.js';
 import { simulatorCredentials } from '../../src/sim/client-credentials.js';
 import { closeSimulator, World } from './helpers.js';
 
@@ -68,5 +69,43 @@ describe('the background sweep in the daemon', () => {
     expect(metrics).toMatch(/^ovh_fleet_sweep_max_unseen_seconds \d/m);
     expect(metrics).toContain('ovh_fleet_api_budget_priority{priority="background",measure="share"} 0.5');
     expect(metrics).toMatch(/^ovh_fleet_sweep_checks\{result="found"\} 1$/m);
+  });
+
+  it("pays for every HTTP request the adapter sent (pages, retries), not the port's calls", async () => {
+    // A list of 10,000 servers takes two pages for one port call, and a retried call is two
+    // requests: the sweep's credit must count what OVHcloud counts.
+    world = await World.create({ count: 2 });
+    const w = world;
+    const clock = new VirtualClock(Date.now());
+    const budgets = new RequestBudgetRegistry(systemClock);
+    const counts = new ApiRequestCounts();
+    const logger = createLogger({ level: 'silent' }, new Writable({ write: (_c, _e, done) => done() }));
+    const api = createOvhApi(simulatorCredentials(w.sim, 'sweep-http-requests'), {
+      requestsPerMinute: 1_000_000,
+      budgets,
+      logger,
+      requestCounts: counts,
+    });
+    let unseenByThePort = 0;
+    const daemon = await w.start({
+      clock,
+      api,
+      budgetStats: () => budgets.stats()[0]?.stats ?? null,
+      apiRequestCounts: () => [
+        ...counts.snapshot(),
+        { endpoint: 'GET /dedicated/server (expanded)', statusClass: '2xx', count: unseenByThePort },
+      ],
+    });
+    await clock.advance(60_000);
+    await daemon.trigger('manual');
+    await w.until(() => daemon.status().sweep?.sweeping === false, 'the first slice');
+
+    unseenByThePort += 600; // a minute of requests the port never saw as calls
+    await clock.advance(60_000);
+    await daemon.trigger('manual');
+    await w.until(() => daemon.status().sweep?.sweeping === false, 'the second slice');
+
+    expect(daemon.status().sweep?.reservedPerMinute).toBeGreaterThanOrEqual(600);
+    expect(daemon.status().sweep?.roundSeconds).toBeNull(); // nothing left of the share: no check
   });
 });
