@@ -46,7 +46,7 @@ export interface SimProbeTarget {
 /** The first address of the block; server `i` is this plus `i + 1`. */
 const BLOCK_START = (127 << 24) | (1 << 16);
 /** 127.1.0.1 up to 127.254.255.255: room for 16,646,143 servers. */
-export const SIM_PROBE_MAX_SERVERS = (254 << 16) + 0xffff;
+export const SIM_PROBE_MAX_SERVERS = (254 << 16) - 1;
 
 /** The loopback address of the server at position `index` (0-based) of the account. */
 export function simProbeHost(index: number): string {

@@ -44,10 +44,10 @@ describe('probe listeners of the simulated servers', () => {
     const during = await probe();
     const downSsh = await tcpConnect(server.host, server.ports.ssh);
     const downHttp = await httpGet(server.host, server.ports.http);
-    sim.control.advanceClock(TASK_MS - 1_000);
+    sim.control.advanceClock(TASK_MS - 10_000); // the sim clock also runs in real time: 10 s of margin
     const stillDown = await probe();
     const stillRefused = await tcpConnect(server.host, server.ports.ssh);
-    sim.control.advanceClock(1_000);
+    sim.control.advanceClock(10_000);
     const after = await probe();
     const banner = await readBanner(server.host, server.ports.ssh);
     const page = await httpGet(server.host, server.ports.http);
