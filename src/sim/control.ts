@@ -53,7 +53,11 @@ export function createControl(parts: ControlParts): SimControl {
       return current;
     },
     faults: () => faults.current,
-    advanceClock: (ms) => state.advance(ms),
+    advanceClock: (ms) => {
+      const now = state.advance(ms);
+      probes.poke();
+      return now;
+    },
     now: () => state.now(),
     updateServer: (serviceName, patch) => state.updateServer(serviceName, patch),
     startForeignTask: (serviceName, options) => state.createForeignTask(serviceName, options).taskId,

@@ -9,8 +9,9 @@
  * /_sim/servers/{sn}, GET /_sim/probe-target) or that were reinstalled: a 10,000-server account
  * starts with two probe sockets, not 20,000. While a server is down its listeners are closed, so a
  * connection is refused, as from a host whose sshd is not running; they open again when it is up.
- * Whether it is up is computed from the sim clock (probe-state.ts); one timer wakes at the next
- * change, and any change of the model (a task, a clock jump, a fault) re-checks at once.
+ * Whether it is up is computed from the sim clock (probe-state.ts). One timer wakes at the next
+ * change of any server and re-checks only the servers due; a new task re-checks its server at
+ * once, a clock jump or a fault change every followed server.
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
@@ -41,6 +42,8 @@ interface Host {
   address: string;
   ssh: Listener;
   http: Listener;
+  /** Sim ms of the next change of its state, as of the last check; null: none expected. */
+  changesAt: number | null;
 }
 
 /** What the network needs from the rest of the simulator. */
@@ -76,7 +79,7 @@ export class ProbeNetwork {
   private readonly indexOf = new Map<string, number>();
   private readonly closing = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
-  private poked = false;
+  private pokedAll = false;
   private stopped: Promise<void> | null = null;
 
   private constructor(
@@ -101,39 +104,48 @@ export class ProbeNetwork {
       { ssh: portOf(reservations[0]), http: portOf(reservations[1]) },
       reservations,
     );
-    for (const name of deps.state.reinstalledServers()) network.follow(name);
+    const hosts = deps.state.reinstalledServers().map((name) => network.follow(name));
+    await Promise.all(hosts.flatMap((host) => (host ? PROTOCOLS.map((p) => host[p].opening) : [])));
     return network;
   }
 
-  /** Starts following a server (a reinstall was created for it): its listeners open when it is up. */
-  follow(serviceName: string): void {
-    if (this.stopped || this.hosts.has(serviceName)) return;
-    const index = this.indexOf.get(serviceName);
-    if (index === undefined) return;
-    this.hosts.set(serviceName, {
-      serviceName,
-      address: simProbeHost(index),
-      ssh: newListener(),
-      http: newListener(),
-    });
-    this.poke();
+  /**
+   * Follows a server (asked about, or a reinstall task was created for it) and matches its
+   * listeners to its state at once: a new task closes them before the POST is answered.
+   */
+  follow(serviceName: string): Host | undefined {
+    if (this.stopped) return undefined;
+    let host = this.hosts.get(serviceName);
+    if (!host) {
+      const index = this.indexOf.get(serviceName);
+      if (index === undefined) return undefined;
+      host = {
+        serviceName,
+        address: simProbeHost(index),
+        ssh: newListener(),
+        http: newListener(),
+        changesAt: null,
+      };
+      this.hosts.set(serviceName, host);
+    }
+    this.apply(host);
+    this.reschedule();
+    return host;
   }
 
-  /** Re-checks every followed server soon (once per turn of the event loop, however often called). */
+  /** Re-checks every followed server soon (after a clock jump or a fault change), once per turn. */
   poke(): void {
-    if (this.poked || this.stopped) return;
-    this.poked = true;
-    setImmediate(() => this.reconcile());
+    if (this.pokedAll || this.stopped) return;
+    this.pokedAll = true;
+    setImmediate(() => this.reconcile(true));
   }
 
   /** Follows a server and waits until its listeners match its state; returns its address. */
   async ready(serviceName: string): Promise<string> {
     if (!this.indexOf.has(serviceName))
       throw new SimNotFoundError(`no server ${serviceName} in the simulated account`);
-    this.follow(serviceName);
-    const host = this.hosts.get(serviceName);
+    const host = this.follow(serviceName);
     if (!host) throw new Error('the simulator is stopping');
-    this.apply(host);
     await Promise.all(PROTOCOLS.map((p) => host[p].opening));
     return host.address;
   }
@@ -182,33 +194,41 @@ export class ProbeNetwork {
     await Promise.all(this.closing);
   }
 
-  private reconcile(): void {
-    this.poked = false;
+  /** Re-checks every followed server (`all`) or only those whose next change is due. */
+  private reconcile(all: boolean): void {
+    if (all) this.pokedAll = false;
     if (this.stopped) return;
-    let next = Infinity;
-    for (const host of this.hosts.values()) {
-      const changesAt = this.apply(host);
-      if (changesAt !== null) next = Math.min(next, changesAt);
-    }
+    const now = this.deps.state.now();
+    for (const host of this.hosts.values())
+      if (all || (host.changesAt !== null && host.changesAt <= now)) this.apply(host);
+    this.reschedule();
+  }
+
+  /** Sets the one timer to the earliest next change of a followed server. */
+  private reschedule(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.stopped) return;
+    let next = Infinity;
+    for (const host of this.hosts.values())
+      if (host.changesAt !== null) next = Math.min(next, host.changesAt);
     if (next === Infinity) return;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, next - this.deps.state.now()) + 1);
-    this.timer = setTimeout(() => this.reconcile(), delay);
+    this.timer = setTimeout(() => this.reconcile(false), delay);
     this.timer.unref();
   }
 
-  /** Opens or closes the host's listeners to match its state now; returns the next change. */
-  private apply(host: Host): number | null {
-    if (this.stopped) return null;
+  /** Opens or closes the host's listeners to match its state now. */
+  private apply(host: Host): void {
+    if (this.stopped) return;
     const state = this.stateOf(host.serviceName);
+    host.changesAt = state.changesAt;
     for (const protocol of PROTOCOLS) {
       const listener = host[protocol];
       const up = state[protocol] === 'up';
       if (up && !listener.server && !listener.opening) listener.opening = this.open(host, protocol);
       else if (!up && listener.server) this.shut(listener);
     }
-    return state.changesAt;
   }
 
   private async open(host: Host, protocol: Protocol): Promise<void> {

@@ -41,11 +41,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   });
   const control = createControl({ state, faults, log, probes, probeFaults });
   const saver = options.statePath ? new DebouncedSaver(options.statePath, () => state.snapshot()) : null;
-  state.onChange = () => {
-    saver?.schedule();
-    probes.poke();
-  };
-  state.onTask = (task) => probes.follow(task.serviceName);
+  if (saver) state.onChange = () => saver.schedule();
+  state.onTask = (task) => void probes.follow(task.serviceName);
   saver?.flush();
 
   let port = 0;

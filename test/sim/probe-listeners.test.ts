@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator, type SimProbeServer } from '../../src/sim/index.js';
 import { httpGet, openSession, readBanner, tcpConnect } from './probe-client.js';
@@ -130,5 +133,25 @@ describe('probe listeners of the simulated servers', () => {
     });
     expect(await tcpConnect('127.1.0.1', sim.probePorts.http)).toBe('open');
     expect([unknown.status, badPort.status, unknownServer.status]).toEqual([404, 400, 404]);
+  });
+
+  it('after a restart from a state file, already listens for the servers reinstalled before it, on new ports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-probe-state-'));
+    const statePath = join(dir, 'state.json');
+    await sim.close();
+    sim = await startSimulator({ statePath, startTime: START, servers: 4 });
+    const before = sim.probePorts;
+    sim.control.startForeignTask(serverName(sim, 2), { operatingSystem: 'debian13_64' });
+    sim.control.advanceClock(TASK_MS);
+    await sim.close();
+
+    sim = await startSimulator({ statePath });
+    const entry = sim.control.probeMap().servers[2];
+    const banner = await readBanner(entry?.host ?? '', sim.probePorts.ssh);
+    rmSync(dir, { recursive: true, force: true });
+
+    expect(entry?.host).toBe('127.1.0.3');
+    expect(sim.probePorts).not.toEqual(before);
+    expect(banner).toBe('SSH-2.0-OpenSSH_10.0p2 Debian-7');
   });
 });
