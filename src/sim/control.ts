@@ -42,6 +42,7 @@ export function createControl(parts: ControlParts): SimControl {
       state: probes.stateOf(serviceName),
       faults: probeFaults.settingsOf(serviceName, faults.current),
       overrides: probeFaults.overrides(serviceName),
+      listenErrors: probes.listenErrors(serviceName),
     };
   };
   return {

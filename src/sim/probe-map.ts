@@ -6,15 +6,16 @@
  * - Address: the server at position `i` (0-based) of the account, in the order of
  *   `GET /dedicated/server`, answers on `127.1.0.0 + (i + 1)`: 127.1.0.1 for the first,
  *   127.1.0.255 for the 255th, 127.1.1.0 for the 256th, 127.1.39.16 for the 10,000th.
- * - Ports: one per protocol for the whole simulator, chosen by the OS at start: TCP port 80 and
- *   443 of a server are its `http` port; every other TCP port (22, 5432, …) is its `ssh` port.
+ * - Ports: one per protocol for the whole simulator, chosen by the OS at start: TCP ports 80 and
+ *   443 of a server are its `http` port (plain HTTP and HTTPS on the same port); every other TCP
+ *   port (22, 5432, …) is its `ssh` port.
  */
 
 /** The two ports every simulated server answers on (the same for all servers of one simulator). */
 export interface SimProbePorts {
   /** SSH banner; also every TCP port other than 80 and 443. */
   ssh: number;
-  /** Plain HTTP (`GET /` → 200); TCP ports 80 and 443. */
+  /** HTTP and HTTPS (`GET /` → 200), told apart by the first byte; TCP ports 80 and 443. */
   http: number;
 }
 

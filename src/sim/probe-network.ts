@@ -13,9 +13,11 @@
  * change of any server and re-checks only the servers due; a new task re-checks its server at
  * once, a clock jump or a fault change every followed server.
  */
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { httpPageFor, sshBannerFor } from './probe-answers.js';
+import { createProbeHttpListener } from './probe-http.js';
 import { simProbeHost, type SimProbeMap, type SimProbePorts } from './probe-map.js';
 import { probeStateAt, type ProbeFaultSettings, type ProbeState } from './probe-state.js';
 import { SimNotFoundError, type SimState } from './sim-state.js';
@@ -51,6 +53,8 @@ export interface ProbeNetworkDeps {
   state: SimState;
   /** The probe faults in force for a server. */
   settingsOf(serviceName: string): ProbeFaultSettings;
+  /** The simulator's certificate and key (PEM), for HTTPS on the http port. */
+  tls: { cert: string; key: string };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -81,6 +85,7 @@ export class ProbeNetwork {
   private timer: NodeJS.Timeout | null = null;
   private pokedAll = false;
   private stopped: Promise<void> | null = null;
+  private readonly secureContext: SecureContext;
 
   private constructor(
     private readonly deps: ProbeNetworkDeps,
@@ -88,6 +93,7 @@ export class ProbeNetwork {
     private readonly reservations: Server[],
   ) {
     deps.state.serviceNames().forEach((name, i) => this.indexOf.set(name, i));
+    this.secureContext = createSecureContext({ cert: deps.tls.cert, key: deps.tls.key });
   }
 
   /** Takes the two probe ports and opens the listeners of servers already reinstalled. */
@@ -157,6 +163,12 @@ export class ProbeNetwork {
       ? { createdAt: task.createdAt, endsAt: taskEnd(task), outcome: task.outcome.status }
       : undefined;
     return probeStateAt(facts, this.deps.settingsOf(serviceName), this.deps.state.now());
+  }
+
+  /** Why the last attempt to listen for a server failed, per protocol (null: it did not fail). */
+  listenErrors(serviceName: string): Record<Protocol, string | null> {
+    const host = this.hosts.get(serviceName);
+    return { ssh: host?.ssh.error ?? null, http: host?.http.error ?? null };
   }
 
   /** The loopback address of a server (the rule of probe-map.ts), or undefined if unknown. */
@@ -274,22 +286,26 @@ export class ProbeNetwork {
   }
 
   private createHttp(host: Host): Server {
-    const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
-      if (!this.admits(host, 'http')) return void req.socket.destroy();
-      const os = this.deps.state.server(host.serviceName)?.server.os ?? '';
-      const path = (req.url ?? '/').split('?')[0];
-      const found = path === '/' && (req.method === 'GET' || req.method === 'HEAD');
-      const body = found ? httpPageFor(host.serviceName, os) : 'not found\n';
-      res.writeHead(found ? 200 : 404, {
-        'Content-Type': 'text/plain; charset=utf-8',
-        'Content-Length': Buffer.byteLength(body),
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    });
-    server.on('connection', (socket: Socket) => {
-      track(host.http, socket);
-      if (!this.admits(host, 'http')) socket.destroy();
-    });
-    return server;
+    return createProbeHttpListener(
+      (req: IncomingMessage, res: ServerResponse) => {
+        if (!this.admits(host, 'http')) return void req.socket.destroy();
+        const os = this.deps.state.server(host.serviceName)?.server.os ?? '';
+        const path = (req.url ?? '/').split('?')[0];
+        const found = path === '/' && (req.method === 'GET' || req.method === 'HEAD');
+        const body = found ? httpPageFor(host.serviceName, os) : 'not found\n';
+        res.writeHead(found ? 200 : 404, {
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Content-Length': Buffer.byteLength(body),
+        });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      },
+      this.secureContext,
+      (socket) => {
+        track(host.http, socket);
+        if (this.admits(host, 'http')) return true;
+        socket.destroy();
+        return false;
+      },
+    );
   }
 }

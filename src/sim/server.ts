@@ -38,6 +38,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const probes = await ProbeNetwork.start({
     state,
     settingsOf: (serviceName) => probeFaults.settingsOf(serviceName, faults.current),
+    tls,
   });
   const control = createControl({ state, faults, log, probes, probeFaults });
   const saver = options.statePath ? new DebouncedSaver(options.statePath, () => state.snapshot()) : null;

@@ -146,6 +146,11 @@ export interface SimProbeServer {
   faults: ProbeFaultSettings;
   /** Only the server's own settings. */
   overrides: Partial<ProbeFaultSettings>;
+  /**
+   * Why the simulator could not listen on the server's address, per protocol, or null. Seen on
+   * systems where only 127.0.0.1 is a loopback address (macOS: EADDRNOTAVAIL).
+   */
+  listenErrors: Record<keyof SimProbePorts, string | null>;
 }
 
 /** One API request the simulator received (never `/_sim/` requests). */

@@ -4,6 +4,7 @@
  * when nothing listens. Real sockets on loopback, no timers: a hang fails by the test timeout.
  */
 import { request } from 'node:http';
+import { request as secureRequest } from 'node:https';
 import { connect } from 'node:net';
 
 /** What a TCP connect met. */
@@ -62,6 +63,26 @@ export function httpGet(
     req.once('error', (error: NodeJS.ErrnoException) =>
       error.code === 'ECONNREFUSED' ? resolve('refused') : reject(error),
     );
+    req.end();
+  });
+}
+
+/**
+ * Status, body and whether TLS was used for `GET /` over HTTPS, trusting `ca` whatever name the
+ * certificate gives (the simulator's certificate names 127.0.0.1, not the server's address).
+ */
+export function httpsGet(host: string, port: number, ca: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = secureRequest(
+      { host, port, path: '/', agent: false, ca, checkServerIdentity: () => undefined },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.once('error', reject);
     req.end();
   });
 }

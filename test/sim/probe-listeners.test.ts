@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator, type SimProbeServer } from '../../src/sim/index.js';
-import { httpGet, openSession, readBanner, tcpConnect } from './probe-client.js';
+import { httpGet, httpsGet, openSession, readBanner, tcpConnect } from './probe-client.js';
 import { call, serverName } from './sim-client.js';
 
 const START = Date.UTC(2026, 10, 27, 12, 0, 0);
@@ -36,6 +36,16 @@ describe('probe listeners of the simulated servers', () => {
     expect(banner).toMatch(/^SSH-2\.0-OpenSSH_\S+/);
     expect(page).toEqual({ status: 200, body: `${sn} running ${os}\n` });
     expect(missing).toMatchObject({ status: 404 });
+  });
+
+  it('answers HTTPS on the http port too, with the simulator certificate', async () => {
+    const server = await probe();
+
+    const secure = await httpsGet(server.host, server.ports.http, sim.caCert);
+    const plain = await httpGet(server.host, server.ports.http);
+
+    expect(secure).toEqual(plain);
+    expect(secure.status).toBe(200);
   });
 
   it('is down while the posted reinstall runs and up with the new OS once the task is done', async () => {

@@ -46,6 +46,7 @@ describe('probe listeners at scale', () => {
     // dist/ is built by `npm test`'s pretest step (and by .ci/run before the tests).
     const entry = pathToFileURL(`${process.cwd()}/dist/sim/index.js`).href;
     const script = `
+      import { get } from 'node:https';
       import { connect } from 'node:net';
       import { startSimulator } from ${JSON.stringify(entry)};
       const sim = await startSimulator({ servers: 20, speed: ${TASK_MS / 200} });
@@ -58,6 +59,8 @@ describe('probe listeners at scale', () => {
       const held = connect({ host: first.host, port: first.ports.ssh });
       held.on('error', () => undefined);
       await new Promise((resolve) => held.once('data', resolve));
+      const options = { host: first.host, port: first.ports.http, agent: false, rejectUnauthorized: false };
+      await new Promise((resolve) => get(options, (res) => res.resume().on('end', resolve)));
       await sim.close();
       process.stdout.write('closed\\n');
     `;
