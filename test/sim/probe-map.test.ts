@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   SIM_PROBE_MAX_SERVERS,
@@ -37,6 +38,21 @@ describe('the probe mapping rule', () => {
     [SIM_PROBE_MAX_SERVERS - 1, '127.254.255.255'],
   ])('puts the server at position %i on %s', (index, host) => {
     expect(simProbeHost(index)).toBe(host);
+  });
+
+  it('gives every position its own loopback address, never 127.0.0.x (the API and others live there)', () => {
+    const position = fc.integer({ min: 0, max: SIM_PROBE_MAX_SERVERS - 1 });
+    fc.assert(
+      fc.property(position, position, (a, b) => {
+        const host = simProbeHost(a);
+        const octets = host.split('.').map(Number);
+
+        expect(octets[0]).toBe(127);
+        expect(octets[1]).toBeGreaterThanOrEqual(1);
+        expect(octets.every((o) => Number.isInteger(o) && o >= 0 && o <= 255)).toBe(true);
+        expect(host !== simProbeHost(b)).toBe(a !== b);
+      }),
+    );
   });
 
   it('refuses a position with no address', () => {
