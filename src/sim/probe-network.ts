@@ -99,7 +99,12 @@ export class ProbeNetwork {
   /** Takes the two probe ports and opens the listeners of servers already reinstalled. */
   static async start(deps: ProbeNetworkDeps): Promise<ProbeNetwork> {
     const reservations = PROTOCOLS.map(() => createNetServer((socket) => socket.destroy()));
-    await Promise.all(reservations.map((server) => listen(server, 0, '127.0.0.1')));
+    const bound = await Promise.allSettled(reservations.map((server) => listen(server, 0, '127.0.0.1')));
+    const failed = bound.find((result) => result.status === 'rejected');
+    if (failed) {
+      for (const server of reservations) if (server.listening) server.close();
+      throw failed.reason;
+    }
     const portOf = (server: Server | undefined): number => {
       const address = server?.address();
       if (!address || typeof address === 'string') throw new Error('probe port not bound');
