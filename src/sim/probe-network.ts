@@ -176,12 +176,6 @@ export class ProbeNetwork {
     return { ssh: host?.ssh.error ?? null, http: host?.http.error ?? null };
   }
 
-  /** The loopback address of a server (the rule of probe-map.ts), or undefined if unknown. */
-  addressOf(serviceName: string): string | undefined {
-    const index = this.indexOf.get(serviceName);
-    return index === undefined ? undefined : simProbeHost(index);
-  }
-
   /** The map of every server; opens nothing. */
   map(): SimProbeMap {
     const servers = [...this.indexOf].map(([serviceName, index]) => {
