@@ -64,8 +64,15 @@ Tasks: a reinstall takes 11 min 05 s / --speed (init 1%, todo until 5%, then 21 
 finished tasks are purged 72 h (sim time) after they end. The request log keeps the last
 ${DEFAULT_REQUEST_LOG_CAPACITY} requests.
 Control endpoints (no auth): GET|DELETE /_sim/requests, GET|POST /_sim/faults,
-GET|POST /_sim/clock {"advanceMs": n}, GET /_sim/account, POST /_sim/servers/{serviceName},
-POST /_sim/servers/{serviceName}/tasks.
+GET|POST /_sim/clock {"advanceMs": n}, GET /_sim/account, GET|POST /_sim/servers/{serviceName},
+POST /_sim/servers/{serviceName}/tasks, GET /_sim/probe-target?target=IP&port=N, GET /_sim/probe-map.
+
+Probes: every server answers on loopback, at 127.1.0.0 + its position + 1, on two ports shared by
+all servers (printed at start): SSH banner, and HTTP/HTTPS GET / on the http port (TCP 80 and 443).
+Down while a reinstall runs. Probe faults (in --faults, POST /_sim/faults, or per server in
+POST /_sim/servers/{serviceName}): probeFault (none, never-comes-back, late, ssh-up-http-down,
+flapping), probeLateSec (default ${DEFAULT_FAULTS.probeLateSec}), probeFlapSec (default ${DEFAULT_FAULTS.probeFlapSec}), in seconds of the simulator clock.
+See docs/simulator.md, "Probing simulated servers".
 `;
 
 /** Adds the `sim` command. */
@@ -125,6 +132,7 @@ export function register(program: Command): void {
           `OVH_CONSUMER_KEY=${c.consumerKey}`,
           `# read-only consumer key (GET only): ${c.readOnlyConsumerKey}`,
           `OVH_CA_FILE=${sim.certPath}`,
+          `# probes: ssh port ${sim.probePorts.ssh}, http port ${sim.probePorts.http} on 127.1.0.1 and up; GET /_sim/probe-target?target=IP&port=N`,
           '',
         ].join('\n'),
       );

@@ -98,8 +98,11 @@ function serve(
 
   if (url.pathname.startsWith('/_sim/')) {
     if (!parsed.ok) return send(res, 400, { message: 'body is not valid JSON' }, queryId);
-    const answer = handleControl(ctx.control, method, url.pathname, parsed.value);
-    return send(res, answer.status, answer.body, queryId);
+    void handleControl(ctx.control, method, url.pathname, url.searchParams, parsed.value).then(
+      (answer) => send(res, answer.status, answer.body, queryId),
+      (error: unknown) => send(res, 500, { message: `simulator bug: ${(error as Error).message}` }, queryId),
+    );
+    return;
   }
 
   const time = ctx.state.now();

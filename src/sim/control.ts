@@ -2,29 +2,96 @@
  * The simulator's control surface: the in-process {@link SimControl} and the HTTP `/_sim/`
  * endpoints that expose the same powers (never under /1.0, never authenticated):
  * `GET|DELETE /_sim/requests`, `GET|POST /_sim/faults`, `GET|POST /_sim/clock` ({"advanceMs": n}),
- * `GET /_sim/account`, `POST /_sim/servers/{serviceName}` (a patch) and
- * `POST /_sim/servers/{serviceName}/tasks` (a foreign reinstall task: {operatingSystem?,
- * startedAgoMs?, outcome?}).
+ * `GET /_sim/account`, `POST /_sim/servers/{serviceName}` (a patch, and the server's own probe
+ * faults), `POST /_sim/servers/{serviceName}/tasks` (a foreign reinstall task: {operatingSystem?,
+ * startedAgoMs?, outcome?}), and for probes `GET /_sim/servers/{serviceName}`,
+ * `GET /_sim/probe-target?target=…&port=…` and `GET /_sim/probe-map` (probe-network.ts).
  */
 import { FleetError } from '../core/errors.js';
 import type { FaultInjector } from './faults.js';
+import { splitProbePatch, type ProbeFaultBook } from './probe-faults.js';
+import { simProbeProtocol } from './probe-map.js';
+import type { ProbeNetwork } from './probe-network.js';
 import type { RequestLog } from './request-log.js';
 import { SimNotFoundError, type SimState } from './sim-state.js';
-import type { ForeignTaskOptions, SimControl, SimServerPatch } from './types.js';
+import type { ForeignTaskOptions, SimControl, SimProbeServer, SimServerPatch } from './types.js';
+
+/** The parts of one simulator its control drives. */
+export interface ControlParts {
+  state: SimState;
+  faults: FaultInjector;
+  log: RequestLog;
+  probes: ProbeNetwork;
+  probeFaults: ProbeFaultBook;
+}
 
 /** Builds the in-process control of one simulator. */
-export function createControl(state: SimState, faults: FaultInjector, log: RequestLog): SimControl {
+export function createControl(parts: ControlParts): SimControl {
+  const { state, faults, log, probes, probeFaults } = parts;
+  const probeServer = async (serviceName: string): Promise<SimProbeServer> => {
+    const host = await probes.ready(serviceName);
+    const server = state.server(serviceName)?.server;
+    if (!server) throw new SimNotFoundError(`no server ${serviceName} in the simulated account`);
+    return {
+      serviceName,
+      ip: server.ip,
+      reverse: server.reverse,
+      os: server.os,
+      host,
+      ports: { ...probes.ports },
+      state: probes.stateOf(serviceName),
+      faults: probeFaults.settingsOf(serviceName, faults.current),
+      overrides: probeFaults.overrides(serviceName),
+      listenErrors: probes.listenErrors(serviceName),
+    };
+  };
   return {
     requests: () => log.list(),
     clearRequests: () => log.clear(),
-    setFaults: (partial) => faults.update(partial),
+    setFaults: (partial) => {
+      const current = faults.update(partial);
+      probes.poke();
+      return current;
+    },
     faults: () => faults.current,
-    advanceClock: (ms) => state.advance(ms),
+    advanceClock: (ms) => {
+      const now = state.advance(ms);
+      probes.poke();
+      return now;
+    },
     now: () => state.now(),
     updateServer: (serviceName, patch) => state.updateServer(serviceName, patch),
     startForeignTask: (serviceName, options) => state.createForeignTask(serviceName, options).taskId,
     account: () => state.account(),
+    probeMap: () => probes.map(),
+    probeServer,
+    probeTarget: async (target, port) => {
+      const protocol = simProbeProtocol(port);
+      const serviceName = findServer(state, target);
+      if (!serviceName) throw new SimNotFoundError(`no simulated server is named or addressed ${target}`);
+      const host = await probes.ready(serviceName);
+      return { serviceName, host, port: probes.ports[protocol], protocol };
+    },
+    setServerProbeFaults: (serviceName, patch) => {
+      if (!state.server(serviceName))
+        throw new SimNotFoundError(`no server ${serviceName} in the simulated account`);
+      probeFaults.update(serviceName, patch);
+      probes.poke();
+      return probeFaults.settingsOf(serviceName, faults.current);
+    },
   };
+}
+
+/** The service name of the server named `target`, or whose reported ip or reverse it is. */
+function findServer(state: SimState, target: string): string | undefined {
+  const wanted = target.trim().toLowerCase();
+  const names = state.serviceNames();
+  const byName = names.find((name) => name.toLowerCase() === wanted);
+  if (byName) return byName;
+  return names.find((name) => {
+    const server = state.server(name)?.server;
+    return server?.ip === wanted || server?.reverse?.toLowerCase() === wanted;
+  });
 }
 
 /** An answer of a control endpoint. */
@@ -37,15 +104,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Serves one `/_sim/…` request (path without query). */
-export function handleControl(
+/** Serves one `/_sim/…` request (path without query; the query apart). */
+export async function handleControl(
   control: SimControl,
   method: string,
   path: string,
+  query: URLSearchParams,
   body: unknown,
-): ControlAnswer {
+): Promise<ControlAnswer> {
   try {
-    return route(control, method, path, body);
+    return await route(control, method, path, query, body);
   } catch (error) {
     if (error instanceof SimNotFoundError) return { status: 404, body: { message: error.message } };
     if (error instanceof FleetError || error instanceof RangeError)
@@ -54,7 +122,13 @@ export function handleControl(
   }
 }
 
-function route(control: SimControl, method: string, path: string, body: unknown): ControlAnswer {
+async function route(
+  control: SimControl,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  body: unknown,
+): Promise<ControlAnswer> {
   const key = `${method} ${path}`;
   if (key === 'GET /_sim/requests') return { status: 200, body: control.requests() };
   if (key === 'DELETE /_sim/requests') {
@@ -74,6 +148,14 @@ function route(control: SimControl, method: string, path: string, body: unknown)
     return { status: 200, body: { now: control.advanceClock(advanceMs) } };
   }
   if (key === 'GET /_sim/account') return { status: 200, body: control.account() };
+  if (key === 'GET /_sim/probe-map') return { status: 200, body: control.probeMap() };
+  if (key === 'GET /_sim/probe-target') {
+    const target = query.get('target');
+    const port = Number(query.get('port') ?? '');
+    if (!target)
+      return { status: 400, body: { message: 'query must have target=<serviceName|ip>&port=<n>' } };
+    return { status: 200, body: await control.probeTarget(target, port) };
+  }
   const task = /^\/_sim\/servers\/([^/]+)\/tasks$/.exec(path);
   if (task && method === 'POST') {
     const options = (isObject(body) ? body : {}) as ForeignTaskOptions;
@@ -83,13 +165,15 @@ function route(control: SimControl, method: string, path: string, body: unknown)
     };
   }
   const server = /^\/_sim\/servers\/([^/]+)$/.exec(path);
+  const serviceName = decodeURIComponent(server?.[1] ?? '');
+  if (server && method === 'GET') return { status: 200, body: await control.probeServer(serviceName) };
   if (server && method === 'POST') {
     if (!isObject(body))
       return { status: 400, body: { message: 'body must be a JSON object (a server patch)' } };
-    return {
-      status: 200,
-      body: control.updateServer(decodeURIComponent(server[1] ?? ''), body as SimServerPatch),
-    };
+    const { probe, rest } = splitProbePatch(body);
+    // Probe faults first: a bad one refuses the whole patch before anything changed.
+    if (probe) control.setServerProbeFaults(serviceName, probe);
+    return { status: 200, body: control.updateServer(serviceName, rest as SimServerPatch) };
   }
   return { status: 404, body: { message: `no control endpoint ${method} ${path}` } };
 }

@@ -8,6 +8,7 @@
 import { configError } from '../core/errors.js';
 import { EXPANDED_ANSWER_FAULTS, type ExpandedAnswerFault } from './expanded-listing.js';
 import { DEFAULT_EXPANDED_PAGE_SIZE_LIMIT } from './expanded-query.js';
+import { PROBE_FAULTS, type ProbeFault } from './probe-state.js';
 import { createPrng, mixSeed, type Prng } from './prng.js';
 import type { FaultConfig } from './types.js';
 
@@ -26,6 +27,9 @@ export const DEFAULT_FAULTS: Readonly<FaultConfig> = Object.freeze({
   expandedCacheMs: 60_000,
   expandedPageSizeLimit: DEFAULT_EXPANDED_PAGE_SIZE_LIMIT,
   expandedAnswer: 'faithful',
+  probeFault: 'none',
+  probeLateSec: 60,
+  probeFlapSec: 10,
 });
 
 const KEYS = Object.keys(DEFAULT_FAULTS) as (keyof FaultConfig)[];
@@ -55,12 +59,20 @@ export function validateFaults(partial: Record<string, unknown>): Partial<FaultC
       out.expandedAnswer = raw as ExpandedAnswerFault;
       continue;
     }
+    if (name === 'probeFault') {
+      if (!PROBE_FAULTS.includes(raw as ProbeFault))
+        throw configError('config-invalid', `fault ${key} must be one of ${PROBE_FAULTS.join(', ')}`);
+      out.probeFault = raw as ProbeFault;
+      continue;
+    }
     const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw configError('config-invalid', `fault ${key} must be a number >= 0`);
     }
     if (SHARES.includes(name) && value > 1)
       throw configError('config-invalid', `fault ${key} is a share between 0 and 1`);
+    if (name === 'probeFlapSec' && value <= 0)
+      throw configError('config-invalid', `fault ${key} must be a number > 0`);
     if (name === 'expandedPageSizeLimit' && (!Number.isInteger(value) || value < 1))
       throw configError('config-invalid', `fault ${key} must be an integer >= 1`);
     out[name] = value as never;

@@ -1,7 +1,8 @@
 /**
  * `startSimulator()`: the listening shell around the simulator's model and pipeline. It makes
- * the certificate, loads or seeds the state, listens over HTTPS and returns a handle whose
- * `close()` stops listening and persists the state.
+ * the certificate, loads or seeds the state, takes the probe ports (probe-network.ts), listens
+ * over HTTPS and returns a handle whose `close()` stops listening (API and probe listeners) and
+ * persists the state.
  */
 import { createServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -10,6 +11,8 @@ import { DEFAULT_CREDENTIALS } from './auth.js';
 import { createControl } from './control.js';
 import { FaultInjector, validateFaults } from './faults.js';
 import { DebouncedSaver, readSnapshot } from './persistence.js';
+import { ProbeFaultBook } from './probe-faults.js';
+import { ProbeNetwork } from './probe-network.js';
 import { DEFAULT_REQUEST_LOG_CAPACITY, RequestLog } from './request-log.js';
 import { SimState } from './sim-state.js';
 import { createTls } from './tls.js';
@@ -30,14 +33,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     : SimState.seeded(options.servers ?? 12, seed, speed, options.startTime ?? Date.now(), realNow);
   const faults = new FaultInjector(state.seed, validateFaults(options.faults ?? {}));
   const log = new RequestLog(options.requestLogCapacity ?? DEFAULT_REQUEST_LOG_CAPACITY);
-  const control = createControl(state, faults, log);
-  const saver = options.statePath ? new DebouncedSaver(options.statePath, () => state.snapshot()) : null;
-  if (saver) {
-    state.onChange = () => saver.schedule();
-    saver.flush();
-  }
-
   const tls = await createTls(host, options.tlsDir);
+  const probeFaults = new ProbeFaultBook();
+  const probes = await ProbeNetwork.start({
+    state,
+    settingsOf: (serviceName) => probeFaults.settingsOf(serviceName, faults.current),
+    tls,
+  });
+  const control = createControl({ state, faults, log, probes, probeFaults });
+  const saver = options.statePath ? new DebouncedSaver(options.statePath, () => state.snapshot()) : null;
+  if (saver) state.onChange = () => saver.schedule();
+  state.onTask = (task) => void probes.follow(task.serviceName);
+  saver?.flush();
+
   let port = 0;
   const server = createServer({ cert: tls.cert, key: tls.key, keepAliveTimeout: 30_000 });
   server.on('request', createApp({ state, faults, log, control, credentials, port: () => port }));
@@ -46,13 +54,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await probes.close();
+    throw error;
+  }
   port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
@@ -64,11 +77,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     certPath: tls.certPath,
     credentials,
     control,
+    probePorts: { ...probes.ports },
     close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }).then(() => saver?.flush());
+      closed ??= Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          for (const socket of sockets) socket.destroy();
+        }),
+        probes.close(),
+      ]).then(() => saver?.flush());
       return closed;
     },
   };

@@ -43,9 +43,13 @@ export class SimState {
   private readonly servers = new Map<string, SimServer>();
   private readonly tasksByServer = new Map<string, SimTask[]>();
   private readonly tasksById = new Map<number, SimTask>();
+  /** The latest reinstall of each server, kept after its task is purged (probe-state.ts). */
+  private readonly latestByServer = new Map<string, SimTask>();
   private offset: number;
   private nextTaskId: number;
   onChange: () => void = () => undefined;
+  /** Called when a reinstall task is created (after onChange). */
+  onTask: (task: Readonly<SimTask>) => void = () => undefined;
 
   constructor(
     readonly seed: number,
@@ -60,6 +64,7 @@ export class SimState {
     for (const t of init.tasks ?? []) {
       this.tasksById.set(t.taskId, t);
       this.tasksByServer.get(t.serviceName)?.push(t);
+      this.noteLatest(t);
     }
     this.offset = init.simNow - realNow();
     this.nextTaskId = init.nextTaskId ?? 400_000_000 + (mixSeed(seed, 0x7a51) % 200_000_000);
@@ -203,8 +208,28 @@ export class SimState {
   private addTask(task: SimTask): SimTask {
     this.tasksById.set(task.taskId, task);
     this.tasksByServer.get(task.serviceName)?.push(task);
+    this.noteLatest(task);
     this.onChange();
+    this.onTask(task);
     return task;
+  }
+
+  private noteLatest(task: SimTask): void {
+    const known = this.latestByServer.get(task.serviceName);
+    if (!known || task.createdAt >= known.createdAt) this.latestByServer.set(task.serviceName, task);
+  }
+
+  /**
+   * The latest reinstall task of a server, still known after the task is purged (not across a
+   * restart from a state file, which keeps only unpurged tasks). Do not change it.
+   */
+  latestReinstall(name: string): Readonly<SimTask> | undefined {
+    return this.latestByServer.get(name);
+  }
+
+  /** The servers that have had a reinstall task (since start, or in the loaded state file). */
+  reinstalledServers(): string[] {
+    return [...this.latestByServer.keys()];
   }
 
   /** Applies an out-of-band change to a server. */

@@ -5,6 +5,8 @@
  * these; keep them additive.
  */
 import type { ExpandedAnswerFault } from './expanded-listing.js';
+import type { SimProbeMap, SimProbePorts, SimProbeTarget } from './probe-map.js';
+import type { ProbeFault, ProbeFaultSettings, ProbeState } from './probe-state.js';
 import type {
   CompatibleTemplates,
   DedicatedServer,
@@ -113,6 +115,42 @@ export interface FaultConfig {
    * pages); `faithful` (default) = no fault. See src/sim/expanded-listing.ts.
    */
   expandedAnswer: ExpandedAnswerFault;
+  /**
+   * How servers come back on the network after a reinstall that ended `done`, fleet-wide (a
+   * server's own setting, `POST /_sim/servers/{serviceName}`, wins): `none` (default),
+   * `never-comes-back`, `late`, `ssh-up-http-down`, `flapping`. See src/sim/probe-state.ts.
+   */
+  probeFault: ProbeFault;
+  /** `late`: seconds of sim time after the task's end before the server answers; default 60. */
+  probeLateSec: number;
+  /** `flapping`: seconds of sim time of each up and each down phase; default 10. */
+  probeFlapSec: number;
+}
+
+/** A server's own probe faults: a value overrides the fleet-wide one, null removes the override. */
+export type SimProbeFaultPatch = { [K in keyof ProbeFaultSettings]?: ProbeFaultSettings[K] | null };
+
+/** A server as probes see it (`GET /_sim/servers/{serviceName}`). */
+export interface SimProbeServer {
+  serviceName: string;
+  /** What the API reports. */
+  ip: string;
+  reverse: string | null;
+  os: string;
+  /** Its loopback address and the simulator's two probe ports. */
+  host: string;
+  ports: SimProbePorts;
+  /** What answers now, and why. */
+  state: ProbeState;
+  /** The probe faults in force for this server (its own, else the fleet-wide ones). */
+  faults: ProbeFaultSettings;
+  /** Only the server's own settings. */
+  overrides: Partial<ProbeFaultSettings>;
+  /**
+   * Why the simulator could not listen on the server's address, per protocol, or null. Seen on
+   * systems where only 127.0.0.1 is a loopback address (macOS: EADDRNOTAVAIL).
+   */
+  listenErrors: Record<keyof SimProbePorts, string | null>;
 }
 
 /** One API request the simulator received (never `/_sim/` requests). */
@@ -215,6 +253,21 @@ export interface SimControl {
   startForeignTask(serviceName: string, options?: ForeignTaskOptions): number;
   /** A deep copy of every server, with hardware, compatible templates and current os. */
   account(): SimServer[];
+  /** Where every server answers probes (the documented rule, applied). Opens no listener. */
+  probeMap(): SimProbeMap;
+  /**
+   * A server as probes see it; opens its listeners (when it is up) before resolving. Throws
+   * SimNotFoundError for an unknown service name.
+   */
+  probeServer(serviceName: string): Promise<SimProbeServer>;
+  /**
+   * Where to probe TCP `port` of `target` (service name, reported ip or reverse); opens the
+   * server's listeners (when it is up) before resolving. Throws SimNotFoundError when no server
+   * has that name or address.
+   */
+  probeTarget(target: string, port: number): Promise<SimProbeTarget>;
+  /** Sets or clears a server's own probe faults; returns the settings now in force for it. */
+  setServerProbeFaults(serviceName: string, patch: SimProbeFaultPatch): ProbeFaultSettings;
 }
 
 /** A simulator that listens; see {@link startSimulator}. */
@@ -227,6 +280,8 @@ export interface RunningSimulator {
   certPath: string;
   credentials: SimCredentials;
   control: SimControl;
-  /** Stops listening and persists state when statePath is set. */
+  /** The simulator's two probe ports, the same on every server's loopback address. */
+  probePorts: SimProbePorts;
+  /** Stops listening (API and every probe listener) and persists state when statePath is set. */
   close(): Promise<void>;
 }
