@@ -26,7 +26,7 @@ export {
   type ProbeTransport,
   type ConnectRequest,
 } from './transport.js';
-export { parseCommandAllowList, type CommandAllowEntry, type CommandHost } from './probes/command-host.js';
+export { parseCommandAllowList, type CommandAllowEntry, type CommandHost } from '../config/probe-commands.js';
 export { readVerificationState } from './read-state.js';
 export type {
   ProbeOutcome,

@@ -6,7 +6,7 @@
 import type { Clock } from '../core/clock.js';
 import type { ProbeSpec } from '../specs/verify-types.js';
 import { runCommandProbe } from './probes/command-probe.js';
-import type { CommandHost } from './probes/command-host.js';
+import type { CommandHost } from '../config/probe-commands.js';
 import { runHttpProbe } from './probes/http-probe.js';
 import type { ProbeContext, RunnerResult } from './probes/probe-context.js';
 import { runSshProbe } from './probes/ssh-probe.js';

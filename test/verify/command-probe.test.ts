@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
-import { parseCommandAllowList, type CommandHost } from '../../src/verify/probes/command-host.js';
+import { parseDaemonConfig } from '../../src/config/daemon-config.js';
+import { parseCommandAllowList, type CommandHost } from '../../src/config/probe-commands.js';
 import { runProbes } from '../../src/verify/run-round.js';
 import { identityTarget, type MapTarget } from '../../src/verify/targets.js';
 import { netTransport } from '../../src/verify/transport.js';
@@ -177,5 +178,22 @@ describe('probes.allowCommands', () => {
 
   it.each(['/bin/sh', '../x', 'a/./b', 'a@sha256:AB', 'a@md5:00', 'a b'])('refuses %j', (text) => {
     expect(typeof parseCommandAllowList(text)).toBe('string');
+  });
+});
+
+describe('the daemon configuration key', () => {
+  it('reads probes.allowCommands from the file and the environment, and refuses a bad entry', () => {
+    const base = 'repository:\n  url: /srv/fleet.git\n';
+
+    expect(parseDaemonConfig(base, {}).probes.allowCommands).toBe('');
+    expect(
+      parseDaemonConfig(`${base}probes:\n  allowCommands: scripts/a.sh\n`, {}).probes.allowCommands,
+    ).toBe('scripts/a.sh');
+    expect(parseDaemonConfig(base, { OVH_FLEET_PROBES_ALLOW_COMMANDS: 'b.sh' }).probes.allowCommands).toBe(
+      'b.sh',
+    );
+    expect(() => parseDaemonConfig(`${base}probes:\n  allowCommands: /bin/sh\n`, {})).toThrow(
+      /probes.allowCommands|not PATH/,
+    );
   });
 });

@@ -3,7 +3,7 @@ import type { CommandProbe, ProbeSpec } from '../../specs/verify-types.js';
 import type { TargetRules } from '../targets.js';
 import type { ProbeTransport } from '../transport.js';
 import type { ProbeOutcome, ServerFacts } from '../verification-state.js';
-import type { CommandHost } from './command-host.js';
+import type { CommandHost } from '../../config/probe-commands.js';
 
 /** The environment of one probe run. */
 export interface ProbeContext {

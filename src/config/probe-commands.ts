@@ -1,9 +1,9 @@
 /**
- * Where command probes come from and which may run (docs/verification.md, "Command probes"). A
+ * The daemon configuration's `probes.allowCommands` (docs/verification.md, "Command probes"). A
  * command probe is code from the fleet repository run on the daemon host, next to the OVHcloud
  * credentials, so fleet.yaml alone cannot enable it: the daemon's own configuration must list the
- * path (`probes.allowCommands`), optionally pinned to one content by its sha256. This file parses
- * that list; the configuration key itself is read by src/config.
+ * path, optionally pinned to one content by its sha256. Parsed here, where the configuration is
+ * checked (a bad entry is a configuration error at start-up); src/verify runs what it allows.
  */
 
 /** One allowed command: a repository-relative path, and the sha256 its content must have (or null). */
@@ -24,8 +24,6 @@ export interface CommandHost {
   scratchDir: string;
 }
 
-const ENTRY = /^([^@\s,]+)(?:@sha256:([0-9a-f]{64}))?$/;
-
 /**
  * Parses `probes.allowCommands`: comma-separated entries `PATH` or `PATH@sha256:HEX`, PATH
  * repository-relative (no leading /, no `.` or `..` segment). Empty text: nothing is allowed.
@@ -36,16 +34,18 @@ export function parseCommandAllowList(text: string): CommandAllowEntry[] | strin
   for (const raw of text.split(',')) {
     const item = raw.trim();
     if (item === '') continue;
-    const match = ENTRY.exec(item);
-    const file = match?.[1];
-    if (
-      !match ||
-      !file ||
-      !file.split('/').every((p) => p !== '' && p !== '.' && p !== '..') ||
-      file.includes('\\')
-    )
+    const at = item.indexOf('@');
+    const file = at < 0 ? item : item.slice(0, at);
+    const pin = at < 0 ? null : item.slice(at + 1);
+    const pinOk =
+      pin === null || (pin.length === 71 && pin.startsWith('sha256:') && /^[0-9a-f]+$/.test(pin.slice(7)));
+    const fileOk =
+      file !== '' &&
+      !/[\s\\]/.test(file) &&
+      file.split('/').every((p) => p !== '' && p !== '.' && p !== '..');
+    if (!pinOk || !fileOk)
       return `${JSON.stringify(item)} is not PATH or PATH@sha256:<64 lowercase hex>, PATH inside the fleet repository`;
-    entries.push({ path: file, sha256: match[2] ?? null });
+    entries.push({ path: file, sha256: pin === null ? null : pin.slice(7) });
   }
   return entries;
 }
