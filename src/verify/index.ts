@@ -20,6 +20,7 @@ export {
   type TargetRules,
 } from './targets.js';
 export {
+  createNetTransport,
   netTransport,
   guardedTransport,
   TargetRefusedError,

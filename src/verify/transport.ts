@@ -28,38 +28,50 @@ export class TargetRefusedError extends Error {
   readonly code = 'TARGET_REFUSED';
 }
 
-/** The transport of node:net and node:tls (the system's CA store; no redirect is ever involved). */
-export const netTransport: ProbeTransport = {
-  connect(request, signal) {
-    return new Promise<Duplex>((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason as Error);
-      const tls = request.tls;
-      const socket: Socket = tls
-        ? tlsConnect({
-            host: request.host,
-            port: request.port,
-            ...(tls.servername ? { servername: tls.servername } : {}),
-          })
-        : netConnect({ host: request.host, port: request.port });
-      const onAbort = (): void => {
-        socket.destroy();
-        reject(signal.reason as Error);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      socket.once(tls ? 'secureConnect' : 'connect', () => {
-        signal.removeEventListener('abort', onAbort);
-        socket.removeListener('error', onError);
-        resolve(socket);
+/** Options of the real transport. */
+export interface NetTransportOptions {
+  /** CA certificates (PEM) that https probes trust instead of the system's store (e.g. a test CA). */
+  ca?: string | string[];
+}
+
+/** The transport of node:net and node:tls (certificates checked; no redirect is ever involved). */
+export function createNetTransport(options: NetTransportOptions = {}): ProbeTransport {
+  return {
+    connect(request, signal) {
+      return new Promise<Duplex>((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason as Error);
+        const tls = request.tls;
+        const socket: Socket = tls
+          ? tlsConnect({
+              host: request.host,
+              port: request.port,
+              ...(tls.servername ? { servername: tls.servername } : {}),
+              ...(options.ca ? { ca: options.ca } : {}),
+            })
+          : netConnect({ host: request.host, port: request.port });
+        const onAbort = (): void => {
+          socket.destroy();
+          reject(signal.reason as Error);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        socket.once(tls ? 'secureConnect' : 'connect', () => {
+          signal.removeEventListener('abort', onAbort);
+          socket.removeListener('error', onError);
+          resolve(socket);
+        });
+        const onError = (error: Error): void => {
+          signal.removeEventListener('abort', onAbort);
+          socket.destroy();
+          reject(error);
+        };
+        socket.once('error', onError);
       });
-      const onError = (error: Error): void => {
-        signal.removeEventListener('abort', onAbort);
-        socket.destroy();
-        reject(error);
-      };
-      socket.once('error', onError);
-    });
-  },
-};
+    },
+  };
+}
+
+/** The real transport with the system's CA store. */
+export const netTransport: ProbeTransport = createNetTransport();
 
 /** `inner`, refusing every non-loopback host (before any I/O) when `simulator` is true. */
 export function guardedTransport(inner: ProbeTransport, simulator: boolean): ProbeTransport {
