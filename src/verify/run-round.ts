@@ -16,6 +16,9 @@ import { guardedTransport, type ProbeTransport } from './transport.js';
 import { recordRound } from './verdict-machine.js';
 import type { ProbeResult, ServerFacts, VerificationState } from './verification-state.js';
 
+/** The longest reason kept in a result (status records stay small). */
+export const MAX_REASON = 300;
+
 /** What probes need from the daemon: built once by the composition root. */
 export interface ProbeEnvironment {
   /** The target mapping and whether the endpoint is the simulator (then every target is loopback). */
@@ -47,7 +50,9 @@ export function runProbes(
   return Promise.all(
     probes.map(async (probe) => {
       const result = await runWithin(probe, facts, timeoutMs, { ...env, transport });
-      return { probe: probe.name, ...result };
+      return result.reason === undefined
+        ? { probe: probe.name, outcome: result.outcome }
+        : { probe: probe.name, outcome: result.outcome, reason: result.reason.slice(0, MAX_REASON) };
     }),
   );
 }

@@ -214,3 +214,23 @@ describe('fleet.yaml verify', () => {
     expect(validate(parsed(`${HEAD}${text}`, 'fleet.yaml')).map((d) => d.code)).toContain(code);
   });
 });
+
+describe('verify.byLabel timings', () => {
+  it('reports a bad fleet timing once, not again in each override that sets no timing', () => {
+    const { diagnostics } = policyOf(
+      'verify:\n  probes: [{name: s, type: ssh}]\n  timeout: 20s\n  byLabel:\n    - {labels: {role: db}}\n    - {labels: {role: web}}\n',
+    );
+
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([['policy-invalid', 5]]);
+  });
+
+  it('checks the timings an override sets against the ones it inherits', () => {
+    const { diagnostics } = policyOf(
+      'verify:\n  probes: [{name: s, type: ssh}]\n  byLabel:\n    - labels: {role: db}\n      interval: 2s\n',
+    );
+
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      'verify.byLabel[0].timeout must not be longer than verify.byLabel[0].interval',
+    ]);
+  });
+});
