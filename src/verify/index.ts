@@ -29,6 +29,7 @@ export {
 } from './transport.js';
 export { parseCommandAllowList, type CommandAllowEntry, type CommandHost } from '../config/probe-commands.js';
 export { readVerificationState } from './read-state.js';
+export { serverFactsOf } from './verification-state.js';
 export type {
   ProbeOutcome,
   ProbeResult,

@@ -3,6 +3,7 @@
  * that a restarted daemon resumes where it was (the same streaks, the same next round, the same
  * deadline) instead of starting over. Times are ISO 8601 strings; durations are milliseconds.
  */
+import type { DedicatedServer } from '../ovh/types.js';
 import type { ProbeSpec, VerifySettings } from '../specs/verify-types.js';
 
 /** What one probe gave in one round. */
@@ -75,4 +76,9 @@ export interface VerificationState {
 /** The probes of a state, for the runner. */
 export function probesOf(state: VerificationState): readonly ProbeSpec[] {
   return state.settings.probes;
+}
+
+/** The facts a verification needs from `GET /dedicated/server/{serviceName}` (read once). */
+export function serverFactsOf(server: Pick<DedicatedServer, 'name' | 'ip' | 'reverse'>): ServerFacts {
+  return { serviceName: server.name, ip: server.ip, reverse: server.reverse };
 }
