@@ -16,6 +16,9 @@
  * - ovh: the OvhApi port and its adapter; the API's types.
  * - specs: reading the fleet repository into typed specs (uses the API's types).
  * - validate: schemas and catalog checks over specs.
+ * - verify: health checks after a reinstall (probes, the loopback guard, the pure verdict
+ *   machine). Reads the policy types of specs; below records, plan and daemon, which keep, show
+ *   and drive its state.
  * - records: the status record format and reading `status/` (what plan, apply and status share).
  * - plan: the pure planner, its types (Plan, Observation), digest, policy, renderers.
  * - observe: the I/O in front of the planner: the API, cached, and readPlanInput. Above plan
@@ -36,6 +39,7 @@ const STAGES = [
   'ovh',
   'specs',
   'validate',
+  'verify',
   'records',
   'plan',
   'observe',

@@ -14,6 +14,7 @@ import { configError, type FleetError } from '../core/errors.js';
 import { DEFAULT_SECRETS_ALLOW, parseSecretRule } from '../core/secret-rule.js';
 import { checkYamlText } from '../core/yaml-guard.js';
 import { classifyUrl, isValidRef } from './git-remote.js';
+import { parseCommandAllowList } from './probe-commands.js';
 
 /** The daemon's settings once parsed; every path is absolute. */
 export interface DaemonConfig {
@@ -42,6 +43,8 @@ export interface DaemonConfig {
   verify: { allowedSignersFile: string | null };
   /** `allow`: the allow-list of `{env}` secrets, as written (core/secret-rule.ts parses it). */
   secrets: { allow: string };
+  /** `allowCommands`: the command probes this host may run, as written (probe-commands.ts parses it); '' none. */
+  probes: { allowCommands: string };
   stateDir: string;
   logLevel: LogLevel;
   /** After an ambiguous reinstall request, how long OVHcloud's task list may lag (src/apply/our-task.ts). */
@@ -69,7 +72,8 @@ type Kind =
   | 'subdir'
   | 'email'
   | 'seconds'
-  | 'allow-list';
+  | 'allow-list'
+  | 'command-list';
 
 /** One configuration key: its dotted name, environment variable, kind and default. */
 export interface ConfigKey {
@@ -123,6 +127,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     'allow-list',
     DEFAULT_SECRETS_ALLOW,
     "variables `{env: NAME}` may name: names and PREFIX* entries, comma-separated; credentials, OVH_* and the process's own variables never (docs/security.md)",
+  ),
+  key(
+    'probes.allowCommands',
+    'command-list',
+    '',
+    'command probes of fleet.yaml `verify` this host may run: repository paths, comma-separated, each optionally pinned as PATH@sha256:HEX; empty: none (docs/verification.md#command-probes)',
   ),
   key('stateDir', 'path', '', 'clone, intent journal and daemon state; default $XDG_STATE_HOME/ovh-fleet'),
   key('logLevel', 'level', 'info', 'fatal, error, warn, info, debug, trace or silent'),
@@ -201,6 +211,7 @@ export function parseDaemonConfig(
     webhook: { secretFile: get('webhook.secretFile') ?? credential('webhook-secret') },
     verify: { allowedSignersFile: get('verify.allowedSignersFile') },
     secrets: { allow: get('secrets.allow') as string },
+    probes: { allowCommands: get('probes.allowCommands') ?? '' },
     stateDir: get('stateDir') || defaultStateDir(env),
     logLevel: get('logLevel') as LogLevel,
     taskListSettleSeconds: Number(get('taskListSettleSeconds')),
@@ -316,6 +327,11 @@ function check(k: ConfigKey, raw: string, where: string, baseDir: string): strin
     case 'allow-list': {
       const rule = parseSecretRule(value);
       if (typeof rule === 'string') bad(rule);
+      return value;
+    }
+    case 'command-list': {
+      const list = parseCommandAllowList(value);
+      if (typeof list === 'string') bad(list);
       return value;
     }
     case 'email':

@@ -8,6 +8,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import type { ErrorCode } from '../core/codes/registry.js';
 import { DEFAULT_POLICY, type FleetPolicy, type MaintenanceWindow, type ParsedFile } from './types.js';
 import { escapeSegment } from './positions.js';
+import { readVerify } from './build-verify.js';
 
 /** The suspend reason of a policy built from an invalid fleet.yaml. */
 export const INVALID_POLICY_REASON = 'fleet.yaml is invalid: reinstalls are suspended until it is corrected';
@@ -19,7 +20,7 @@ type Data = Record<string, unknown>;
 type Report = (code: ErrorCode, pointer: string, message: string, which?: 'key' | 'value') => void;
 
 const KNOWN: Record<string, readonly string[]> = {
-  '': ['apiVersion', 'kind', 'rollout', 'drift', 'suspend', 'api', 'acknowledge'],
+  '': ['apiVersion', 'kind', 'rollout', 'drift', 'suspend', 'api', 'acknowledge', 'verify'],
   rollout: [
     'maxConcurrent',
     'maxConcurrentPerLabel',
@@ -154,6 +155,8 @@ export function buildPolicy(parsed: ParsedFile): { policy: FleetPolicy; diagnost
       );
     }
   }
+  const verify = readVerify(data, report);
+  if (verify) policy.verify = verify;
   return { policy: diagnostics.length > 0 ? suspendedPolicy(policy) : policy, diagnostics };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { StorageEntry } from '../ovh/types.js';
+import type { VerifyPolicy } from './verify-types.js';
 
 /** A position in a repository file (1-based). */
 export interface SourcePos {
@@ -92,6 +93,11 @@ export interface FleetPolicy {
   };
   /** Plan hashes an operator acknowledged past the mass-reinstall guard (`acknowledge.massReinstall`). */
   acknowledgedPlanHashes: string[];
+  /**
+   * fleet.yaml `verify`: the health checks after a reinstall task ends. Absent when fleet.yaml has
+   * no `verify` section: then a server is `ready` as soon as its task is done, as before.
+   */
+  verify?: VerifyPolicy;
 }
 
 export const DEFAULT_POLICY: FleetPolicy = {

@@ -1,5 +1,6 @@
 /** The schema of `fleet.yaml` (DESIGN.md §1.2), independent of the catalog. */
 import type { JsonSchema } from './input-schemas.js';
+import { verifySchemaBody } from './verify-schema.js';
 
 const positiveInt = { type: 'integer', minimum: 1 };
 
@@ -64,6 +65,7 @@ export function fleetSchemaBody(): JsonSchema {
           },
         },
       },
+      verify: verifySchemaBody(),
     },
   };
 }

@@ -1,0 +1,80 @@
+/**
+ * Reading a verification state back (from a status record, after a restart): the shape is
+ * checked where it enters, so a hand-edited or corrupted record is refused with a sentence
+ * instead of resuming from nonsense. A valid state is returned as the same plain data.
+ */
+import { PROBE_TYPES } from '../specs/verify-types.js';
+import type { VerificationState } from './verification-state.js';
+
+const VERDICTS = ['verifying', 'ready', 'unhealthy', 'inconclusive'];
+const OUTCOMES = ['success', 'failure', 'inconclusive'];
+
+/** The state in `value`, or a sentence saying what is wrong with it. */
+export function readVerificationState(value: unknown): VerificationState | string {
+  if (!isObject(value)) return 'verification: not a mapping';
+  if (value.version !== 1) return `verification.version: ${JSON.stringify(value.version)} is not 1`;
+  const facts = value.facts;
+  if (!isObject(facts) || typeof facts.serviceName !== 'string' || typeof facts.ip !== 'string')
+    return 'verification.facts: serviceName and ip are required';
+  if (facts.reverse !== null && typeof facts.reverse !== 'string')
+    return 'verification.facts.reverse: not text';
+  if (!isTime(value.endedAt)) return 'verification.endedAt: not a date-time';
+  const s = value.settings;
+  if (!isObject(s)) return 'verification.settings: not a mapping';
+  for (const key of [
+    'initialDelayMs',
+    'intervalMs',
+    'timeoutMs',
+    'successes',
+    'failureLimit',
+    'deadlineMs',
+  ]) {
+    const n = s[key];
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+      return `verification.settings.${key}: not a whole number`;
+  }
+  if (
+    !Array.isArray(s.probes) ||
+    !s.probes.every((p) => isObject(p) && typeof p.name === 'string' && PROBE_TYPES.includes(p.type as never))
+  )
+    return 'verification.settings.probes: not a list of probes';
+  const rounds = value.rounds;
+  if (!isObject(rounds) || !['total', 'success', 'failure', 'inconclusive'].every((k) => isCount(rounds[k])))
+    return 'verification.rounds: total, success, failure and inconclusive counts are required';
+  if (!isCount(value.passStreak) || !isCount(value.failStreak))
+    return 'verification: passStreak and failStreak are required';
+  if (value.last !== null && !isRound(value.last)) return 'verification.last: not a round';
+  if (!VERDICTS.includes(value.verdict as string))
+    return `verification.verdict: ${JSON.stringify(value.verdict)} is not known`;
+  if (typeof value.reason !== 'string') return 'verification.reason: not text';
+  const deciding = value.verdict === 'verifying';
+  if (deciding ? !isTime(value.nextAt) : value.nextAt !== null)
+    return 'verification.nextAt: does not match the verdict';
+  if (deciding ? value.decidedAt !== null : !isTime(value.decidedAt))
+    return 'verification.decidedAt: does not match the verdict';
+  return value as unknown as VerificationState;
+}
+
+function isRound(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    isTime(value.at) &&
+    OUTCOMES.includes(value.outcome as string) &&
+    Array.isArray(value.results) &&
+    value.results.every(
+      (r) => isObject(r) && typeof r.probe === 'string' && OUTCOMES.includes(r.outcome as string),
+    )
+  );
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isTime(value: unknown): boolean {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,236 @@
+/**
+ * The verdict machine: examples of each verdict, then properties over any settings and any
+ * sequence of rounds (each a safety rule of docs/verification.md): never `ready` without
+ * `successes` passing rounds in a row, never `unhealthy` without a failing round, a round at or
+ * past the deadline always ends verification, a verdict is final, and the state round-trips
+ * through JSON and YAML so that a restarted daemon resumes exactly where it was.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import type { VerifySettings } from '../../src/specs/verify-types.js';
+import { readVerificationState } from '../../src/verify/read-state.js';
+import { deadlineOf, nextProbeAt, recordRound, startVerification } from '../../src/verify/verdict-machine.js';
+import type { ProbeOutcome, ProbeResult, VerificationState } from '../../src/verify/verification-state.js';
+
+const T0 = Date.UTC(2026, 11, 3, 9, 0, 0);
+const FACTS = { serviceName: 'ns1001.ip-203-0-113.eu', ip: '203.0.113.10', reverse: 'ns1001.example.' };
+const SETTINGS: VerifySettings = {
+  probes: [{ name: 'ssh', type: 'ssh', port: 22 }],
+  initialDelayMs: 60_000,
+  intervalMs: 15_000,
+  timeoutMs: 5_000,
+  successes: 2,
+  failureLimit: 3,
+  deadlineMs: 1_800_000,
+};
+
+const result = (outcome: ProbeOutcome): ProbeResult =>
+  outcome === 'success' ? { probe: 'ssh', outcome } : { probe: 'ssh', outcome, reason: `it was ${outcome}` };
+
+/** Plays rounds at their due times: `outcomes` one per round. */
+function play(settings: VerifySettings, outcomes: ProbeOutcome[]): VerificationState {
+  let state = startVerification(settings, FACTS, T0);
+  for (const outcome of outcomes) {
+    const at = nextProbeAt(state);
+    if (at === undefined) break;
+    state = recordRound(state, at, [result(outcome)]);
+  }
+  return state;
+}
+
+describe('the verdict machine', () => {
+  it('waits initialDelay for the first round', () => {
+    const state = startVerification(SETTINGS, FACTS, T0);
+
+    expect(state.verdict).toBe('verifying');
+    expect(nextProbeAt(state)).toBe(T0 + 60_000);
+  });
+
+  it.each<[string, string, number, ProbeOutcome[]]>([
+    ['two passes', 'ready', 2, ['success', 'success']],
+    ['a failure, then two passes', 'ready', 3, ['failure', 'success', 'success']],
+    ['flapping restarts the pass streak', 'ready', 4, ['success', 'failure', 'success', 'success']],
+    ['an inconclusive round neither counts nor breaks', 'ready', 3, ['success', 'inconclusive', 'success']],
+    ['three failures', 'unhealthy', 3, ['failure', 'failure', 'failure']],
+    [
+      'an inconclusive round does not break a failure streak',
+      'unhealthy',
+      4,
+      ['failure', 'inconclusive', 'failure', 'failure'],
+    ],
+  ])('%s → %s after %i rounds', (_, verdict, rounds, outcomes) => {
+    const state = play(SETTINGS, outcomes);
+
+    expect(state.verdict).toBe(verdict);
+    expect(state.rounds.total).toBe(rounds);
+    expect(state.nextAt).toBeNull();
+  });
+
+  it('ends unhealthy at the deadline after a server that flaps', () => {
+    const outcomes = Array.from({ length: 200 }, (_, i): ProbeOutcome =>
+      i % 2 === 0 ? 'success' : 'failure',
+    );
+
+    const state = play(SETTINGS, outcomes);
+
+    expect(state.verdict).toBe('unhealthy');
+    expect(state.reason).toContain('not healthy by the deadline');
+    expect(Date.parse(state.decidedAt!)).toBe(deadlineOf(state));
+  });
+
+  it('ends inconclusive at the deadline when no probe could run on our side', () => {
+    const state = play(SETTINGS, Array<ProbeOutcome>(200).fill('inconclusive'));
+
+    expect(state.verdict).toBe('inconclusive');
+    expect(state.reason).toContain('could not run on our side');
+  });
+
+  it('runs the last round at the deadline, not after it', () => {
+    const settings = { ...SETTINGS, intervalMs: 700_000, timeoutMs: 5_000 };
+
+    const state = play({ ...settings, failureLimit: 5 }, ['failure', 'failure', 'failure']);
+
+    expect(state.last?.at).toBe(new Date(T0 + 1_460_000).toISOString());
+    expect(nextProbeAt(state)).toBe(T0 + 1_800_000);
+  });
+});
+
+const settingsArb = fc
+  .record({
+    initialDelayMs: fc.integer({ min: 0, max: 120 }).map((s) => s * 1000),
+    intervalMs: fc.integer({ min: 1, max: 60 }).map((s) => s * 1000),
+    successes: fc.integer({ min: 1, max: 5 }),
+    failureLimit: fc.integer({ min: 1, max: 5 }),
+    slack: fc.integer({ min: 0, max: 600 }).map((s) => s * 1000),
+  })
+  .map(({ slack, ...s }): VerifySettings => ({
+    ...s,
+    probes: [{ name: 'ssh', type: 'ssh', port: 22 }],
+    timeoutMs: s.intervalMs,
+    deadlineMs: Math.max(1000, s.initialDelayMs + (s.successes - 1) * s.intervalMs + slack),
+  }));
+const outcomeArb = fc.constantFrom<ProbeOutcome>('success', 'failure', 'inconclusive');
+/** A round: its probes' outcomes, and how late it runs after it is due (a busy or restarted daemon). */
+const roundArb = fc.record({
+  outcomes: fc.array(outcomeArb, { minLength: 1, maxLength: 3 }),
+  lateMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3_600_000 })),
+});
+
+/** Plays `rounds` and returns every state on the way (the first is the start). */
+function trace(
+  settings: VerifySettings,
+  rounds: { outcomes: ProbeOutcome[]; lateMs: number }[],
+): VerificationState[] {
+  const states = [startVerification(settings, FACTS, T0)];
+  for (const round of rounds) {
+    const state = states.at(-1)!;
+    const due = nextProbeAt(state);
+    if (due === undefined) break;
+    states.push(
+      recordRound(
+        state,
+        due + round.lateMs,
+        round.outcomes.map((o, i) => ({ ...result(o), probe: `p${i}` })),
+      ),
+    );
+  }
+  return states;
+}
+
+/** The round outcomes of a trace, in order. */
+const outcomesOf = (states: VerificationState[]) => states.slice(1).map((s) => s.last!.outcome);
+
+describe('verdict machine properties', () => {
+  it('is never ready without `successes` passing rounds in a row (inconclusive rounds skipped)', () => {
+    fc.assert(
+      fc.property(settingsArb, fc.array(roundArb, { maxLength: 40 }), (settings, rounds) => {
+        const states = trace(settings, rounds);
+        const final = states.at(-1)!;
+        if (final.verdict !== 'ready') return;
+        const conclusive = outcomesOf(states).filter((o) => o !== 'inconclusive');
+
+        expect(conclusive.length).toBeGreaterThanOrEqual(settings.successes);
+        expect(conclusive.slice(-settings.successes).every((o) => o === 'success')).toBe(true);
+        expect(final.last!.outcome).toBe('success');
+      }),
+    );
+  });
+
+  it('is never unhealthy without a failing round', () => {
+    fc.assert(
+      fc.property(settingsArb, fc.array(roundArb, { maxLength: 40 }), (settings, rounds) => {
+        const states = trace(settings, rounds);
+
+        if (states.at(-1)!.verdict === 'unhealthy') expect(outcomesOf(states)).toContain('failure');
+      }),
+    );
+  });
+
+  it('ends verification at any round at or past the deadline, and never schedules one after it', () => {
+    fc.assert(
+      fc.property(settingsArb, fc.array(roundArb, { maxLength: 40 }), (settings, rounds) => {
+        const states = trace(settings, rounds);
+        const deadline = T0 + settings.deadlineMs;
+
+        for (const state of states) {
+          const next = nextProbeAt(state);
+          if (next !== undefined) expect(next).toBeLessThanOrEqual(deadline);
+          if (state.last && Date.parse(state.last.at) >= deadline)
+            expect(state.verdict).not.toBe('verifying');
+        }
+      }),
+    );
+  });
+
+  it('keeps a verdict once reached', () => {
+    fc.assert(
+      fc.property(
+        settingsArb,
+        fc.array(roundArb, { maxLength: 40 }),
+        outcomeArb,
+        (settings, rounds, extra) => {
+          const final = trace(settings, rounds).at(-1)!;
+          if (final.verdict === 'verifying') return;
+
+          expect(recordRound(final, Date.parse(final.decidedAt!) + 1000, [result(extra)])).toBe(final);
+        },
+      ),
+    );
+  });
+
+  it('round-trips through JSON and YAML, and resumes from the copy exactly as from the original', () => {
+    fc.assert(
+      fc.property(
+        settingsArb,
+        fc.array(roundArb, { maxLength: 20 }),
+        fc.array(roundArb, { maxLength: 20 }),
+        (settings, before, after) => {
+          const state = trace(settings, before).at(-1)!;
+          const viaJson = readVerificationState(JSON.parse(JSON.stringify(state)));
+          const viaYaml = readVerificationState(parse(stringify(state)));
+
+          expect(viaJson).toEqual(state);
+          expect(viaYaml).toEqual(state);
+          const resume = (s: VerificationState) =>
+            after.reduce((acc, round) => {
+              const due = nextProbeAt(acc);
+              return due === undefined
+                ? acc
+                : recordRound(acc, due + round.lateMs, round.outcomes.map(result));
+            }, s);
+          expect(resume(viaYaml as VerificationState)).toEqual(resume(state));
+        },
+      ),
+    );
+  });
+
+  it('refuses a state that is not one', () => {
+    const state = play(SETTINGS, ['success']);
+
+    expect(readVerificationState({ ...state, version: 2 })).toContain('version');
+    expect(readVerificationState({ ...state, verdict: 'ready' })).toContain('nextAt');
+    expect(readVerificationState({ ...state, rounds: { total: -1 } })).toContain('rounds');
+    expect(readVerificationState('x')).toBe('verification: not a mapping');
+  });
+});
