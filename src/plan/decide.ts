@@ -108,7 +108,7 @@ export function decideServer(spec: ServerSpec, ctx: DecideContext): PlanServer {
       message:
         verification.result === 'running'
           ? 'reinstalled at this digest; its verification runs'
-          : 'reinstalled at this digest; its verification was inconclusive (its cohort waits for an operator)',
+          : 'reinstalled at this digest; its verification was inconclusive',
     });
   }
   // Only an answer of a server observed now is clear; anything else is never taken as evidence.
