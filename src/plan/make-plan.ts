@@ -184,7 +184,7 @@ function finish(
     servers,
     diagnostics,
     halts: planHalts(view, fleetHalted(input.policy, counts), state.failures, input.policy),
-    cohorts: planCohorts(view),
+    cohorts: planCohorts(view, input.policy),
   };
 }
 

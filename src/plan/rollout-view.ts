@@ -152,11 +152,15 @@ export function planHalts(
   return halts;
 }
 
-/** The cohorts with a rollout under way, a halt or a pause. */
-export function planCohorts(view: CohortView): PlanCohort[] {
+/**
+ * The cohorts with a halt or a pause, and, when `rollout.canary` is set, those with a rollout
+ * under way (without canaries a cohort's rollout is the usual one: nothing to show).
+ */
+export function planCohorts(view: CohortView, policy: FleetPolicy): PlanCohort[] {
   const out: PlanCohort[] = [];
+  const canaries = Boolean(policy.rollout.canary);
   for (const g of view.gates.values()) {
-    if (g.candidates === 0 && !g.halted && !g.paused) continue;
+    if (!(canaries && g.candidates > 0) && !g.halted && !g.paused) continue;
     const state = g.halted ? 'halted' : g.paused ? 'paused' : g.canaryPending ? 'canaries' : 'proceeding';
     out.push({
       cohort: g.cohort,

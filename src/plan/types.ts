@@ -192,6 +192,6 @@ export interface Plan {
   diagnostics: Diagnostic[];
   /** Halts and pauses (docs/plan.md, "Canaries and halts"); makePlan always sets it. */
   halts?: PlanHalt[];
-  /** Cohorts with candidates, a halt or a pause, sorted by key; makePlan always sets it. */
+  /** Cohorts with a halt or a pause, or (with rollout.canary) candidates, sorted by key; makePlan always sets it. */
   cohorts?: PlanCohort[];
 }
