@@ -6,7 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/plan/make-plan.js';
-import { parseStatusRecord, serializeStatusRecord } from '../../src/records/status-record.js';
+import { fastRecordYaml } from '../../src/records/fast-record-yaml.js';
+import {
+  orderedRecord,
+  parseStatusRecord,
+  RECORD_HEADER,
+  serializeStatusRecord,
+  yamlOf,
+} from '../../src/records/status-record.js';
 import type { StatusRecord } from '../../src/records/types.js';
 import { renderFleetMd } from '../../src/status/fleet-md.js';
 import { buildStatusRecords } from '../../src/status/build-records.js';
@@ -32,6 +39,16 @@ describe('verification phases in status records', () => {
       expect(text).toContain(`  result: ${result}\n`);
     },
   );
+
+  it('is written by the fast writer byte for byte as the yaml package writes it', () => {
+    const r: StatusRecord = {
+      ...verifiedRecord('ns1.eu', S, 'unhealthy'),
+      rollout: { cohort: 'debian12_64/advance/role=web', canary: true },
+    };
+    const ordered = orderedRecord(r);
+
+    expect(fastRecordYaml(ordered, RECORD_HEADER)).toBe(yamlOf(ordered));
+  });
 
   it('writes a record without them as before: no verification or rollout key at all', () => {
     const text = serializeStatusRecord(record('ns1.eu', S));
