@@ -80,8 +80,9 @@ export function makePlan(input: PlanInput): Plan {
   const lifted = finishWith(admitReinstalls(candidates, input.policy, state, input.now, hold, view.gates));
   const validSpecs = input.specs.filter((s) => !invalidNames.has(s.serviceName)).length;
   const fraction = validSpecs === 0 ? 0 : candidates.length / validSpecs;
-  // Holds, first that applies: suspended > circuit-open > mass-reinstall-guard > window-closed >
-  // the limits. Under the first two nothing starts anyway, and the operator reads what to clear first.
+  // Holds, first that applies: suspended > circuit-open > rollout-halted (fleet) > mass-reinstall-guard
+  // > window-closed > the cohort rules > the limits. Under the first three nothing starts anyway,
+  // and the operator reads what to clear first.
   if (outranksGuard || candidates.length <= 1 || fraction <= input.policy.rollout.maxFleetFraction)
     return lifted;
   // What is acknowledged is the plan that would run: the guard lifted and the windows open. So a
