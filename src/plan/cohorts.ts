@@ -119,6 +119,8 @@ export interface CohortGate {
   size: number;
   /** Its canaries, sorted; empty without `rollout.canary`. */
   canaries: string[];
+  /** The same, for lookups. */
+  canarySet: ReadonlySet<string>;
   /** Canaries not passed yet, and inconclusive servers: what the waiting servers wait for. */
   waitsFor: string[];
   /** Some canary has not passed: only canaries may start. */
@@ -171,6 +173,7 @@ function gateOf(cohort: string, members: readonly CohortMember[], policy: FleetP
     cohort,
     size: members.length,
     canaries,
+    canarySet: new Set(canaries),
     waitsFor: [...new Set([...notPassed, ...inconclusive.map((i) => i.serviceName)])].sort(),
     canaryPending: notPassed.length > 0,
     unhealthy,
@@ -192,15 +195,15 @@ function chooseCanaries(members: readonly CohortMember[], policy: FleetPolicy): 
   const amount = policy.rollout.canary;
   if (!amount) return [];
   const want = amountOf(amount, members.length);
-  const chosen = members.filter((m) => m.marked && m.state !== 'other').map((m) => m.serviceName);
+  const chosen = new Set(members.filter((m) => m.marked && m.state !== 'other').map((m) => m.serviceName));
   const order: MemberState[] = ['started', 'failed', 'unhealthy', 'inconclusive', 'candidate'];
   for (const state of order) {
     for (const m of members) {
-      if (chosen.length >= want) break;
-      if (m.state === state && !chosen.includes(m.serviceName)) chosen.push(m.serviceName);
+      if (chosen.size >= want) break;
+      if (m.state === state) chosen.add(m.serviceName);
     }
   }
-  return chosen.sort(cmp);
+  return [...chosen].sort(cmp);
 }
 
 /** The verdict of the cohort rules on one candidate, or null when they let it through. */
@@ -211,7 +214,7 @@ export function cohortHold(
   if (!gate) return null;
   if (gate.halted) return { reason: 'rollout-halted', waitsFor: [] };
   if (gate.paused) return { reason: 'canary-pending', waitsFor: gate.waitsFor };
-  if (gate.canaryPending && !gate.canaries.includes(serviceName))
+  if (gate.canaryPending && !gate.canarySet.has(serviceName))
     return { reason: 'canary-pending', waitsFor: gate.waitsFor };
   return null;
 }

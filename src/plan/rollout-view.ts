@@ -86,7 +86,7 @@ export function annotateEntries(
     if (s.serviceName === null || cohort === undefined)
       return { ...s, cohort: null, canary: false, waitsFor: [] };
     const gate = view.gates.get(cohort);
-    const canary = gate !== undefined && gate.candidates > 0 && gate.canaries.includes(s.serviceName);
+    const canary = gate !== undefined && gate.candidates > 0 && gate.canarySet.has(s.serviceName);
     const verdict = verdicts.get(s.serviceName);
     const waitsFor = s.action === 'deferred' && verdict && !verdict.admitted ? (verdict.waitsFor ?? []) : [];
     return { ...s, cohort, canary, waitsFor };
