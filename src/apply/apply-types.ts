@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import type { TemplateInfo } from '../ovh/types.js';
+import type { PlanServer } from '../plan/types.js';
 import type { FleetPolicy, ServerSpec } from '../specs/types.js';
 import type { ApplyOutcome, FollowProgress } from '../records/outcomes.js';
 import type { StatusRecord } from '../records/types.js';
@@ -33,6 +34,12 @@ export interface RolloutHistory {
   starts: ReadonlyMap<string, readonly number[]>;
   /** Failed attempts that count for the circuit breaker, per the planner's rule. */
   failures: number;
+  /**
+   * The plan's entries and the records it was made from, for the cohort rules (canaries, halts)
+   * and the servers verifying (in flight): the gate applies them as the planner did.
+   */
+  entries?: readonly PlanServer[];
+  records?: ReadonlyMap<string, StatusRecord>;
 }
 
 /** What applyPlan needs; the CLI and the daemon build it. */

@@ -1,8 +1,9 @@
 /**
  * The limits, re-checked at the moment each reinstall starts (not when the plan was made): the
- * fleet-wide holds (history rewritten, suspend, circuit breaker, maintenance windows) and the
- * limits (hourly budget, concurrency fleet-wide and per label), through the planner's own policy
- * functions. Tracks what is in flight, the recent starts and the failures while the run goes on.
+ * fleet-wide holds (history rewritten, suspend, circuit breaker, fleet-wide halt, maintenance
+ * windows), the cohort rules (halt, pause, canaries first) and the limits (hourly budget,
+ * concurrency fleet-wide and per label), through the planner's own policy functions. Tracks what
+ * is in flight (servers verifying included), the recent starts and the failures while the run goes on.
  */
 import type { PlanReason } from '../core/codes/plan-codes.js';
 import type { Clock } from '../core/clock.js';
@@ -14,6 +15,7 @@ import {
   type RolloutState,
 } from '../plan/policy/rollout.js';
 import { evaluateWindows } from '../plan/policy/windows.js';
+import { cohortView, verifyingServers, type CohortView } from '../plan/rollout-view.js';
 import type { FleetPolicy } from '../specs/types.js';
 import type { RolloutHistory } from './apply-types.js';
 import type { IntentEntry } from './intent-journal.js';
@@ -38,6 +40,8 @@ export class RolloutGate {
   private readonly inFlight = new Map<string, Readonly<Record<string, string>>>();
   private starts: number[] = [];
   private waiters: (() => void)[] = [];
+  /** The cohort rules of the plan's records; null when the history does not carry them. */
+  private readonly cohorts: CohortView | null;
   failures: number;
 
   constructor(
@@ -48,6 +52,19 @@ export class RolloutGate {
     private readonly historyRewritten: boolean,
   ) {
     this.failures = history?.failures ?? 0;
+    this.cohorts = null;
+    if (history?.entries && history.records) {
+      const cohortOf = new Map<string, string>();
+      const labels = new Map<string, Readonly<Record<string, string>>>();
+      for (const e of history.entries) {
+        if (e.serviceName === null) continue;
+        labels.set(e.serviceName, e.labels);
+        if (e.cohort) cohortOf.set(e.serviceName, e.cohort);
+      }
+      this.cohorts = cohortView(history.entries, cohortOf, history.records, policy);
+      // Verifying after its task: in flight, as the planner counts it.
+      for (const name of verifyingServers(history.records)) this.inFlight.set(name, labels.get(name) ?? {});
+    }
     const recorded = history?.starts ?? new Map<string, readonly number[]>();
     for (const times of recorded.values()) this.starts.push(...times);
     for (const entry of journal) {
@@ -66,9 +83,17 @@ export class RolloutGate {
     const state = this.state(now);
     const hold = fleetHold(this.policy, state, now);
     if (hold) return { ok: false, reason: hold.reason, notBefore: hold.notBefore, waitable: false };
-    const verdict = admitReinstalls([candidate], this.policy, state, now, null).get(candidate.serviceName);
+    const withCohort = {
+      ...candidate,
+      cohort: candidate.cohort ?? this.cohorts?.cohortOf.get(candidate.serviceName),
+    };
+    const verdict = admitReinstalls([withCohort], this.policy, state, now, null, this.cohorts?.gates).get(
+      candidate.serviceName,
+    );
     if (!verdict || verdict.admitted) return { ok: true };
-    return { ok: false, reason: verdict.reason, notBefore: verdict.notBefore, waitable: true };
+    // A cohort rule (halt, pause, canaries) lasts until records or fleet.yaml change: not waitable.
+    const waitable = verdict.waitsFor === undefined;
+    return { ok: false, reason: verdict.reason, notBefore: verdict.notBefore, waitable };
   }
 
   /** Counts a server in flight (a start, an adopted or followed task). */
@@ -137,6 +162,8 @@ export class RolloutGate {
       inFlightLabels: [...this.inFlight.values()],
       recentStarts: this.starts,
       failures: this.failures,
+      unhealthy: this.cohorts?.unhealthy.length ?? 0,
+      managed: this.cohorts?.managed ?? 0,
       windows: evaluateWindows(this.policy.rollout.windows, now),
     };
   }

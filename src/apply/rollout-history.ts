@@ -3,7 +3,8 @@
  * status records hold, read by the planner (src/records/read-records.ts, `PlanInput.applied`) and
  * counted by the planner's rules (docs/plan.md, "Rollout policy"): every time in `attempts` and
  * `lastAttempt.startedAt` is a start; a last attempt that failed at the server's desired digest
- * counts for the circuit breaker.
+ * counts for the circuit breaker. The plan's entries and the records go along for the cohort rules
+ * (canaries, halts) and the servers verifying, which the gate evaluates with the planner's functions.
  */
 import type { Plan } from '../plan/types.js';
 import type { StatusRecord } from '../records/types.js';
@@ -26,5 +27,5 @@ export function historyFromRecords(records: ReadonlyMap<string, StatusRecord>, p
     if (record.lastAttempt?.result === 'failed' && record.lastAttempt.digest === desired.get(serviceName))
       failures++;
   }
-  return { starts, failures };
+  return { starts, failures, entries: plan.servers, records };
 }

@@ -41,6 +41,8 @@ export interface CachedServer {
   fingerprint: string;
   os: string;
   state: DedicatedServer['state'];
+  /** The hardware profile of cohorts; an entry without it (an older cache) is not reused. */
+  commercialRange: string | null;
   /** Only observations in which no reinstall task ran are kept. */
   runningTask: null;
 }
@@ -79,6 +81,7 @@ export function isCachedServer(v: unknown): v is CachedServer {
     typeof v.os === 'string' &&
     typeof v.state === 'string' &&
     STATES.includes(v.state) &&
+    (v.commercialRange === null || typeof v.commercialRange === 'string') &&
     v.runningTask === null
   );
 }

@@ -153,6 +153,7 @@ export function reusableObservation(
     presence: 'present',
     os: cached.os,
     state: cached.state,
+    commercialRange: cached.commercialRange,
     runningTask: null,
   };
   return ctx.actionOf(name, observation, ctx.catalogNames) === 'none' ? observation : undefined;
@@ -176,7 +177,13 @@ async function observeFresh(
     throw error;
   }
   const runningTask = await findRunningTask(ctx, name);
-  const observation: Observation = { presence: 'present', os: server.os, state: server.state, runningTask };
+  const observation: Observation = {
+    presence: 'present',
+    os: server.os,
+    state: server.state,
+    commercialRange: typeof server.commercialRange === 'string' ? server.commercialRange : null,
+    runningTask,
+  };
   keep(ctx, name, fingerprint, observation, at);
   return observation;
 }
@@ -192,9 +199,15 @@ function keep(
   observation: Observation,
   at: number,
 ): void {
-  const { os, state, runningTask } = observation;
-  if (fingerprint !== undefined && os !== undefined && state !== undefined && runningTask === null) {
-    const kept: CachedServer = { fingerprint, os, state, runningTask: null };
+  const { os, state, runningTask, commercialRange } = observation;
+  if (
+    fingerprint !== undefined &&
+    os !== undefined &&
+    state !== undefined &&
+    commercialRange !== undefined &&
+    runningTask === null
+  ) {
+    const kept: CachedServer = { fingerprint, os, state, commercialRange, runningTask: null };
     ctx.cache.set(KEYS.server(name), kept, at);
   } else {
     ctx.cache.delete(KEYS.server(name));

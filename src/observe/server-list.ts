@@ -56,6 +56,7 @@ export function readServerList(objects: readonly DedicatedServer[]): ServerList 
       presence: 'present',
       os: object.os,
       state: object.state,
+      commercialRange: typeof object.commercialRange === 'string' ? object.commercialRange : null,
       runningTask: null,
     });
   }

@@ -6,6 +6,7 @@
 import type { FleetPolicy, ServerSpec } from '../specs/types.js';
 import type { StatusRecord } from '../records/types.js';
 import { diffCanonical, osChange } from './changes.js';
+import { verificationOf } from './cohorts.js';
 import { canonicalizeSpec, digestOfCanonical } from './digest.js';
 import type { Observation, PlanErasure, PlanServer } from './types.js';
 
@@ -90,6 +91,24 @@ export function decideServer(spec: ServerSpec, ctx: DecideContext): PlanServer {
     return entry({
       reason: 'last-attempt-failed',
       message: `the reinstall at this digest failed${attempt.message ? `: ${attempt.message}` : ''}; change the spec or bump reinstall.generation to retry`,
+    });
+  }
+  // The verification of the reinstall at this digest: unhealthy is a failed attempt; running or
+  // inconclusive is a reinstall that happened (never posted again while it is judged).
+  const verification = verificationOf(record);
+  if (verification && verification.digest === digest && verification.result !== 'healthy') {
+    if (verification.result === 'unhealthy') {
+      return entry({
+        reason: 'last-attempt-failed',
+        message:
+          'the server was found unhealthy after the reinstall at this digest; change the spec or bump reinstall.generation to retry',
+      });
+    }
+    return entry({
+      message:
+        verification.result === 'running'
+          ? 'reinstalled at this digest; its verification runs'
+          : 'reinstalled at this digest; its verification was inconclusive',
     });
   }
   // Only an answer of a server observed now is clear; anything else is never taken as evidence.

@@ -1,18 +1,27 @@
 /**
  * makePlan: the pure heart of ovh-fleet. From the specs, the status records, what the API shows
  * and the policy, it gives every server exactly one action and one reason (DESIGN.md section 2),
- * then applies the rollout policy and the mass-reinstall guard. No I/O, no clock, no logging:
- * equal inputs give equal plans.
+ * then applies the rollout policy (with the cohort rules: canaries and halts) and the
+ * mass-reinstall guard. No I/O, no clock, no logging: equal inputs give equal plans.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { StatusRecord } from '../records/types.js';
+import { cohortOf, fleetHalted } from './cohorts.js';
 import { decideServer } from './decide.js';
 import { canonicalJson, sha256Tag } from './digest.js';
 import { admitReinstalls, fleetHold, type Candidate, type RolloutState } from './policy/rollout.js';
+import { rolloutState } from './rollout-state.js';
 import { evaluateWindows } from './policy/windows.js';
+import {
+  annotateEntries,
+  cohortHoldMessage,
+  cohortView,
+  planCohorts,
+  planHalts,
+  type CohortView,
+} from './rollout-view.js';
 import { PLAN_ACTIONS, type Plan, type PlanInput, type PlanServer, type PlanSummary } from './types.js';
 
-const HOUR_MS = 3_600_000;
 const UNKNOWN: { presence: 'unknown' } = { presence: 'unknown' };
 
 /** Computes the plan. See docs/plan.md for the rules in prose. */
@@ -24,6 +33,7 @@ export function makePlan(input: PlanInput): Plan {
   for (const entry of input.invalid)
     decided.push(invalidEntry(entry.file, entry.serviceName ?? null, entry.diagnostics));
   const managed = new Set<string>();
+  const cohorts = new Map<string, string>();
   for (const spec of input.specs) {
     managed.add(spec.serviceName);
     if (invalidNames.has(spec.serviceName)) {
@@ -33,8 +43,10 @@ export function makePlan(input: PlanInput): Plan {
       continue;
     }
     const record = input.applied.get(spec.serviceName);
+    const observation = input.observed.get(spec.serviceName) ?? UNKNOWN;
+    cohorts.set(spec.serviceName, cohortOf(spec, observation, input.policy));
     const decision = decideServer(spec, {
-      observation: input.observed.get(spec.serviceName) ?? UNKNOWN,
+      observation,
       record,
       policy: input.policy,
       catalog,
@@ -50,45 +62,39 @@ export function makePlan(input: PlanInput): Plan {
 
   const windows = evaluateWindows(input.policy.rollout.windows, input.now);
   const diagnostics: Diagnostic[] = [...input.diagnostics, ...windows.problems.map(windowDiagnostic)];
-  const state = rolloutState(input, decidedKnown, windows);
+  const view = cohortView(decidedKnown, cohorts, input.applied, input.policy);
+  const state = rolloutState(input, decidedKnown, windows, view);
   const candidates: Candidate[] = decidedKnown
     .filter((s) => s.action === 'reinstall' && s.serviceName !== null)
-    .map((s) => ({ serviceName: s.serviceName as string, labels: s.labels }));
+    .map((s) => ({
+      serviceName: s.serviceName as string,
+      labels: s.labels,
+      cohort: cohorts.get(s.serviceName as string),
+    }));
   const hold = fleetHold(input.policy, state, input.now);
-  const outranksGuard = hold?.reason === 'suspended' || hold?.reason === 'circuit-open';
+  const outranksGuard =
+    hold?.reason === 'suspended' || hold?.reason === 'circuit-open' || hold?.reason === 'rollout-halted';
+  const finishWith = (verdicts: ReturnType<typeof admitReinstalls>): Plan =>
+    finish(decidedKnown, verdicts, input, diagnostics, view, state);
 
-  const lifted = finish(
-    decidedKnown,
-    admitReinstalls(candidates, input.policy, state, input.now, hold),
-    input,
-    diagnostics,
-  );
+  const lifted = finishWith(admitReinstalls(candidates, input.policy, state, input.now, hold, view.gates));
   const validSpecs = input.specs.filter((s) => !invalidNames.has(s.serviceName)).length;
   const fraction = validSpecs === 0 ? 0 : candidates.length / validSpecs;
-  // Holds, first that applies: suspended > circuit-open > mass-reinstall-guard > window-closed >
-  // the limits. Under the first two nothing starts anyway, and the operator reads what to clear first.
+  // Holds, first that applies: suspended > circuit-open > rollout-halted (fleet) > mass-reinstall-guard
+  // > window-closed > the cohort rules > the limits. Under the first three nothing starts anyway,
+  // and the operator reads what to clear first.
   if (outranksGuard || candidates.length <= 1 || fraction <= input.policy.rollout.maxFleetFraction)
     return lifted;
   // What is acknowledged is the plan that would run: the guard lifted and the windows open. So a
   // hash acknowledged while the window is closed lets the rollout start when it opens.
   const openState = { ...state, windows: { open: true, nextOpening: null, problems: [] } };
   const ackHash = planHashOf(
-    finish(
-      decidedKnown,
-      admitReinstalls(candidates, input.policy, openState, input.now, null),
-      input,
-      diagnostics,
-    ).servers,
+    finishWith(admitReinstalls(candidates, input.policy, openState, input.now, null, view.gates)).servers,
   );
   if (input.policy.acknowledgedPlanHashes.includes(ackHash)) return lifted;
   const message = `would reinstall ${candidates.length} of ${validSpecs} managed servers (more than ${input.policy.rollout.maxFleetFraction * 100}%); acknowledge plan ${ackHash} to proceed`;
   const guard = { reason: 'mass-reinstall-guard' as const, notBefore: null };
-  const plan = finish(
-    decidedKnown,
-    admitReinstalls(candidates, input.policy, state, input.now, guard),
-    input,
-    diagnostics,
-  );
+  const plan = finishWith(admitReinstalls(candidates, input.policy, state, input.now, guard, view.gates));
   return {
     ...plan,
     servers: plan.servers.map((s) => (s.reason === 'mass-reinstall-guard' ? { ...s, message } : s)),
@@ -142,21 +148,34 @@ function finish(
   verdicts: ReturnType<typeof admitReinstalls>,
   input: PlanInput,
   diagnostics: Diagnostic[],
+  view: CohortView,
+  state: RolloutState,
 ): Plan {
-  const servers = decided.map((s): PlanServer => {
+  const decisions = decided.map((s): PlanServer => {
     const verdict =
       s.serviceName === null || s.action !== 'reinstall' ? undefined : verdicts.get(s.serviceName);
     if (!verdict) return s;
     if (verdict.admitted) return { ...s, batch: verdict.batch };
+    const byCohort = verdict.waitsFor !== undefined;
+    const cohort = s.serviceName === null ? undefined : view.cohortOf.get(s.serviceName);
+    const why = byCohort
+      ? cohortHoldMessage(
+          verdict.reason,
+          cohort === undefined ? undefined : view.gates.get(cohort),
+          verdict.waitsFor ?? [],
+        )
+      : verdict.reason;
     return {
       ...s,
       action: 'deferred',
       reason: verdict.reason,
-      message: `${s.message}; held back: ${verdict.reason}`,
+      message: `${s.message}; held back: ${why}`,
       notBefore: verdict.notBefore === null ? null : new Date(verdict.notBefore).toISOString(),
       batch: verdict.batch,
     };
   });
+  const servers = annotateEntries(decisions, view, verdicts);
+  const counts = { failures: state.failures, unhealthy: view.unhealthy.length, managed: view.managed };
   return {
     formatVersion: 1,
     planHash: planHashOf(servers),
@@ -165,6 +184,8 @@ function finish(
     summary: summarize(servers),
     servers,
     diagnostics,
+    halts: planHalts(view, fleetHalted(input.policy, counts), state.failures, input.policy),
+    cohorts: planCohorts(view, input.policy),
   };
 }
 
@@ -258,45 +279,6 @@ function unmanagedEntry(serviceName: string, record: StatusRecord, input: PlanIn
     reason: 'task-in-progress',
     message: `the spec was removed while reinstall task ${task.taskId} runs: following it to its end, then unmanaged`,
   };
-}
-
-/** In-flight tasks, recent starts and counted failures, from observations and records. */
-function rolloutState(
-  input: PlanInput,
-  decided: readonly PlanServer[],
-  windows: RolloutState['windows'],
-): RolloutState {
-  const labelsByName = new Map<string, Record<string, string>>();
-  const digestByName = new Map<string, string>();
-  for (const s of decided) {
-    if (s.serviceName !== null) labelsByName.set(s.serviceName, s.labels);
-    if (s.serviceName !== null && s.digest !== null) digestByName.set(s.serviceName, s.digest);
-  }
-  const names = new Set<string>([...input.observed.keys(), ...input.applied.keys()]);
-  const inFlightLabels: Record<string, string>[] = [];
-  let inFlight = 0;
-  for (const name of [...names].sort()) {
-    const task = input.observed.get(name)?.runningTask;
-    const attempt = input.applied.get(name)?.lastAttempt;
-    // Not observed (offline) but our record says it runs: count it, to stay on the safe side.
-    if (task || (task === undefined && attempt?.result === 'running')) {
-      inFlight++;
-      inFlightLabels.push(labelsByName.get(name) ?? {});
-    }
-  }
-  const recentStarts: number[] = [];
-  let failures = 0;
-  for (const [name, record] of input.applied) {
-    const starts = new Set(record.attempts);
-    if (record.lastAttempt) starts.add(record.lastAttempt.startedAt);
-    for (const iso of starts) {
-      const t = Date.parse(iso);
-      if (!Number.isNaN(t) && t > input.now - HOUR_MS && t <= input.now) recentStarts.push(t);
-    }
-    const attempt = record.lastAttempt;
-    if (attempt?.result === 'failed' && attempt.digest === digestByName.get(name)) failures++;
-  }
-  return { inFlight, inFlightLabels, recentStarts, failures, windows };
 }
 
 function windowDiagnostic(message: string): Diagnostic {

@@ -7,6 +7,7 @@ import { PLAN_REASONS } from '../core/codes/plan-codes.js';
 
 const nullableString = { type: ['string', 'null'] } as const;
 const digest = { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' } as const;
+const stringList = { type: 'array', items: { type: 'string' } } as const;
 
 /** The schema of formatVersion 1. */
 export const PLAN_SCHEMA = {
@@ -34,6 +35,8 @@ export const PLAN_SCHEMA = {
     },
     servers: { type: 'array', items: { $ref: '#/$defs/server' } },
     diagnostics: { type: 'array', items: { $ref: '#/$defs/diagnostic' } },
+    halts: { type: 'array', items: { $ref: '#/$defs/halt' } },
+    cohorts: { type: 'array', items: { $ref: '#/$defs/cohort' } },
   },
   $defs: {
     server: {
@@ -119,6 +122,35 @@ export const PLAN_SCHEMA = {
         notBefore: { oneOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] },
         batch: { oneOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] },
         labels: { type: 'object', additionalProperties: { type: 'string' } },
+        cohort: nullableString,
+        canary: { type: 'boolean' },
+        waitsFor: stringList,
+      },
+    },
+    halt: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['scope', 'cohort', 'reason', 'message', 'servers', 'acknowledge'],
+      properties: {
+        scope: { enum: ['fleet', 'cohort'] },
+        cohort: nullableString,
+        reason: { enum: ['rollout-halted', 'canary-pending'] },
+        message: { type: 'string' },
+        servers: stringList,
+        acknowledge: stringList,
+      },
+    },
+    cohort: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['cohort', 'servers', 'candidates', 'canaries', 'waitsFor', 'state'],
+      properties: {
+        cohort: { type: 'string' },
+        servers: { type: 'integer', minimum: 0 },
+        candidates: { type: 'integer', minimum: 0 },
+        canaries: stringList,
+        waitsFor: stringList,
+        state: { enum: ['canaries', 'proceeding', 'halted', 'paused'] },
       },
     },
     diagnostic: {

@@ -48,6 +48,11 @@ export interface Observation {
   /** `os` as the API answered it; may be empty or a name the catalog does not know. */
   os?: string;
   state?: DedicatedServer['state'];
+  /**
+   * The server's `commercialRange` (e.g. `advance`): its hardware profile for cohorts (docs/plan.md,
+   * "Canaries and halts"). null: the API answered none; undefined: not observed.
+   */
+  commercialRange?: string | null;
   /** null: observed, none runs; undefined: not observed. */
   runningTask?: RunningTask | null;
   /** The hardware's disk groups: what a reinstall erases. */
@@ -129,6 +134,45 @@ export interface PlanServer {
   /** Rollout batch of a reinstall or deferred entry (1 = now); null otherwise. */
   batch: number | null;
   labels: Record<string, string>;
+  /**
+   * Cohort key (`<template>/<hardware profile>[/<label>=<value>]`) of a server with a valid spec;
+   * null otherwise. makePlan always sets it; optional for plans built elsewhere.
+   */
+  cohort?: string | null;
+  /** One of its cohort's canaries in a rollout under way (the status record keeps the mark). */
+  canary?: boolean;
+  /** With `canary-pending`: the servers it waits for (canaries not ready, inconclusive ones). */
+  waitsFor?: string[];
+}
+
+/**
+ * A halt (`rollout-halted`) or a pause (an inconclusive verification: `canary-pending`), fleet-wide
+ * or of one cohort. Shown at the top of every rendering.
+ */
+export interface PlanHalt {
+  scope: 'fleet' | 'cohort';
+  /** The cohort key; null for the fleet. */
+  cohort: string | null;
+  reason: 'rollout-halted' | 'canary-pending';
+  message: string;
+  /** The servers counted (unhealthy, or inconclusive for a pause), sorted. */
+  servers: string[];
+  /** What to add to `acknowledge.verification` in fleet.yaml to accept them as they are. */
+  acknowledge: string[];
+}
+
+/** A cohort with a rollout under way, a halt or a pause. */
+export interface PlanCohort {
+  cohort: string;
+  /** Managed servers in the cohort. */
+  servers: number;
+  /** Servers that want a reinstall (started now or deferred). */
+  candidates: number;
+  canaries: string[];
+  /** What the cohort's waiting servers wait for. */
+  waitsFor: string[];
+  /** `canaries`: only canaries start; `proceeding`: canaries ready (or none asked); `halted`; `paused`. */
+  state: 'canaries' | 'proceeding' | 'halted' | 'paused';
 }
 
 /** Count of servers per action. */
@@ -146,4 +190,8 @@ export interface Plan {
   /** Sorted by serviceName, then file. */
   servers: PlanServer[];
   diagnostics: Diagnostic[];
+  /** Halts and pauses (docs/plan.md, "Canaries and halts"); makePlan always sets it. */
+  halts?: PlanHalt[];
+  /** Cohorts with a halt or a pause, or (with rollout.canary) candidates, sorted by key; makePlan always sets it. */
+  cohorts?: PlanCohort[];
 }

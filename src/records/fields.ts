@@ -50,6 +50,12 @@ export class Fields {
     return v;
   }
 
+  bool(key: string): boolean {
+    const v = this.value(key);
+    if (typeof v !== 'boolean') throw new RecordShapeError(`${this.at(key)}: expected true or false`);
+    return v;
+  }
+
   optNum(key: string): number | null {
     const v = this.value(key);
     if (v === undefined || v === null) return null;

@@ -11,9 +11,11 @@ import type {
   AttemptRecord,
   CanonicalSpec,
   ErrorRecord,
+  RolloutMark,
   StatusPhase,
   StatusRecord,
   TaskProgress,
+  VerificationRecord,
 } from './types.js';
 import { fastParseYaml } from '../specs/fast-yaml.js';
 import { fastRecordYaml } from './fast-record-yaml.js';
@@ -26,7 +28,9 @@ export const STATUS_KIND = 'ServerStatus';
 const PHASES: readonly StatusPhase[] = [
   'pending',
   'reinstalling',
+  'verifying',
   'ready',
+  'unhealthy',
   'failed',
   'drifted',
   'invalid',
@@ -95,6 +99,8 @@ function readRecord(f: Fields): StatusRecord {
   if (!(PHASES as readonly string[]).includes(phase))
     throw new RecordShapeError(`/phase: unknown phase "${phase}"`);
   const spec = f.optObj('spec');
+  const verification = mapOpt(f.optObj('verification'), readVerification);
+  const rollout = mapOpt(f.optObj('rollout'), readRollout);
   return {
     serviceName: f.str('serviceName'),
     phase: phase as StatusPhase,
@@ -109,7 +115,25 @@ function readRecord(f: Fields): StatusRecord {
     lastAttempt: mapOpt(f.optObj('lastAttempt'), readAttempt),
     attempts: f.strList('attempts'),
     lastError: mapOpt(f.optObj('lastError'), readError),
+    // Written only when set: a record without them reads back without them.
+    ...(verification ? { verification } : {}),
+    ...(rollout ? { rollout } : {}),
   };
+}
+
+function readVerification(f: Fields): VerificationRecord {
+  return {
+    digest: f.str('digest'),
+    result: f.oneOf('result', ['running', 'healthy', 'unhealthy', 'inconclusive'] as const),
+    startedAt: f.str('startedAt'),
+    finishedAt: f.optStr('finishedAt'),
+    message: f.optStr('message'),
+  };
+}
+
+function readRollout(f: Fields): RolloutMark {
+  const canary = f.bool('canary');
+  return { cohort: f.str('cohort'), canary };
 }
 
 function mapOpt<T>(f: Fields | null, read: (f: Fields) => T): T | null {
@@ -216,6 +240,19 @@ export function orderedRecord(record: StatusRecord): Record<string, unknown> {
     lastError: record.lastError
       ? { code: record.lastError.code, message: record.lastError.message, at: record.lastError.at }
       : null,
+    // Only when set, so that records of fleets without verification or canaries stay as they were.
+    ...(record.verification
+      ? {
+          verification: {
+            digest: record.verification.digest,
+            result: record.verification.result,
+            startedAt: record.verification.startedAt,
+            finishedAt: record.verification.finishedAt,
+            message: record.verification.message,
+          },
+        }
+      : {}),
+    ...(record.rollout ? { rollout: { cohort: record.rollout.cohort, canary: record.rollout.canary } } : {}),
   };
 }
 

@@ -9,7 +9,9 @@
 export type StatusPhase =
   | 'pending' // planned, not started (deferred or waiting for a cycle)
   | 'reinstalling' // a reinstall task runs
+  | 'verifying' // the reinstall task ended; health checks run (counts as in flight)
   | 'ready' // runs the applied spec
+  | 'unhealthy' // the health checks failed after the reinstall; not retried at this digest
   | 'failed' // the last attempt failed; not retried at this digest
   | 'drifted' // OVHcloud shows another OS than the applied one
   | 'invalid' // the spec cannot be applied
@@ -80,6 +82,36 @@ export interface AttemptRecord {
   message: string | null;
 }
 
+/**
+ * The health checks after a reinstall (DESIGN.md section 2: after a task ends, `verifying`, then
+ * `ready` or `unhealthy`). Written by the daemon's verification; read by the planner: a verdict
+ * other than `healthy` at the server's current digest is never reinstalled again (like a failed
+ * attempt), `running` counts as in flight, `unhealthy` counts toward the halts, `inconclusive`
+ * pauses the server's cohort (docs/plan.md, "Canaries and halts").
+ */
+export interface VerificationRecord {
+  /** The digest of the reinstall being verified. */
+  digest: string;
+  /** `running` while checks go on; then the verdict. `inconclusive`: no check could run at all. */
+  result: 'running' | 'healthy' | 'unhealthy' | 'inconclusive';
+  startedAt: string;
+  /** Null while `running`. */
+  finishedAt: string | null;
+  /** What decided the verdict (never a secret), or null. */
+  message: string | null;
+}
+
+/**
+ * The server's part in its cohort's rollout, as the last plan gave it (docs/plan.md, "Canaries
+ * and halts"). Written only for a canary, so that the next plans keep the same canaries.
+ */
+export interface RolloutMark {
+  /** The cohort key, e.g. `debian12_64/ADVANCE-1/role=web`. */
+  cohort: string;
+  /** True: one of its cohort's canaries in the rollout under way. */
+  canary: boolean;
+}
+
 /** The last error met for this server (API, apply, spec). */
 export interface ErrorRecord {
   code: string;
@@ -111,4 +143,8 @@ export interface StatusRecord {
    */
   attempts: string[];
   lastError: ErrorRecord | null;
+  /** The health checks of the last reinstall; absent (or null) when none ran. Written only when set. */
+  verification?: VerificationRecord | null;
+  /** The canary mark of the rollout under way; absent (or null) otherwise. Written only when set. */
+  rollout?: RolloutMark | null;
 }

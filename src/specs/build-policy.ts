@@ -7,6 +7,7 @@ import cron from 'node-cron';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { ErrorCode } from '../core/codes/registry.js';
 import { DEFAULT_POLICY, type FleetPolicy, type MaintenanceWindow, type ParsedFile } from './types.js';
+import { readAcknowledgedVerifications, readCanaryFields } from './rollout-fields.js';
 import { escapeSegment } from './positions.js';
 import { readVerify } from './build-verify.js';
 
@@ -17,7 +18,8 @@ export const INVALID_POLICY_REASON = 'fleet.yaml is invalid: reinstalls are susp
 export const DEFAULT_WINDOW_TIMEZONE = 'UTC';
 
 type Data = Record<string, unknown>;
-type Report = (code: ErrorCode, pointer: string, message: string, which?: 'key' | 'value') => void;
+/** Reports a problem of fleet.yaml at a JSON pointer. */
+export type Report = (code: ErrorCode, pointer: string, message: string, which?: 'key' | 'value') => void;
 
 const KNOWN: Record<string, readonly string[]> = {
   '': ['apiVersion', 'kind', 'rollout', 'drift', 'suspend', 'api', 'acknowledge', 'verify'],
@@ -28,10 +30,13 @@ const KNOWN: Record<string, readonly string[]> = {
     'maxFailures',
     'maxFleetFraction',
     'windows',
+    'canary',
+    'cohortLabel',
+    'maxUnhealthy',
   ],
   suspend: ['reason', 'until'],
   api: ['requestsPerMinute', 'steadyStateShare'],
-  acknowledge: ['massReinstall'],
+  acknowledge: ['massReinstall', 'verification'],
   window: ['cron', 'duration', 'timezone'],
 };
 
@@ -114,6 +119,7 @@ export function buildPolicy(parsed: ParsedFile): { policy: FleetPolicy; diagnost
       }
     }
     r.windows = readWindows(rollout.windows, report);
+    readCanaryFields(rollout, r, report);
   }
   if (data.drift !== undefined) {
     if (data.drift === 'report' || data.drift === 'reinstall') policy.drift = data.drift;
@@ -157,6 +163,7 @@ export function buildPolicy(parsed: ParsedFile): { policy: FleetPolicy; diagnost
   }
   const verify = readVerify(data, report);
   if (verify) policy.verify = verify;
+  if (acknowledge) readAcknowledgedVerifications(acknowledge, policy, report);
   return { policy: diagnostics.length > 0 ? suspendedPolicy(policy) : policy, diagnostics };
 }
 

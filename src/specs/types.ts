@@ -70,6 +70,12 @@ export interface MaintenanceWindow {
   timezone: string;
 }
 
+/**
+ * A number of servers given as a count (`3`) or as a fraction of a group (`0.1`, `"10%"`),
+ * rounded up: `{fraction: 0.1}` of 25 servers is 3. See {@link amountOf} in src/plan/cohorts.ts.
+ */
+export type RolloutAmount = { count: number } | { fraction: number };
+
 /** `fleet.yaml` with every default applied (DESIGN.md section 1.2). */
 export interface FleetPolicy {
   rollout: {
@@ -80,6 +86,19 @@ export interface FleetPolicy {
     maxFleetFraction: number;
     /** Empty: reinstalls may start at any time. */
     windows: MaintenanceWindow[];
+    /**
+     * Canaries per cohort (`rollout.canary`): that many servers of a cohort are reinstalled and
+     * must be `ready` before the rest of the cohort starts. Absent or null: no canary phase.
+     */
+    canary?: RolloutAmount | null;
+    /** A label that narrows cohorts (`rollout.cohortLabel`); absent or null: template and hardware only. */
+    cohortLabel?: string | null;
+    /**
+     * `rollout.maxUnhealthy`: after this many `unhealthy` servers (at their current digest, not
+     * acknowledged) in a cohort, or fleet-wide, no new reinstall starts there (`rollout-halted`).
+     * Absent: {@link DEFAULT_MAX_UNHEALTHY}.
+     */
+    maxUnhealthy?: { cohort: RolloutAmount; fleet: RolloutAmount };
   };
   drift: 'report' | 'reinstall';
   suspend: { reason: string; until: string | null };
@@ -98,7 +117,19 @@ export interface FleetPolicy {
    * no `verify` section: then a server is `ready` as soon as its task is done, as before.
    */
   verify?: VerifyPolicy;
+  /**
+   * Verification verdicts an operator acknowledged (`acknowledge.verification`), each
+   * `<serviceName>@<digest>`: that server's `unhealthy` or `inconclusive` verdict at that digest
+   * no longer halts or pauses its cohort or the fleet (it is still never reinstalled at that digest).
+   */
+  acknowledgedVerifications?: string[];
 }
+
+/** `rollout.maxUnhealthy` when fleet.yaml does not set it: a cohort halts at its first unhealthy server. */
+export const DEFAULT_MAX_UNHEALTHY: { cohort: RolloutAmount; fleet: RolloutAmount } = {
+  cohort: { count: 1 },
+  fleet: { count: 2 },
+};
 
 export const DEFAULT_POLICY: FleetPolicy = {
   rollout: {

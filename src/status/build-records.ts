@@ -7,6 +7,7 @@
 import type { ApplyOutcome, FollowProgress } from '../records/outcomes.js';
 import { rolloutReasons } from '../core/codes/plan-codes.js';
 import type { ErrorCode } from '../core/codes/registry.js';
+import { verificationOf } from '../plan/cohorts.js';
 import type { Observation, Plan, PlanServer } from '../plan/types.js';
 import type {
   AttemptRecord,
@@ -211,6 +212,10 @@ function buildOne(
     lastAttempt,
     attempts: recent,
     lastError,
+    // The verification is the daemon's verification loop's to write; kept as it was. The canary
+    // mark follows the plan, so that the next plans keep the same canaries (docs/plan.md).
+    ...(prev?.verification ? { verification: prev.verification } : {}),
+    ...(entry.canary && entry.cohort ? { rollout: { cohort: entry.cohort, canary: true } } : {}),
   };
 }
 
@@ -249,6 +254,12 @@ function fromPlan(
       return d('ready');
     default:
       break;
+  }
+  // Nothing to do to the server, and its verification at this digest has no `healthy` verdict yet.
+  const verification = verificationOf(prev ?? undefined);
+  if (entry.action === 'none' && verification && verification.digest === entry.digest) {
+    if (verification.result === 'unhealthy') return d('unhealthy');
+    if (verification.result === 'running' || verification.result === 'inconclusive') return d('verifying');
   }
   switch (entry.reason) {
     case 'unmanaged':

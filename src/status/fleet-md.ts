@@ -7,6 +7,8 @@ import type { StatusPhase, StatusRecord } from '../records/types.js';
 
 const PHASE_ORDER: readonly StatusPhase[] = [
   'reinstalling',
+  'verifying',
+  'unhealthy',
   'failed',
   'invalid',
   'pending',
@@ -31,6 +33,7 @@ export function renderFleetMd(records: Iterable<StatusRecord>): string {
     '',
     `${sorted.length} server(s)${summary ? `: ${summary}` : ''}.`,
     '',
+    ...haltLines(sorted),
     '| server | phase | reason | operating system | task | since | message |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   ];
@@ -60,4 +63,20 @@ function taskOf(r: StatusRecord): string {
 function cell(text: string): string {
   const one = text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
   return one.length > 160 ? `${one.slice(0, 157)}...` : one;
+}
+
+/** A bold line when reinstalls are held by a halt or wait for canaries (none otherwise). */
+function haltLines(records: readonly StatusRecord[]): string[] {
+  const count = (reason: string): number => records.filter((r) => r.reason === reason).length;
+  const lines: string[] = [];
+  const halted = count('rollout-halted');
+  const waiting = count('canary-pending');
+  if (halted > 0)
+    lines.push(
+      `**Rollout halted**: ${halted} server(s) held back (\`rollout-halted\`); \`ovh-fleet plan\` names the unhealthy servers and how to lift it.`,
+      '',
+    );
+  if (waiting > 0)
+    lines.push(`${waiting} server(s) wait for their cohort's canaries (\`canary-pending\`).`, '');
+  return lines;
 }

@@ -3,6 +3,14 @@ import type { JsonSchema } from './input-schemas.js';
 import { verifySchemaBody } from './verify-schema.js';
 
 const positiveInt = { type: 'integer', minimum: 1 };
+/** A count (whole number, 1 or more), a fraction (above 0, below 1) or a percentage ("10%"). */
+const amount = {
+  anyOf: [
+    positiveInt,
+    { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+    { type: 'string', pattern: '^\\s*[0-9]{1,3}(\\.[0-9]+)?\\s*%\\s*$' },
+  ],
+};
 
 /** `fleet.schema.json` without its `$id`/`$comment` (added by generateSchemas). */
 export function fleetSchemaBody(): JsonSchema {
@@ -36,6 +44,18 @@ export function fleetSchemaBody(): JsonSchema {
               },
             },
           },
+          canary: amount,
+          cohortLabel: { type: 'string', minLength: 1 },
+          maxUnhealthy: {
+            anyOf: [
+              amount,
+              {
+                type: 'object',
+                additionalProperties: false,
+                properties: { cohort: amount, fleet: amount },
+              },
+            ],
+          },
         },
       },
       drift: { enum: ['reinstall', 'report'] },
@@ -62,6 +82,10 @@ export function fleetSchemaBody(): JsonSchema {
           massReinstall: {
             type: 'array',
             items: { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' },
+          },
+          verification: {
+            type: 'array',
+            items: { type: 'string', pattern: '^[^\\s@]+@sha256:[0-9a-f]{64}$' },
           },
         },
       },

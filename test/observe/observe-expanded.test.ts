@@ -98,6 +98,7 @@ describe('observeFleet with the expanded server list', () => {
       presence: 'present',
       os: 'debian11_64',
       state: 'ok',
+      commercialRange: 'advance-1',
       runningTask: null,
     });
     expect(result.facts?.accountServers).toEqual([...names].sort());

@@ -80,6 +80,39 @@ export function record(
   };
 }
 
+/**
+ * A record of a server reinstalled at `applied`'s digest whose verification then ended with
+ * `result` (phase `unhealthy` for unhealthy, `verifying` otherwise but for healthy: `ready`).
+ */
+export function verifiedRecord(
+  name: string,
+  applied: ServerSpec,
+  result: 'running' | 'healthy' | 'unhealthy' | 'inconclusive',
+  over: Partial<StatusRecord> = {},
+): StatusRecord {
+  const digest = digestOfCanonical(canonicalizeSpec(applied));
+  const phase = result === 'unhealthy' ? 'unhealthy' : result === 'healthy' ? 'ready' : 'verifying';
+  return record(name, applied, {
+    phase,
+    lastAttempt: {
+      digest,
+      result: 'done',
+      startedAt: '2026-11-27T10:00:00.000Z',
+      finishedAt: '2026-11-27T10:20:00.000Z',
+      taskId: 77,
+      message: null,
+    },
+    verification: {
+      digest,
+      result,
+      startedAt: '2026-11-27T10:20:00.000Z',
+      finishedAt: result === 'running' ? null : '2026-11-27T10:40:00.000Z',
+      message: null,
+    },
+    ...over,
+  });
+}
+
 export function policy(
   over: Partial<FleetPolicy['rollout']> = {},
   rest: Partial<FleetPolicy> = {},

@@ -72,6 +72,7 @@ describe('observeFleet', () => {
         presence: 'present',
         os: s.server.os,
         state: s.server.state,
+        commercialRange: s.server.commercialRange,
         runningTask: null,
       });
     }

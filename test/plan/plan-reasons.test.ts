@@ -20,7 +20,7 @@ import { renderPlanJson } from '../../src/plan/render/render-json.js';
 import type { PlanInput } from '../../src/plan/types.js';
 import type { FleetPolicy, ServerSpec } from '../../src/specs/types.js';
 import type { StatusRecord } from '../../src/records/types.js';
-import { input, observed, policy, record, spec } from './helpers.js';
+import { input, observed, policy, record, spec, verifiedRecord } from './helpers.js';
 
 const addFormats = addFormatsModule.default;
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -100,6 +100,18 @@ const SCENARIOS: Record<PlanReason, () => PlanInput> = {
   unmanaged: () => one(null, observed(), record(NAME, base)),
   'os-unknown': () => one(rocky, observed({ os: '' })),
   'in-sync': () => one(base, observed(), record(NAME, base)),
+  // A server of the same cohort (template and hardware) found unhealthy: its cohort halts.
+  'rollout-halted': () => {
+    const plan = wanting(policy());
+    const sick = spec('ns-s.eu', { operatingSystem: 'rocky9_64' });
+    return {
+      ...plan,
+      specs: [...plan.specs, sick],
+      observed: new Map([...plan.observed, ['ns-s.eu', observed({ os: 'rocky9_64' })]]),
+      applied: new Map([...plan.applied, ['ns-s.eu', verifiedRecord('ns-s.eu', sick, 'unhealthy')]]),
+    };
+  },
+  'canary-pending': () => wanting(policy({ canary: { count: 1 } })),
   'status-record-lost': () =>
     input({
       specs: [lostRecord],
@@ -146,8 +158,10 @@ describe('plan reasons come from the registry', () => {
 
   it('the holds and limits of the rollout policy are the reasons that defer a reinstall to the policy', () => {
     expect(rolloutReasons('hold').sort()).toEqual([
+      'canary-pending',
       'circuit-open',
       'mass-reinstall-guard',
+      'rollout-halted',
       'suspended',
       'window-closed',
     ]);

@@ -129,6 +129,24 @@ export const PLAN_REASON_CODES = {
     exitCode: 1,
     next: 'operator',
   },
+  'rollout-halted': {
+    summary:
+      "Unhealthy servers (after their reinstall) reached rollout.maxUnhealthy in the server's cohort or fleet-wide, or, with the failed reinstalls, rollout.maxFailures: no new reinstall starts there. The plan names the halt and the servers counted.",
+    action:
+      'Look at the unhealthy servers (status/SERVICE.yaml, `verification`). Fix the cause and commit a spec change for them (a new digest is a new attempt and leaves the count), or add the `SERVICE@DIGEST` the plan shows to acknowledge.verification in fleet.yaml to accept them as they are.',
+    rollout: 'hold',
+    exitCode: 0,
+    next: 'wait-for-commit',
+  },
+  'canary-pending': {
+    summary:
+      "The server's cohort (same template, hardware profile and rollout.cohortLabel value) has canaries that are not ready yet, or a server whose verification was inconclusive: the rest of the cohort waits. The plan names what it waits for.",
+    action:
+      'Wait for the canaries to become ready. An inconclusive verification needs an operator: check the server, then add the `SERVICE@DIGEST` the plan shows to acknowledge.verification in fleet.yaml.',
+    rollout: 'hold',
+    exitCode: 0,
+    next: 'retry',
+  },
   'erasure-unknown': {
     summary:
       'A reinstall is wanted but the hardware was not read (getHardware failed, the server was not observed, or the plan is offline): what it would erase is unknown, so it does not start.',

@@ -1,17 +1,19 @@
 /**
- * The rollout policy applied to the reinstalls a plan wants: suspend, circuit breaker,
- * maintenance windows, hourly budget and concurrency (fleet-wide and per label). Pure.
+ * The rollout policy applied to the reinstalls a plan wants: suspend, circuit breaker, fleet-wide
+ * halt, maintenance windows, cohort halts and canaries (cohorts.ts), hourly budget and concurrency
+ * (fleet-wide and per label). Pure.
  *
  * Order of the holds (the first that applies is the reason given):
- *   suspended > circuit-open > mass-reinstall-guard > window-closed > budget-exhausted >
- *   concurrency-limit.
+ *   suspended > circuit-open > rollout-halted (fleet-wide) > mass-reinstall-guard > window-closed >
+ *   rollout-halted (cohort) > canary-pending > budget-exhausted > concurrency-limit.
  * The mass-reinstall guard is decided by make-plan.ts, because it needs the plan hash.
  *
  * Batches: with B = max(1, min(maxConcurrent, maxPerHour)), reinstalls admitted now are batch 1;
  * reinstalls held by a fleet-wide hold (suspend, circuit, window, guard) are numbered
- * 1 + floor(j / B) in serviceName order; reinstalls held by a limit (budget, concurrency) are
- * 2 + floor(j / B) among the held ones.
+ * 1 + floor(j / B) in serviceName order; reinstalls held by a cohort rule or a limit (budget,
+ * concurrency) are 2 + floor(j / B) among the held ones.
  */
+import { cohortHold, fleetHalted, type CohortGate } from '../cohorts.js';
 import type { PlanReason } from '../../core/codes/plan-codes.js';
 import type { FleetPolicy } from '../../specs/types.js';
 import type { WindowState } from './windows.js';
@@ -20,6 +22,8 @@ import type { WindowState } from './windows.js';
 export interface Candidate {
   serviceName: string;
   labels: Readonly<Record<string, string>>;
+  /** Its cohort key (cohorts.ts); undefined: no cohort rule applies. */
+  cohort?: string | undefined;
 }
 
 /** What the fleet looks like now, for the limits. */
@@ -32,13 +36,24 @@ export interface RolloutState {
   recentStarts: readonly number[];
   /** Failed attempts that count for the circuit breaker (see docs/plan.md). */
   failures: number;
+  /** Unhealthy servers fleet-wide (at their digest, not acknowledged); undefined counts 0. */
+  unhealthy?: number;
+  /** Managed servers, for a fractional `maxUnhealthy.fleet`. */
+  managed?: number;
   windows: WindowState;
 }
 
 /** The policy's verdict on one candidate. */
 export type Admission =
   | { admitted: true; batch: number }
-  | { admitted: false; reason: PlanReason; notBefore: number | null; batch: number };
+  | {
+      admitted: false;
+      reason: PlanReason;
+      notBefore: number | null;
+      batch: number;
+      /** With `canary-pending`: the servers it waits for. */
+      waitsFor?: string[];
+    };
 
 const HOUR_MS = 3_600_000;
 
@@ -71,6 +86,8 @@ export function fleetHold(
   if (circuitOpenAt(policy, state.failures)) {
     return { reason: 'circuit-open', notBefore: null };
   }
+  const counts = { failures: state.failures, unhealthy: state.unhealthy ?? 0, managed: state.managed ?? 0 };
+  if (fleetHalted(policy, counts)) return { reason: 'rollout-halted', notBefore: null };
   if (!state.windows.open) return { reason: 'window-closed', notBefore: state.windows.nextOpening };
   return null;
 }
@@ -82,7 +99,8 @@ export function batchSize(policy: FleetPolicy): number {
 
 /**
  * Decides, for candidates sorted by serviceName, which start now and which wait, and why.
- * `hold` overrides everything (used for fleet-wide holds and the mass-reinstall guard).
+ * `hold` overrides everything (used for fleet-wide holds and the mass-reinstall guard); then the
+ * cohort rules of `cohorts` (halted, paused, canaries first), then the limits.
  */
 export function admitReinstalls(
   candidates: readonly Candidate[],
@@ -90,6 +108,7 @@ export function admitReinstalls(
   state: RolloutState,
   now: number,
   hold: { reason: PlanReason; notBefore: number | null } | null,
+  cohorts?: ReadonlyMap<string, CohortGate>,
 ): Map<string, Admission> {
   const verdicts = new Map<string, Admission>();
   const size = batchSize(policy);
@@ -105,7 +124,21 @@ export function admitReinstalls(
   let inFlight = state.inFlight;
   let started = starts.length;
   let held = 0;
+  // Held by a limit only (not by a cohort rule): the budget's notBefore counts these.
+  let limitHeld = 0;
   for (const c of candidates) {
+    const cohort = cohortHold(c.serviceName, c.cohort === undefined ? undefined : cohorts?.get(c.cohort));
+    if (cohort) {
+      verdicts.set(c.serviceName, {
+        admitted: false,
+        reason: cohort.reason,
+        notBefore: null,
+        batch: 2 + Math.floor(held / size),
+        waitsFor: cohort.waitsFor,
+      });
+      held++;
+      continue;
+    }
     const reason = limitReason(c, policy, inFlight, started, perLabel);
     if (reason === null) {
       verdicts.set(c.serviceName, { admitted: true, batch: 1 });
@@ -114,9 +147,10 @@ export function admitReinstalls(
       countLabels(perLabel, c.labels, policy);
       continue;
     }
-    const notBefore = reason === 'budget-exhausted' ? budgetFrees(starts, policy, held) : null;
+    const notBefore = reason === 'budget-exhausted' ? budgetFrees(starts, policy, limitHeld) : null;
     verdicts.set(c.serviceName, { admitted: false, reason, notBefore, batch: 2 + Math.floor(held / size) });
     held++;
+    limitHeld++;
   }
   return verdicts;
 }

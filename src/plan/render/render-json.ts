@@ -26,6 +26,9 @@ export function renderPlanJson(plan: Plan): string {
       notBefore: s.notBefore,
       batch: s.batch,
       labels: s.labels,
+      cohort: s.cohort ?? null,
+      canary: s.canary ?? false,
+      waitsFor: s.waitsFor ?? [],
     })),
     diagnostics: plan.diagnostics.map((d) => ({
       file: d.file,
@@ -35,6 +38,8 @@ export function renderPlanJson(plan: Plan): string {
       code: d.code,
       message: d.message,
     })),
+    halts: plan.halts ?? [],
+    cohorts: plan.cohorts ?? [],
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

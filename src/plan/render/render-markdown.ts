@@ -6,7 +6,19 @@
  * ("and K more") — never cut in the middle of a table.
  */
 import type { Plan, PlanServer } from '../types.js';
-import { ACTION_SYMBOLS, GROUP_ORDER, entryName, erasureLines, formatValue } from './describe.js';
+import {
+  ACTION_SYMBOLS,
+  GROUP_ORDER,
+  canaryTag,
+  cohortLine,
+  cohortsOf,
+  entryName,
+  erasureLines,
+  formatValue,
+  haltLine,
+  haltRemedy,
+  haltsOf,
+} from './describe.js';
 
 /** GitHub refuses comments over 65,536 characters; we keep a margin. */
 export const MARKDOWN_LIMIT = 60_000;
@@ -36,7 +48,17 @@ class Output {
 export function renderPlanMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
   const out = new Output(limit - RESERVE);
   out.add('## ovh-fleet plan');
+  // Halts first: a reviewer must not miss that the rollout stopped.
+  for (const h of haltsOf(plan)) {
+    const remedy = haltRemedy(h);
+    out.add(`> **${escape(haltLine(h))}**${remedy ? `\n>\n> ${escape(remedy)}` : ''}`);
+  }
   out.add(summaryTable(plan));
+  const cohorts = cohortsOf(plan);
+  if (cohorts.length > 0) {
+    const rows = cohorts.map((c) => `| ${cell(cohortLine(c))} |`);
+    addTable(out, '### Cohorts\n\n| cohort |\n| --- |', rows, '');
+  }
   const reinstalls = plan.servers.filter((s) => s.action === 'reinstall');
   if (reinstalls.length > 0) {
     out.add('### Reinstalls (every disk of these servers is erased)');
@@ -56,7 +78,9 @@ export function renderPlanMarkdown(plan: Plan, limit = MARKDOWN_LIMIT): string {
   ] as const) {
     const group = plan.servers.filter((s) => s.action === action);
     if (group.length > 0) {
-      const rows = group.map((s) => `| ${cell(entryName(s))} | \`${s.reason}\` | ${cell(details(s))} |`);
+      const rows = group.map(
+        (s) => `| ${cell(entryName(s) + canaryTag(s))} | \`${s.reason}\` | ${cell(details(s))} |`,
+      );
       addTable(out, `${title}\n\n| server | reason | details |\n| --- | --- | --- |`, rows, '');
     }
   }
@@ -111,7 +135,7 @@ function summaryTable(plan: Plan): string {
 
 function reinstallSection(s: PlanServer): string {
   const lines = [
-    `#### \`-/+\` ${escape(entryName(s))}`,
+    `#### \`-/+\` ${escape(entryName(s) + canaryTag(s))}`,
     '',
     `${escape(s.message)} (\`${s.reason}\`, batch ${s.batch ?? '-'}${s.file ? `, \`${s.file}\`` : ''})`,
     '',
@@ -129,7 +153,8 @@ function reinstallSection(s: PlanServer): string {
 function details(s: PlanServer): string {
   const when = s.notBefore ? `; not before ${s.notBefore}` : '';
   const batch = s.batch !== null ? `; batch ${s.batch}` : '';
-  return `${s.message}${batch}${when}`;
+  const waits = s.waitsFor && s.waitsFor.length > 0 ? `; waits for ${s.waitsFor.join(', ')}` : '';
+  return `${s.message}${batch}${when}${waits}`;
 }
 
 function cell(text: string): string {

@@ -9,7 +9,13 @@ import {
   ACTION_SYMBOLS,
   ACTION_TITLES,
   GROUP_ORDER,
+  canaryTag,
+  cohortLine,
+  cohortsOf,
   entryName,
+  haltLine,
+  haltRemedy,
+  haltsOf,
   erasureLines,
   formatValue,
   summaryLine,
@@ -37,6 +43,20 @@ export function renderPlanText(plan: Plan, options: TextOptions = { color: false
   const paint = (action: PlanAction, text: string): string =>
     options.color ? `${COLORS[action]}${text}${RESET}` : text;
   const lines: string[] = [`ovh-fleet plan of ${plan.revision}`, ''];
+  const halts = haltsOf(plan);
+  for (const h of halts) {
+    const line = haltLine(h);
+    lines.push(options.color ? `${BOLD}${COLORS.invalid}${line}${RESET}` : line);
+    const remedy = haltRemedy(h);
+    if (remedy) lines.push(`  ${remedy}`);
+  }
+  if (halts.length > 0) lines.push('');
+  const cohorts = cohortsOf(plan);
+  if (cohorts.length > 0) {
+    lines.push('Cohorts:');
+    for (const c of cohorts) lines.push(`  ${cohortLine(c)}`);
+    lines.push('');
+  }
   for (const action of GROUP_ORDER) {
     const group = plan.servers.filter((s) => s.action === action);
     if (group.length === 0) continue;
@@ -56,7 +76,7 @@ export function renderPlanText(plan: Plan, options: TextOptions = { color: false
 }
 
 function entryLines(s: PlanServer, paint: (a: PlanAction, t: string) => string): string[] {
-  const head = `  ${paint(s.action, ACTION_SYMBOLS[s.action])} ${entryName(s)}`;
+  const head = `  ${paint(s.action, ACTION_SYMBOLS[s.action])} ${entryName(s)}${canaryTag(s)}`;
   const where = s.file && s.serviceName ? ` (${s.file})` : '';
   const lines = [`${head}${where}  [${s.reason}] ${s.message}`];
   if (s.action === 'reinstall' || s.action === 'deferred') {
@@ -64,6 +84,7 @@ function entryLines(s: PlanServer, paint: (a: PlanAction, t: string) => string):
     for (const e of erasureLines(s)) lines.push(`      ${paint(s.action, `warning: ${e}`)}`);
     if (s.batch !== null)
       lines.push(`      batch ${s.batch}${s.notBefore ? `, not before ${s.notBefore}` : ''}`);
+    if (s.waitsFor && s.waitsFor.length > 0) lines.push(`      waits for ${s.waitsFor.join(', ')}`);
   }
   return lines;
 }

@@ -1,0 +1,236 @@
+/**
+ * Cohorts, canaries and halts (docs/plan.md, "Canaries and halts"). Pure functions shared by the
+ * planner (make-plan.ts) and the executor's re-check (src/apply/rollout-gate.ts), so that both
+ * apply the same rules:
+ * - a cohort is the servers with the same declared template and hardware profile (the API's
+ *   `commercialRange`), narrowed by the value of `rollout.cohortLabel` when set ({@link cohortOf});
+ * - each server of a cohort is in one state ({@link memberState}): a reinstall candidate,
+ *   started (task running or verifying), passed (ready at its digest), failed, unhealthy,
+ *   inconclusive, or none of these;
+ * - {@link cohortGates} gives each cohort its canaries and whether it is halted or paused.
+ */
+import type { StatusRecord, VerificationRecord } from '../records/types.js';
+import { DEFAULT_MAX_UNHEALTHY, type FleetPolicy, type RolloutAmount } from '../specs/types.js';
+import type { Observation } from './types.js';
+
+/** The profile part of a cohort key when the API gave none, or the server was not observed. */
+export const UNKNOWN_PROFILE = 'unknown-hardware';
+
+/**
+ * The cohort key of a server: `<template>/<profile>` and, with `rollout.cohortLabel: KEY`,
+ * `/<KEY>=<value>` (an empty value when the server has no such label).
+ */
+export function cohortOf(
+  spec: { operatingSystem: string; labels: Readonly<Record<string, string>> },
+  observation: Observation | undefined,
+  policy: FleetPolicy,
+): string {
+  const range = observation?.commercialRange;
+  const profile = typeof range === 'string' && range.trim() !== '' ? range : UNKNOWN_PROFILE;
+  const label = policy.rollout.cohortLabel;
+  const base = `${spec.operatingSystem}/${profile}`;
+  return label ? `${base}/${label}=${spec.labels[label] ?? ''}` : base;
+}
+
+/** `count`, or `fraction` × `size` rounded up (at least 1 when the group is not empty). */
+export function amountOf(amount: RolloutAmount, size: number): number {
+  if ('count' in amount) return amount.count;
+  if (size <= 0) return 0;
+  return Math.max(1, Math.ceil(amount.fraction * size - 1e-9));
+}
+
+/** The acknowledgement of a verification verdict: `<serviceName>@<digest>` (acknowledge.verification). */
+export function verificationAck(serviceName: string, digest: string): string {
+  return `${serviceName}@${digest}`;
+}
+
+/**
+ * What a record says of the health checks: its `verification`, or, for a record that only
+ * carries the phase, `verifying` (running) or `unhealthy` at the digest of its last attempt.
+ */
+export function verificationOf(
+  record: StatusRecord | undefined,
+): Pick<VerificationRecord, 'digest' | 'result'> | null {
+  if (!record) return null;
+  if (record.verification) return record.verification;
+  if (record.phase !== 'verifying' && record.phase !== 'unhealthy') return null;
+  const digest = record.lastAttempt?.digest ?? record.lastApplied?.digest ?? record.desiredDigest;
+  if (digest === null) return null;
+  return { digest, result: record.phase === 'verifying' ? 'running' : 'unhealthy' };
+}
+
+/** Where a server stands in its cohort's rollout. */
+export type MemberState =
+  | 'candidate' // wants a reinstall now (before the rollout policy)
+  | 'started' // a reinstall task runs, or its verification runs
+  | 'passed' // ready at its current digest, or its verdict was acknowledged
+  | 'failed' // the reinstall at its current digest failed
+  | 'unhealthy' // the verification at its current digest found it unhealthy (not acknowledged)
+  | 'inconclusive' // the verification at its current digest could not tell (not acknowledged)
+  | 'other';
+
+/** What {@link memberState} looks at. */
+export interface MemberFacts {
+  serviceName: string;
+  /** The desired digest of its spec. */
+  digest: string;
+  /** The plan wants a reinstall (action reinstall before the policy, or a policy deferral). */
+  wanted: boolean;
+  /** A reinstall task runs (the plan follows it). */
+  following: boolean;
+  record: StatusRecord | undefined;
+  /** acknowledge.verification. */
+  acknowledged: ReadonlySet<string>;
+}
+
+/** The state of one server (precedence: task, verdict at this digest, wanted, attempt, ready). */
+export function memberState(facts: MemberFacts): MemberState {
+  const { record, digest } = facts;
+  if (facts.following) return 'started';
+  const verification = verificationOf(record);
+  if (verification && verification.digest === digest) {
+    const acknowledged = facts.acknowledged.has(verificationAck(facts.serviceName, digest));
+    if (verification.result === 'running') return 'started';
+    if (verification.result === 'unhealthy') return acknowledged ? 'passed' : 'unhealthy';
+    if (verification.result === 'inconclusive') return acknowledged ? 'passed' : 'inconclusive';
+  }
+  if (facts.wanted) return 'candidate';
+  const attempt = record?.lastAttempt;
+  if (attempt?.digest === digest && attempt.result === 'running') return 'started';
+  if (attempt?.digest === digest && attempt.result === 'failed') return 'failed';
+  if (record?.phase === 'ready' && record.lastApplied?.digest === digest) return 'passed';
+  return 'other';
+}
+
+/** One managed server, as the cohort rules see it. */
+export interface CohortMember {
+  serviceName: string;
+  cohort: string;
+  digest: string;
+  state: MemberState;
+  /** Its record marks it as a canary of this cohort (`rollout.canary: true`, same cohort). */
+  marked: boolean;
+}
+
+/** The rollout rules' verdict on one cohort. */
+export interface CohortGate {
+  cohort: string;
+  /** Managed servers in the cohort. */
+  size: number;
+  /** Its canaries, sorted; empty without `rollout.canary`. */
+  canaries: string[];
+  /** The same, for lookups. */
+  canarySet: ReadonlySet<string>;
+  /** Canaries not passed yet, and inconclusive servers: what the waiting servers wait for. */
+  waitsFor: string[];
+  /** Some canary has not passed: only canaries may start. */
+  canaryPending: boolean;
+  /** Unhealthy servers counted toward `maxUnhealthy.cohort` (sorted, with their digest). */
+  unhealthy: { serviceName: string; digest: string }[];
+  /** Inconclusive verdicts that pause the cohort (sorted, with their digest). */
+  inconclusive: { serviceName: string; digest: string }[];
+  /** The cohort's limit of unhealthy servers. */
+  maxUnhealthy: number;
+  /** `maxUnhealthy.cohort` reached: nothing new starts in the cohort. */
+  halted: boolean;
+  /** An inconclusive verdict: nothing new starts in the cohort. */
+  paused: boolean;
+  /** Servers that want a reinstall. */
+  candidates: number;
+}
+
+/** The limits of `rollout.maxUnhealthy`, defaults applied. */
+export function maxUnhealthyOf(policy: FleetPolicy): { cohort: RolloutAmount; fleet: RolloutAmount } {
+  return policy.rollout.maxUnhealthy ?? DEFAULT_MAX_UNHEALTHY;
+}
+
+/** Each cohort's gate, keyed by cohort. `members` are the managed servers with a valid spec. */
+export function cohortGates(members: readonly CohortMember[], policy: FleetPolicy): Map<string, CohortGate> {
+  const byCohort = new Map<string, CohortMember[]>();
+  for (const m of members) {
+    const list = byCohort.get(m.cohort);
+    if (list) list.push(m);
+    else byCohort.set(m.cohort, [m]);
+  }
+  const gates = new Map<string, CohortGate>();
+  for (const cohort of [...byCohort.keys()].sort()) {
+    const list = [...(byCohort.get(cohort) ?? [])].sort((a, b) => cmp(a.serviceName, b.serviceName));
+    gates.set(cohort, gateOf(cohort, list, policy));
+  }
+  return gates;
+}
+
+function gateOf(cohort: string, members: readonly CohortMember[], policy: FleetPolicy): CohortGate {
+  const pick = (state: MemberState): { serviceName: string; digest: string }[] =>
+    members.filter((m) => m.state === state).map((m) => ({ serviceName: m.serviceName, digest: m.digest }));
+  const unhealthy = pick('unhealthy');
+  const inconclusive = pick('inconclusive');
+  const maxUnhealthy = Math.max(1, amountOf(maxUnhealthyOf(policy).cohort, members.length));
+  const canaries = chooseCanaries(members, policy);
+  const passed = new Set(members.filter((m) => m.state === 'passed').map((m) => m.serviceName));
+  const notPassed = canaries.filter((name) => !passed.has(name));
+  return {
+    cohort,
+    size: members.length,
+    canaries,
+    canarySet: new Set(canaries),
+    waitsFor: [...new Set([...notPassed, ...inconclusive.map((i) => i.serviceName)])].sort(),
+    canaryPending: notPassed.length > 0,
+    unhealthy,
+    inconclusive,
+    maxUnhealthy,
+    halted: unhealthy.length >= maxUnhealthy,
+    paused: inconclusive.length > 0,
+    candidates: members.filter((m) => m.state === 'candidate').length,
+  };
+}
+
+/**
+ * The canaries of a cohort, stable across cycles: the servers its records mark as canaries
+ * (unless they left the rollout: state `other`), then, up to `rollout.canary`, the servers
+ * already started or judged at their digest, then the candidates, each in serviceName order.
+ * Started servers are never left out once chosen (a lowered `canary` keeps the marked ones).
+ */
+function chooseCanaries(members: readonly CohortMember[], policy: FleetPolicy): string[] {
+  const amount = policy.rollout.canary;
+  if (!amount) return [];
+  const want = amountOf(amount, members.length);
+  const chosen = new Set(members.filter((m) => m.marked && m.state !== 'other').map((m) => m.serviceName));
+  const order: MemberState[] = ['started', 'failed', 'unhealthy', 'inconclusive', 'candidate'];
+  for (const state of order) {
+    for (const m of members) {
+      if (chosen.size >= want) break;
+      if (m.state === state) chosen.add(m.serviceName);
+    }
+  }
+  return [...chosen].sort(cmp);
+}
+
+/** The verdict of the cohort rules on one candidate, or null when they let it through. */
+export function cohortHold(
+  serviceName: string,
+  gate: CohortGate | undefined,
+): { reason: 'rollout-halted' | 'canary-pending'; waitsFor: string[] } | null {
+  if (!gate) return null;
+  if (gate.halted) return { reason: 'rollout-halted', waitsFor: [] };
+  if (gate.paused) return { reason: 'canary-pending', waitsFor: gate.waitsFor };
+  if (gate.canaryPending && !gate.canarySet.has(serviceName))
+    return { reason: 'canary-pending', waitsFor: gate.waitsFor };
+  return null;
+}
+
+/** Fleet-wide halt: unhealthy servers reached `maxUnhealthy.fleet`, or with failures `maxFailures`. */
+export function fleetHalted(
+  policy: FleetPolicy,
+  counts: { failures: number; unhealthy: number; managed: number },
+): boolean {
+  if (counts.unhealthy === 0) return false;
+  const limit = Math.max(1, amountOf(maxUnhealthyOf(policy).fleet, counts.managed));
+  return (
+    counts.unhealthy >= limit || counts.failures + counts.unhealthy >= Math.max(1, policy.rollout.maxFailures)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
