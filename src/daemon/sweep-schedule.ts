@@ -10,8 +10,13 @@
 export const CALLS_PER_CHECK_EXPANDED = 1;
 /** Calls of one check without it: the task id list, then the newest task. */
 export const CALLS_PER_CHECK_FALLBACK = 2;
-/** The sweep never saves up more than this many minutes of its rate (no burst after a quiet spell). */
-export const MAX_CREDIT_MINUTES = 5;
+/**
+ * Debt older than this many minutes of the share is written off: after a rollout or a cold plan
+ * that spent hours of the share, the sweep resumes within an hour instead of stopping for hours
+ * (tasks started elsewhere would go unseen all that time). Steady cycles, even bursty ones, are
+ * paid back in full.
+ */
+export const MAX_DEBT_MINUTES = 60;
 
 /** What the sweep's rate depends on. */
 export interface SweepInputs {
@@ -82,22 +87,23 @@ export interface CreditInputs {
 /**
  * The sweep's credit after `elapsedMs`: what was left, plus the share of that stretch, minus every
  * other call the daemon made in it (a cycle that spent more than the share is paid back by the
- * sweep). Kept within ± the share of the longer of {@link MAX_CREDIT_MINUTES} and the stretch (plus
- * the cost of one check), so
- * that a slow schedule loses nothing, a sweep with nothing left to check saves up no burst, and a
- * daemon whose cycles alone spend more than the share stops sweeping without an endless debt.
+ * sweep). Saved credit never exceeds the share of the stretch itself (plus one call): nothing is saved up across stretches, so there is no burst after a quiet spell. Debt is
+ * kept down to {@link MAX_DEBT_MINUTES} of the share (or the stretch, if longer).
  *
  * The sweep starts a check with at least one call of credit and pays its real cost after it, so
- * it owes at most one call (the second of a check without expanded lists): over any stretch, the
- * daemon's own calls stay within the share plus that one call.
+ * it owes at most one call (the second of a check without expanded lists): over any stretch from
+ * one slice to a later one, the daemon's own calls stay within the share plus that one call,
+ * unless a single stretch spent more than an hour of the share by itself.
  */
 export function nextCredit(inputs: CreditInputs): number {
   const perMinute = steadyStateCallsPerMinute(inputs.requestsPerMinute, inputs.steadyStateShare);
   const minutes = Math.max(0, inputs.elapsedMs) / 60_000;
-  const earned = perMinute * minutes - Math.max(0, inputs.otherCalls);
-  // Plus the cost of one check, or a tiny share could never start one (nor lose part of one).
-  const ceiling = CALLS_PER_CHECK_FALLBACK + perMinute * Math.max(MAX_CREDIT_MINUTES, minutes);
-  return Math.max(-ceiling, Math.min(ceiling, inputs.credit + earned));
+  const stretch = perMinute * minutes;
+  const earned = stretch - Math.max(0, inputs.otherCalls);
+  // Plus one call, or a tiny share could never start a check (which needs one call of credit).
+  const ceiling = 1 + stretch;
+  const floor = -(CALLS_PER_CHECK_FALLBACK + perMinute * Math.max(MAX_DEBT_MINUTES, minutes));
+  return Math.max(floor, Math.min(ceiling, inputs.credit + earned));
 }
 
 /**

@@ -24,6 +24,8 @@ import {
 } from './sweep-schedule.js';
 
 const REINSTALL_FUNCTION = 'reinstallServer';
+/** The stretch over which the rest of the daemon's spending is averaged for the reported bound. */
+const RESERVED_WINDOW_MS = 60 * 60_000;
 
 /** fleet.yaml's `api` section, as the last cycle read it. */
 export interface SweepLimits {
@@ -78,6 +80,8 @@ export class TaskSweep {
   /** The sweep's own calls since the last slice started (so they are not counted as others'). */
   private ownCalls = 0;
   private reservedPerMinute = 0;
+  /** Other calls per stretch between slices over the last {@link RESERVED_WINDOW_MS}. */
+  private stretches: { from: number; to: number; others: number }[] = [];
   private measuredCalls = 0;
   private checks = 0;
   private found = 0;
@@ -144,7 +148,7 @@ export class TaskSweep {
     // During a rollout no credit accrues: the sweep makes no burst when it ends.
     if (this.paused) return;
     const elapsedMs = now - previous;
-    if (elapsedMs > 0) this.reservedPerMinute = (others * 60_000) / elapsedMs;
+    this.reservedPerMinute = this.reservedOver({ from: previous, to: now, others });
     this.credit = nextCredit({ credit: this.credit, elapsedMs, otherCalls: others, ...this.deps.limits() });
     const servers = this.deps.servers();
     // At most one round per slice; a check starts with one call of credit at least (nextCredit).
@@ -166,6 +170,19 @@ export class TaskSweep {
       }
     }
     this.forgetGone(servers);
+  }
+
+  /**
+   * What the rest of the daemon spends per minute, averaged over the last hour of stretches (one
+   * busy cycle among quiet ones counts for what it is), so that the longest time unseen the sweep
+   * reports holds when cycles are bursty.
+   */
+  private reservedOver(stretch: { from: number; to: number; others: number }): number {
+    this.stretches.push(stretch);
+    this.stretches = this.stretches.filter((s) => s.to > stretch.to - RESERVED_WINDOW_MS);
+    const from = Math.min(...this.stretches.map((s) => s.from));
+    const others = this.stretches.reduce((sum, s) => sum + s.others, 0);
+    return stretch.to > from ? (others * 60_000) / (stretch.to - from) : 0;
   }
 
   /** One server's reinstall task list: the expanded list, else the ids and the newest task. */
