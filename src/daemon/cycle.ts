@@ -186,7 +186,7 @@ async function runSteps(
     const inFleet = (name: string): boolean => specNames.has(name) || records.applied.has(name);
     settleSweepFound(deps.sweepFound, oneByOne, observed.observation.observed, inFleet);
   }
-  deps.listingNotes?.note(observed.observation.stats, log);
+  deps.listingNotes?.note(observed.observation.stats, log, deps.clock.now());
   step('validate');
   const validated = await validateObserved(loaded.loaded, observed, now);
   const gathered = planInputOf(loaded.loaded, observed, validated, { now, revision: head });

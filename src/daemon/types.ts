@@ -147,7 +147,7 @@ export interface CycleDeps {
    * them with their own calls (not the expanded list, which says nothing of tasks), then forgets them.
    */
   readonly sweepFound?: Set<string>;
-  /** Says in the log when the expanded server list is set aside, once per reason. */
+  /** Says in the log when the expanded server list is set aside (once, then at most hourly). */
   readonly listingNotes?: ListingNotes;
   /** How long reinstalls took (tasks seen end done), for every follower of this daemon. */
   readonly durations?: TaskDurations;
