@@ -157,23 +157,46 @@ async function route(
     return { status: 200, body: await control.probeTarget(target, port) };
   }
   const task = /^\/_sim\/servers\/([^/]+)\/tasks$/.exec(path);
+  const server = /^\/_sim\/servers\/([^/]+)$/.exec(path);
+  const serviceName = decodedSegment(task?.[1] ?? server?.[1] ?? '');
+  if ((task || server) && serviceName === null)
+    return { status: 400, body: { message: `malformed percent-encoding in ${path}` } };
   if (task && method === 'POST') {
     const options = (isObject(body) ? body : {}) as ForeignTaskOptions;
     return {
       status: 200,
-      body: { taskId: control.startForeignTask(decodeURIComponent(task[1] ?? ''), options) },
+      body: { taskId: control.startForeignTask(serviceName as string, options) },
     };
   }
-  const server = /^\/_sim\/servers\/([^/]+)$/.exec(path);
-  const serviceName = decodeURIComponent(server?.[1] ?? '');
-  if (server && method === 'GET') return { status: 200, body: await control.probeServer(serviceName) };
+  if (server && method === 'GET')
+    return { status: 200, body: await control.probeServer(serviceName as string) };
   if (server && method === 'POST') {
     if (!isObject(body))
       return { status: 400, body: { message: 'body must be a JSON object (a server patch)' } };
     const { probe, rest } = splitProbePatch(body);
-    // Probe faults first: a bad one refuses the whole patch before anything changed.
-    if (probe) control.setServerProbeFaults(serviceName, probe);
-    return { status: 200, body: control.updateServer(serviceName, rest as SimServerPatch) };
+    const problem = patchProblem(rest);
+    if (problem) return { status: 400, body: { message: problem } };
+    // Every check before any change: a bad probe fault or an unknown server refuses the whole patch.
+    control.updateServer(serviceName as string, {});
+    if (probe) control.setServerProbeFaults(serviceName as string, probe);
+    return { status: 200, body: control.updateServer(serviceName as string, rest as SimServerPatch) };
   }
   return { status: 404, body: { message: `no control endpoint ${method} ${path}` } };
+}
+
+/** A path segment decoded, or null when its percent-encoding is malformed. */
+function decodedSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/** Why a server patch cannot be applied, checked before anything changes; null when it can. */
+function patchProblem(patch: Record<string, unknown>): string | null {
+  const templates = patch['compatibleTemplates'];
+  if (templates !== undefined && !(Array.isArray(templates) && templates.every((t) => typeof t === 'string')))
+    return 'compatibleTemplates must be a list of template names';
+  return null;
 }
