@@ -10,6 +10,8 @@ import { Duplex } from 'node:stream';
 import { TLSSocket, type SecureContext } from 'node:tls';
 
 const TLS_HANDSHAKE = 0x16;
+/** A connection that sends nothing for this long is closed (the ssh port's rule). */
+const IDLE_MS = 10_000;
 
 /**
  * A listener (not yet listening) that answers with `handler`. `admit` sees every connection
@@ -23,7 +25,11 @@ export function createProbeHttpListener(
   const http = createHttpServer(handler);
   return createNetServer((socket) => {
     if (!admit(socket)) return;
+    // A client that never sends its first byte is cut, as on the ssh port: it would hold a
+    // descriptor for ever (and the simulator's descriptors are what its listeners live on).
+    socket.setTimeout(IDLE_MS, () => socket.destroy());
     socket.once('data', (first: Buffer) => {
+      socket.setTimeout(0);
       socket.pause();
       if (first[0] === TLS_HANDSHAKE) {
         const secure = new TLSSocket(replay(socket, first), { isServer: true, secureContext });
