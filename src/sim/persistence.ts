@@ -44,13 +44,24 @@ export class DebouncedSaver {
   constructor(
     private readonly path: string,
     private readonly take: () => SimSnapshot,
+    /** Told when a scheduled write fails (out of descriptors, disk full); it is tried again later. */
+    private readonly onError: (error: Error) => void = (error) =>
+      void process.stderr.write(
+        `ovh-fleet sim: the state file was not written (will retry): ${error.message}\n`,
+      ),
   ) {}
 
   schedule(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      writeSnapshot(this.path, this.take());
+      try {
+        writeSnapshot(this.path, this.take());
+      } catch (error) {
+        // Thrown from a timer it would end the simulator: say it, and try again after the delay.
+        this.onError(error as Error);
+        this.schedule();
+      }
     }, SAVE_DEBOUNCE_MS);
     this.timer.unref();
   }
