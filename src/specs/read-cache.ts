@@ -37,6 +37,17 @@ export interface LastRead {
   result: FleetRepository;
 }
 
+/**
+ * The files a read found under a content key (see ReadFleetOptions.contentKey): while the key is
+ * the same, the files and their contents are, so the next read takes this listing and the cache
+ * entries as they are, without listing or stat-ing anything.
+ */
+export interface ProvenListing {
+  key: string;
+  fleetFile: string | undefined;
+  serverFiles: readonly string[];
+}
+
 /** Per-repository cache for {@link readFleet}; one instance per repository root. */
 export class ReadCache {
   private readonly entries = new Map<string, CacheEntry>();
@@ -44,6 +55,9 @@ export class ReadCache {
 
   /** The previous whole read (see {@link LastRead}). */
   last: LastRead | undefined;
+
+  /** The listing of the last read made under a content key (see {@link ProvenListing}). */
+  proven: ProvenListing | undefined;
 
   /** Counters of the last read, for tests and metrics (`inWorkers`: files parsed in worker threads). */
   stats = { statHits: 0, hashHits: 0, misses: 0, inWorkers: 0 };
@@ -53,6 +67,7 @@ export class ReadCache {
     if (this.root !== undefined && this.root !== root) {
       this.entries.clear();
       this.last = undefined;
+      this.proven = undefined;
     }
     this.root = root;
     this.stats = { statHits: 0, hashHits: 0, misses: 0, inWorkers: 0 };
