@@ -111,7 +111,7 @@ export async function buildStatus(
     // it is committed even when unchanged.
     const repaired = input.repaired.has(name) || gathered.recoveredRecords.has(name);
     const inTree = gathered.input.applied.get(name);
-    if (!repaired && inTree !== undefined && isDeepStrictEqual(inTree, record)) continue;
+    if (!repaired && inTree !== undefined && sameRecord(inTree, record)) continue;
     const text = serializeStatusRecord(record);
     if (repaired || (await current(deps.root, `${name}.yaml`)) !== text) {
       // The text is made again when the file is written rather than kept: with every record of
@@ -147,6 +147,23 @@ export async function commitBuiltStatus(
   deps.metrics.statusCommits.inc();
   log.info({ commit: result.commit, servers: changed.length, attempts: result.attempts }, 'status committed');
   return { changed: changed.map((r) => r.serviceName), commit: result.commit, inGit: records };
+}
+
+/**
+ * isDeepStrictEqual of two records, field by field: a field holding the very same value (a
+ * record built from the one in the tree shares most of its parts) is not walked. Object.is, as
+ * isDeepStrictEqual, tells 0 from -0.
+ */
+export function sameRecord(a: StatusRecord, b: StatusRecord): boolean {
+  if (a === b) return true;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const keys = Object.keys(a) as (keyof StatusRecord)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.hasOwn(b, key)) return false;
+    if (!Object.is(a[key], b[key]) && !isDeepStrictEqual(a[key], b[key])) return false;
+  }
+  return true;
 }
 
 /** The working tree's `status/NAME` (null when absent, unreadable or reached through a link). */
