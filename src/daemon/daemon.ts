@@ -30,6 +30,7 @@ import { meteredApi } from './metered-api.js';
 import { TaskDurations } from '../apply/task-durations.js';
 import { createDaemonMetrics } from './metrics.js';
 import { SpecCommits } from './spec-commits.js';
+import { FleetMdMemo } from './fleet-md-memo.js';
 import { TaskSweep } from './task-sweep.js';
 import { TaskWatch, type WatchedTask } from './task-watch.js';
 import type { BudgetStats } from '../ovh/request-budget.js';
@@ -149,6 +150,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     readCache: new ReadCache(),
     recordCache: new AppliedRecordCache(),
     specCommits: new SpecCommits(),
+    fleetMd: new FleetMdMemo(),
     metrics,
     progress,
     root: path.join(cloneDir, fleetPath),

@@ -166,23 +166,37 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
   private async syncNow(): Promise<string> {
     const branch = this.o.branch;
     const target = `refs/remotes/origin/${branch}`;
-    await this.fetchBranch(branch, true);
-    if (this.o.statusBranch !== branch) await this.fetchBranch(this.o.statusBranch, false);
-    // Read-only and independent: run side by side.
-    const [remote, tree, statusHead] = await Promise.all([
-      this.resolve(target),
-      readWorktree(this.run),
-      this.o.statusBranch === branch ? null : this.resolve(`refs/remotes/origin/${this.o.statusBranch}`),
-    ]);
+    // `git status` looks at the working tree and HEAD, which fetching does not touch: both run side
+    // by side. allSettled: the job ends only once both git processes have (no lock left behind).
+    const [fetched, worktree] = await Promise.allSettled([this.fetchHeads(), readWorktree(this.run)]);
+    if (fetched.status === 'rejected') throw fetched.reason;
+    const { remote, statusHead } = fetched.value;
+    const tree = worktree.status === 'fulfilled' ? worktree.value : null;
     let head: string;
-    if (remote !== null && isCleanAt(tree, branch, remote)) {
+    if (remote !== null && tree !== null && isCleanAt(tree, branch, remote)) {
       head = remote;
     } else {
       await this.resetTo(branch, target);
       head = (await this.git(['rev-parse', 'HEAD'])).trim();
     }
-    this.memo.synced(head, this.o.statusBranch === branch ? remote : statusHead);
+    this.memo.synced(head, statusHead);
     return head;
+  }
+
+  /** Fetches the spec branch (and the status branch); their remote heads (status: null when none). */
+  private async fetchHeads(): Promise<{ remote: string | null; statusHead: string | null }> {
+    const branch = this.o.branch;
+    await this.fetchBranch(branch, true);
+    if (this.o.statusBranch === branch) {
+      const remote = await this.resolve(`refs/remotes/origin/${branch}`);
+      return { remote, statusHead: remote };
+    }
+    await this.fetchBranch(this.o.statusBranch, false);
+    const [remote, statusHead] = await Promise.all([
+      this.resolve(`refs/remotes/origin/${branch}`),
+      this.resolve(`refs/remotes/origin/${this.o.statusBranch}`),
+    ]);
+    return { remote, statusHead };
   }
 
   cleanHead(): string | null {
