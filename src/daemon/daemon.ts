@@ -31,6 +31,7 @@ import { TaskDurations } from '../apply/task-durations.js';
 import { createDaemonMetrics } from './metrics.js';
 import { SpecCommits } from './spec-commits.js';
 import { ListingNotes } from './listing-notes.js';
+import { FleetMdMemo } from './fleet-md-memo.js';
 import { TaskSweep } from './task-sweep.js';
 import { TaskWatch, type WatchedTask } from './task-watch.js';
 import type { BudgetStats } from '../ovh/request-budget.js';
@@ -151,6 +152,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     readCache: new ReadCache(),
     recordCache: new AppliedRecordCache(),
     specCommits: new SpecCommits(),
+    fleetMd: new FleetMdMemo(),
     metrics,
     progress,
     root: path.join(cloneDir, fleetPath),

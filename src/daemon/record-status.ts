@@ -12,7 +12,6 @@ import { isServiceName } from '../core/service-name.js';
 import { FLEET_TRAILERS } from '../git/commit-message.js';
 import { hashBytes } from '../specs/parse-file.js';
 import { buildStatusRecords } from '../status/build-records.js';
-import { renderFleetMd } from '../status/fleet-md.js';
 import { serializeStatusRecord } from '../records/status-record.js';
 import type { StatusRecord } from '../records/types.js';
 import type { ApplyOutcome } from '../records/outcomes.js';
@@ -60,7 +59,10 @@ export interface RecordInput {
 
 /** Builds the records of this cycle from the plan, the outcomes and the follower's progress. */
 export async function buildStatus(
-  deps: Pick<CycleDeps, 'git' | 'prefix' | 'root' | 'specCommits' | 'progress' | 'clock' | 'recordCache'>,
+  deps: Pick<
+    CycleDeps,
+    'git' | 'prefix' | 'root' | 'specCommits' | 'progress' | 'clock' | 'recordCache' | 'fleetMd'
+  >,
   input: RecordInput,
   log: Logger,
 ): Promise<StatusBuilt> {
@@ -111,7 +113,11 @@ export async function buildStatus(
     // it is committed even when unchanged.
     const repaired = input.repaired.has(name) || gathered.recoveredRecords.has(name);
     const inTree = gathered.input.applied.get(name);
-    if (!repaired && inTree !== undefined && isDeepStrictEqual(inTree, record)) continue;
+    if (!repaired && inTree !== undefined && sameRecord(inTree, record)) {
+      // The tree's object stands for it: the same objects cycle after cycle (FleetMdMemo).
+      records.set(name, inTree);
+      continue;
+    }
     const text = serializeStatusRecord(record);
     if (repaired || (await current(deps.root, `${name}.yaml`)) !== text) {
       // The text is made again when the file is written rather than kept: with every record of
@@ -121,8 +127,10 @@ export async function buildStatus(
       deps.recordCache.remember(record, hashBytes(text));
     }
   }
-  const fleetMd = renderFleetMd(records.values());
-  if ((await current(deps.root, 'FLEET.md')) !== fleetMd)
+  const fleetMd = deps.fleetMd.render(records.values());
+  // The clone proven at this cycle's head: FLEET.md is as it was when last read under that key.
+  const contentKey = (): string | undefined => (deps.git.cleanHead() === input.head ? input.head : undefined);
+  if ((await deps.fleetMd.current(contentKey, () => current(deps.root, 'FLEET.md'))) !== fleetMd)
     writes.set(`${deps.prefix}status/FLEET.md`, fleetMd);
   changed.sort((a, b) => a.serviceName.localeCompare(b.serviceName));
   return { records, writes, changed, specCommits };
@@ -147,6 +155,23 @@ export async function commitBuiltStatus(
   deps.metrics.statusCommits.inc();
   log.info({ commit: result.commit, servers: changed.length, attempts: result.attempts }, 'status committed');
   return { changed: changed.map((r) => r.serviceName), commit: result.commit, inGit: records };
+}
+
+/**
+ * isDeepStrictEqual of two records, field by field: a field holding the very same value (a
+ * record built from the one in the tree shares most of its parts) is not walked. Object.is, as
+ * isDeepStrictEqual, tells 0 from -0.
+ */
+export function sameRecord(a: StatusRecord, b: StatusRecord): boolean {
+  if (a === b) return true;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const keys = Object.keys(a) as (keyof StatusRecord)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.hasOwn(b, key)) return false;
+    if (!Object.is(a[key], b[key]) && !isDeepStrictEqual(a[key], b[key])) return false;
+  }
+  return true;
 }
 
 /** The working tree's `status/NAME` (null when absent, unreadable or reached through a link). */

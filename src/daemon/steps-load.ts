@@ -36,10 +36,16 @@ export async function loadRecordsAndFleet(
   input: { head: string; memory: LoadMemory },
   log: Logger,
 ): Promise<CycleLoaded> {
-  const { memory } = input;
+  const { memory, head } = input;
+  // While the clone is proven to hold this cycle's head exactly, files read under that key are
+  // as they were: neither listed nor stat-ed again (src/git/clone-memo.ts).
+  const contentKey = (): string | undefined => (deps.git.cleanHead() === head ? head : undefined);
   const restored = await trustRecords(
     deps,
-    { kept: memory.trustedRecords, restored: await restoreRecords(deps, memory.records, log) },
+    {
+      kept: memory.trustedRecords,
+      restored: await restoreRecords(deps, memory.records, log, contentKey),
+    },
     log,
   );
   // restoreRecords has refused a repository.path through a link before anything was read.
@@ -56,6 +62,7 @@ export async function loadRecordsAndFleet(
     ),
     parallel: false,
     secrets: deps.secretRule,
+    contentKey,
   });
   return { restored, loaded };
 }
@@ -70,6 +77,7 @@ export async function restoreRecords(
   deps: CycleDeps,
   known: ReadonlyMap<string, StatusRecord>,
   log: Logger,
+  contentKey?: () => string | undefined,
 ): Promise<Restored> {
   refuseLinkedRoot(deps);
   const { config, git } = deps;
@@ -87,9 +95,12 @@ export async function restoreRecords(
   // Without a status branch, a record file unchanged since it was read as valid needs no read:
   // the steady cycle's common case (10,000 reads and hashes saved).
   const statusDir = statusRev === null && isRealDirectory(`${deps.root}/status`);
+  // Under a content key the last read of the records was made with, not even a stat is needed.
+  const key = statusDir ? contentKey?.() : undefined;
   for (const name of names) {
     if (!isServiceName(name)) continue; // never a file name
     const rel = `status/${name}.yaml`;
+    if (statusDir && deps.recordCache.unchangedUnder(name, key)) continue;
     if (statusDir && knownUnchanged(deps, name, `${deps.root}/${rel}`)) continue;
     // No link followed, either way (core/confined-file.ts): status/ may be a committed link.
     const read = readConfined(deps.root, rel, 64 * 1024 * 1024);

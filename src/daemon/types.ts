@@ -27,6 +27,7 @@ import type { CycleBlock } from '../status/build-records.js';
 import type { CanonicalSpec, StatusRecord } from '../records/types.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { SpecCommits } from './spec-commits.js';
+import type { FleetMdMemo } from './fleet-md-memo.js';
 import type { SweepStatus } from './task-sweep.js';
 
 /**
@@ -119,6 +120,8 @@ export interface CycleDeps {
   /** Parsed status records by file hash (restore, plan and record skip parsing known files). */
   readonly recordCache: AppliedRecordCache;
   readonly specCommits: SpecCommits;
+  /** FLEET.md as last rendered and as last read (the record step of a quiet cycle redoes neither). */
+  readonly fleetMd: FleetMdMemo;
   readonly metrics: DaemonMetrics;
   /**
    * The follower's latest progress per server: written as reinstalls are followed (the apply

@@ -124,8 +124,18 @@ export interface HistoryOptions {
 export interface GitRepo {
   /** Clones the repository into the clone directory, or reuses the clone there; then syncs. Returns the head commit. */
   ensureClone(): Promise<string>;
-  /** Fetches and hard-resets the working tree to `origin/<branch>`, then `clean -fdx`. Returns the head commit. */
+  /**
+   * Fetches and brings the working tree to `origin/<branch>`: hard reset and `clean -ffdx`, skipped
+   * when `git status` shows the clone already there with nothing changed, untracked or ignored.
+   * Returns the head commit.
+   */
   sync(): Promise<string>;
+  /**
+   * The commit the working tree holds exactly, as the last sync proved (clean, or reset); null
+   * once any job that may write the clone (sync, status or intent commit) has started since. Writes
+   * made outside this GitRepo are not seen: the daemon makes none between a sync and its load step.
+   */
+  cleanHead(): string | null;
   /** Writes status files, commits them with trailers and pushes, retrying on a rejected push. */
   commitStatus(request: StatusCommitRequest): Promise<StatusCommitResult>;
   /**

@@ -36,6 +36,7 @@ import { runGit, type GitRunnerOptions, type RunExtras } from './git-runner.js';
 import { collectHistory, type HistoryGit, type LoggedCommit } from './history.js';
 import { commitIntentsOnce, listFilesAt, type IntentCommitRequest } from './intent-record.js';
 import { checkRef, classifyUrl, redactUrl, type RemoteAuth } from '../config/git-remote.js';
+import { CloneMemo, isCleanAt, readWorktree } from './clone-memo.js';
 import { SerialQueue } from './serial-queue.js';
 import { checkStatusPath, writeStatusFiles } from './status-files.js';
 
@@ -76,6 +77,8 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
   private readonly o: Required<Omit<SimpleGitRepoOptions, 'signal' | 'auth'>> & SimpleGitRepoOptions;
   private readonly runner: GitRunnerOptions;
   private readonly queue = new SerialQueue();
+  /** What the last sync proved of the clone; forgotten when anything writes it (see {@link cleanHead}). */
+  private readonly memo = new CloneMemo();
 
   constructor(options: SimpleGitRepoOptions) {
     classifyUrl(options.url);
@@ -107,6 +110,19 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
     return this.queue.run(job);
   }
 
+  /**
+   * A queued job that may write the working tree, the index or the refs (fetch, checkout, commit,
+   * push): what the memo knows is forgotten when it is queued and again when it starts (a sync
+   * queued before it may have learnt something meanwhile).
+   */
+  private writing<T>(job: () => Promise<T>): Promise<T> {
+    this.memo.forget();
+    return this.serial(() => {
+      this.memo.forget();
+      return job();
+    });
+  }
+
   private git(args: string[], extras?: RunExtras): Promise<string> {
     return runGit(this.runner, args, extras);
   }
@@ -114,7 +130,7 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
   private readonly run: GitRun = (args, extras) => this.git(args, extras);
 
   ensureClone(): Promise<string> {
-    return this.serial(async () => {
+    return this.writing(async () => {
       const dir = this.o.dir;
       await mkdir(dir, { recursive: true });
       const entries = await readdir(dir);
@@ -137,15 +153,54 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
   }
 
   sync(): Promise<string> {
-    return this.serial(() => this.syncNow());
+    return this.writing(() => this.syncNow());
   }
 
+  /**
+   * Fetches, then brings the working tree to the fetched head. When `git status` shows the clone
+   * already on the branch at that head with nothing changed, untracked or ignored, the reset is
+   * skipped: it would change nothing (the steady cycle's common case; one `git status` costs less
+   * than `checkout --force` and `clean`, and both look at every file). Anything else (a stray
+   * edit, a leftover file, another branch, a new head) gets the full reset, which discards it.
+   */
   private async syncNow(): Promise<string> {
     const branch = this.o.branch;
+    const target = `refs/remotes/origin/${branch}`;
+    // `git status` looks at the working tree and HEAD, which fetching does not touch: both run side
+    // by side. allSettled: the job ends only once both git processes have (no lock left behind).
+    const [fetched, worktree] = await Promise.allSettled([this.fetchHeads(), readWorktree(this.run)]);
+    if (fetched.status === 'rejected') throw fetched.reason;
+    const { remote, statusHead } = fetched.value;
+    const tree = worktree.status === 'fulfilled' ? worktree.value : null;
+    let head: string;
+    if (remote !== null && tree !== null && isCleanAt(tree, branch, remote)) {
+      head = remote;
+    } else {
+      await this.resetTo(branch, target);
+      head = (await this.git(['rev-parse', 'HEAD'])).trim();
+    }
+    this.memo.synced(head, statusHead);
+    return head;
+  }
+
+  /** Fetches the spec branch (and the status branch); their remote heads (status: null when none). */
+  private async fetchHeads(): Promise<{ remote: string | null; statusHead: string | null }> {
+    const branch = this.o.branch;
     await this.fetchBranch(branch, true);
-    if (this.o.statusBranch !== branch) await this.fetchBranch(this.o.statusBranch, false);
-    await this.resetTo(branch, `refs/remotes/origin/${branch}`);
-    return (await this.git(['rev-parse', 'HEAD'])).trim();
+    if (this.o.statusBranch === branch) {
+      const remote = await this.resolve(`refs/remotes/origin/${branch}`);
+      return { remote, statusHead: remote };
+    }
+    await this.fetchBranch(this.o.statusBranch, false);
+    const [remote, statusHead] = await Promise.all([
+      this.resolve(`refs/remotes/origin/${branch}`),
+      this.resolve(`refs/remotes/origin/${this.o.statusBranch}`),
+    ]);
+    return { remote, statusHead };
+  }
+
+  cleanHead(): string | null {
+    return this.memo.cleanHead;
   }
 
   /** Fetches one branch into refs/remotes/origin/; a missing branch is an error only when `required`. */
@@ -184,7 +239,7 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
   }
 
   commitStatus(request: StatusCommitRequest): Promise<StatusCommitResult> {
-    return this.serial(() => this.commitStatusNow(request));
+    return this.writing(() => this.commitStatusNow(request));
   }
 
   private async commitStatusNow(request: StatusCommitRequest): Promise<StatusCommitResult> {
@@ -295,7 +350,7 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
   }
 
   commitIntents(request: IntentCommitRequest): Promise<'pushed' | 'raced'> {
-    return this.serial(() =>
+    return this.writing(() =>
       commitIntentsOnce(
         this.run,
         { dir: this.o.dir, statusDir: this.o.statusDir, statusBranch: this.o.statusBranch },
@@ -305,11 +360,20 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
   }
 
   listFilesAt(rev: string, dir: string): Promise<Map<string, string>> {
-    return this.serial(() => listFilesAt(this.run, rev, dir));
+    const known = this.memo.filesAt(rev, dir);
+    if (known) return Promise.resolve(known);
+    return this.serial(async () => this.memo.rememberFiles(rev, dir, await listFilesAt(this.run, rev, dir)));
   }
 
   statusHead(): Promise<string | null> {
-    return this.serial(() => this.resolve(`refs/remotes/origin/${this.o.statusBranch}`));
+    const known = this.memo.statusHead;
+    if (known !== undefined) return Promise.resolve(known);
+    return this.serial(async () => {
+      const head = await this.resolve(`refs/remotes/origin/${this.o.statusBranch}`);
+      // Only jobs that write forget it, and none ran in between: this job holds the queue.
+      this.memo.statusHead = head;
+      return head;
+    });
   }
 
   isAncestor(ancestor: string, descendant: string): Promise<boolean> {

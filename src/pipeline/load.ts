@@ -44,6 +44,11 @@ export interface LoadOptions {
   recordOverlay?: RecordOverlay;
   /** Keeps the compiled schema code between processes (`<state dir>/schema-cache`). */
   compiledCacheDir?: string;
+  /**
+   * An id of the repository's content (the daemon: the commit its clean clone holds): under a key
+   * already read, with the same caches, files are not listed or stat-ed again (ReadFleetOptions).
+   */
+  contentKey?: () => string | undefined;
 }
 
 /** The repository as loaded: specs checked against the schemas only, and the status records. */
@@ -59,8 +64,8 @@ export interface LoadedSpecs {
   fleet: FleetRepository;
   /** The cache of this read; the validate stage's read goes through it. Not for callers to reuse. */
   readCache: ReadCache;
-  /** How the repository is read (threads, secret rule): the same for the validate stage's read. */
-  readOptions: Pick<ReadFleetOptions, 'parallel' | 'secrets'>;
+  /** How the repository is read (threads, secret rule, content key): the same for the validate stage's read. */
+  readOptions: Pick<ReadFleetOptions, 'parallel' | 'secrets' | 'contentKey'>;
   /** How the schemas are compiled: the same for the validate stage's validator. */
   compileOptions: Pick<FileValidatorOptions, 'compiledCacheDir'>;
 }
@@ -74,7 +79,10 @@ export async function loadFleet(options: LoadOptions): Promise<Loaded> {
 
 /** Loads specs and policy, each file checked against the schemas; no status record is read. */
 export async function loadSpecs(
-  options: Pick<LoadOptions, 'repo' | 'readCache' | 'parallel' | 'secrets' | 'compiledCacheDir'>,
+  options: Pick<
+    LoadOptions,
+    'repo' | 'readCache' | 'parallel' | 'secrets' | 'compiledCacheDir' | 'contentKey'
+  >,
 ): Promise<LoadedSpecs> {
   const { repo } = options;
   const readCache = options.readCache ?? new ReadCache();
@@ -82,6 +90,7 @@ export async function loadSpecs(
   const readOptions = {
     ...(options.parallel === false ? { parallel: false as const } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.contentKey ? { contentKey: options.contentKey } : {}),
   };
   const compileOptions = options.compiledCacheDir ? { compiledCacheDir: options.compiledCacheDir } : {};
   const fleet = await readFleet(repo, {
@@ -94,7 +103,12 @@ export async function loadSpecs(
 
 /** Reads status/ (through the overlay), taking a lost record of a managed server from history. */
 async function loadRecords(options: LoadOptions, fleet: FleetRepository): Promise<AppliedRecords> {
-  const records = await readApplied(options.repo, options.recordCache, options.recordOverlay);
+  const records = await readApplied(
+    options.repo,
+    options.recordCache,
+    options.recordOverlay,
+    options.contentKey,
+  );
   if (options.recordHistory) {
     await recoverLostRecords(
       records,

@@ -7,7 +7,7 @@ import type { FleetPolicy, ServerSpec } from '../specs/types.js';
 import type { StatusRecord } from '../records/types.js';
 import { diffCanonical, osChange } from './changes.js';
 import { verificationOf } from './cohorts.js';
-import { canonicalizeSpec, digestOfCanonical } from './digest.js';
+import { canonicalizeSpec, specDigest } from './digest.js';
 import type { Observation, PlanErasure, PlanServer } from './types.js';
 
 /** What decideServer needs besides the spec. */
@@ -47,8 +47,7 @@ export function erasuresOf(observation: Observation | undefined): PlanErasure[] 
 
 /** Decides one valid spec (not the invalid or unmanaged cases: make-plan.ts handles those). */
 export function decideServer(spec: ServerSpec, ctx: DecideContext): PlanServer {
-  const canonical = canonicalizeSpec(spec);
-  const digest = digestOfCanonical(canonical);
+  const digest = specDigest(spec);
   const { observation, record } = ctx;
   const os = observation.os;
   const base: PlanServer = {
@@ -144,7 +143,7 @@ export function decideServer(spec: ServerSpec, ctx: DecideContext): PlanServer {
     );
   }
   if (digest !== applied.digest) {
-    const changes = diffCanonical(applied.spec, canonical);
+    const changes = diffCanonical(applied.spec, canonicalizeSpec(spec));
     return reinstall(
       'spec-changed',
       `the spec changed since the last reinstall (${changes.length} field(s))`,

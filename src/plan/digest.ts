@@ -65,7 +65,20 @@ export function digestOfCanonical(canonical: CanonicalSpec): string {
   return sha256Tag(canonicalJson(canonical));
 }
 
-/** The desired digest of a spec, `sha256:<hex>`. */
+/**
+ * Digests already computed, by spec object. Specs are never changed once built, and readFleet
+ * hands the same objects to every cycle while their files are unchanged: a steady daemon cycle
+ * digests no spec again (it asked for each digest four times: observe's fingerprints and decisions,
+ * the plan, the canonical specs kept for the record step). Weak: a spec no read holds is forgotten.
+ */
+const digests = new WeakMap<ServerSpec, string>();
+
+/** The desired digest of a spec, `sha256:<hex>` (computed once per spec object). */
 export function specDigest(spec: ServerSpec): string {
-  return digestOfCanonical(canonicalizeSpec(spec));
+  let digest = digests.get(spec);
+  if (digest === undefined) {
+    digest = digestOfCanonical(canonicalizeSpec(spec));
+    digests.set(spec, digest);
+  }
+  return digest;
 }

@@ -196,18 +196,18 @@ function finish(
  * it was, so an acknowledgement by hash survives it.
  */
 export function planHashOf(servers: readonly PlanServer[]): string {
-  return sha256Tag(
-    canonicalJson(
-      servers.map((s) => [
-        s.serviceName,
-        s.reason === 'invalid-spec' ? s.file : null,
-        s.action,
-        s.reason,
-        s.digest,
-        s.batch,
-      ]),
-    ),
-  );
+  const rows = servers.map((s) => [
+    s.serviceName,
+    s.reason === 'invalid-spec' ? s.file : null,
+    s.action,
+    s.reason,
+    s.digest,
+    s.batch,
+  ]);
+  // Rows of strings, numbers and nulls only: JSON.stringify writes exactly canonicalJson's text
+  // (no object keys to sort), natively. Anything else takes canonicalJson.
+  const scalars = rows.every((row) => row.every((v) => v === null || typeof v !== 'object'));
+  return sha256Tag(scalars ? JSON.stringify(rows) : canonicalJson(rows));
 }
 
 function summarize(servers: readonly PlanServer[]): PlanSummary {

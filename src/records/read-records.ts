@@ -46,6 +46,41 @@ export interface AppliedRecords {
 export class AppliedRecordCache {
   private readonly byName = new Map<string, { hash: string; record: StatusRecord }>();
   private readonly files = new Map<string, { stat: string; hash: string }>();
+  /**
+   * The content key under which the last read listed status/ and checked every file (see
+   * readApplied's `contentKey`), with the `.yaml` names it listed.
+   */
+  private proven: { key: string; names: readonly string[] } | undefined;
+
+  /** The names status/ held under `key` when a read under that key listed them, else undefined. */
+  provenNames(key: string | undefined): readonly string[] | undefined {
+    return key !== undefined && this.proven?.key === key ? this.proven.names : undefined;
+  }
+
+  /** Remembers (or, with undefined, forgets) the listing of a read under a content key. */
+  setProven(proven: { key: string; names: readonly string[] } | undefined): void {
+    this.proven = proven;
+  }
+
+  /**
+   * The record of `status/<serviceName>.yaml` under content key `key` without a stat: the file
+   * was read (or found unchanged) under that key by the last read, and held a record known by
+   * its hash. Undefined otherwise.
+   */
+  unchangedUnder(
+    serviceName: string,
+    key: string | undefined,
+  ): { record: StatusRecord; hash: string } | undefined {
+    if (key === undefined || this.proven?.key !== key) return undefined;
+    return this.lastRead(serviceName);
+  }
+
+  /** The record the file of `serviceName` held when last read or found unchanged, known by its hash. */
+  lastRead(serviceName: string): { record: StatusRecord; hash: string } | undefined {
+    const hash = this.files.get(serviceName)?.hash;
+    const record = hash === undefined ? undefined : this.get(serviceName, hash);
+    return record && hash !== undefined ? { record, hash } : undefined;
+  }
 
   /** The record remembered for `serviceName` when its file's hash is `hash`. */
   get(serviceName: string, hash: string): StatusRecord | undefined {
@@ -100,12 +135,18 @@ export async function readApplied(
   root: string,
   cache?: AppliedRecordCache,
   overlay?: RecordOverlay,
+  contentKey?: () => string | undefined,
 ): Promise<AppliedRecords> {
   const result = emptyAppliedRecords();
   const dir = path.join(root, STATUS_DIR);
+  // Under a content key already read (the same bytes in every file), neither the folder nor its
+  // files are looked at again: the records known by their hash are taken as they are.
+  const key = cache ? contentKey?.() : undefined;
+  const provenNames = cache?.provenNames(key);
+  cache?.setProven(undefined);
   // A status/ folder that is a link is not read (DESIGN.md §2 "Links"): its records could come
   // from anywhere on the host.
-  if ((await lstat(dir).catch(() => null))?.isSymbolicLink()) {
+  if (!provenNames && (await lstat(dir).catch(() => null))?.isSymbolicLink()) {
     result.diagnostics.push({
       file: STATUS_DIR,
       line: 1,
@@ -117,8 +158,10 @@ export async function readApplied(
     return result;
   }
   let names: string[];
+  let listed: readonly string[] | undefined = provenNames;
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort();
+    listed ??= (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort();
+    names = [...listed];
   } catch {
     if (overlay === undefined) return result;
     names = [];
@@ -139,6 +182,13 @@ export async function readApplied(
         continue;
       }
     } else {
+      // provenNames: the last read was under this key (it was forgotten above while this one runs).
+      const proven = provenNames ? cache?.lastRead(serviceName) : undefined;
+      if (proven) {
+        result.applied.set(serviceName, proven.record);
+        result.hashes.set(serviceName, proven.hash);
+        continue;
+      }
       const absolute = `${dir}/${name}`;
       // Synchronous: 10,000 awaited lstat calls each cost a trip through the thread pool.
       const stat = lstatSync(absolute);
@@ -187,6 +237,10 @@ export async function readApplied(
     cache?.remember(record, hash);
   }
   cache?.retain(new Set(result.applied.keys()));
+  // Every file of the listing was checked under `key` (read, or found unchanged): the next read
+  // under the same key may skip them, unless the key changed while this one ran.
+  if (cache && key !== undefined && listed !== undefined && contentKey?.() === key)
+    cache.setProven({ key, names: listed });
   return result;
 }
 

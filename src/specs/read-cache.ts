@@ -37,13 +37,34 @@ export interface LastRead {
   result: FleetRepository;
 }
 
+/**
+ * The files a read found under a content key (see ReadFleetOptions.contentKey): while the key is
+ * the same, the files and their contents are, so the next read takes this listing and the cache
+ * entries as they are, without listing or stat-ing anything.
+ */
+export interface ProvenListing {
+  key: string;
+  fleetFile: string | undefined;
+  serverFiles: readonly string[];
+}
+
+/** Whole reads kept (see ReadCache.lastReads). */
+export const LAST_READS = 2;
+
 /** Per-repository cache for {@link readFleet}; one instance per repository root. */
 export class ReadCache {
   private readonly entries = new Map<string, CacheEntry>();
   private root: string | undefined;
 
-  /** The previous whole read (see {@link LastRead}). */
-  last: LastRead | undefined;
+  /**
+   * The previous whole reads (see {@link LastRead}), newest first, one per validator, at most
+   * {@link LAST_READS}: the daemon reads twice a cycle, with the schema-only validator (load) and
+   * with one that also checks the API's facts (validate); the first's memo survives the second.
+   */
+  lastReads: LastRead[] = [];
+
+  /** The listing of the last read made under a content key (see {@link ProvenListing}). */
+  proven: ProvenListing | undefined;
 
   /** Counters of the last read, for tests and metrics (`inWorkers`: files parsed in worker threads). */
   stats = { statHits: 0, hashHits: 0, misses: 0, inWorkers: 0 };
@@ -52,7 +73,8 @@ export class ReadCache {
   useRoot(root: string): void {
     if (this.root !== undefined && this.root !== root) {
       this.entries.clear();
-      this.last = undefined;
+      this.lastReads = [];
+      this.proven = undefined;
     }
     this.root = root;
     this.stats = { statHits: 0, hashHits: 0, misses: 0, inWorkers: 0 };

@@ -36,6 +36,13 @@ export interface ReadFleetOptions {
   parallel?: ParallelOptions | false;
   /** Which variables `{env}` references may name (default FLEET_SECRET_*). */
   secrets?: SecretRule;
+  /**
+   * An id of the repository's content, asked before and after the read: two reads given the same
+   * id see the same files with the same bytes (the daemon gives the commit its clean clone is
+   * proven to hold: src/git/clone-memo.ts). Under a key already read, with the same cache, the
+   * files are neither listed nor stat-ed again. Undefined: the files are looked at as usual.
+   */
+  contentKey?: () => string | undefined;
 }
 
 /** Reads the fleet repository at `root`. */
@@ -44,7 +51,11 @@ export async function readFleet(root: string, options: ReadFleetOptions = {}): P
   const cache = options.cache ?? new ReadCache();
   cache.useRoot(absoluteRoot);
   const diagnostics: Diagnostic[] = [];
-  const { fleetFile, serverFiles, symlinks } = await listFleetFiles(absoluteRoot, diagnostics);
+  const key = options.contentKey?.();
+  const proven = key !== undefined && cache.proven?.key === key ? cache.proven : undefined;
+  const { fleetFile, serverFiles, symlinks } = proven
+    ? { ...proven, serverFiles: [...proven.serverFiles], symlinks: new Set<string>() }
+    : await listFleetFiles(absoluteRoot, diagnostics);
   const listedCleanly = diagnostics.length === 0;
   const ctx: FileContext = {
     root: absoluteRoot,
@@ -61,14 +72,28 @@ export async function readFleet(root: string, options: ReadFleetOptions = {}): P
 
   const loader = openFileLoader(ctx, serverFiles, options.parallel);
   const probes: Probe[] = [];
+  // Under a content key, a read that found every file keeps its listing for the next read with
+  // that key, unless the key changed while it ran (something wrote the tree meanwhile).
+  const keepListing = (): void => {
+    cache.proven =
+      key !== undefined && listedCleanly && probes.every(isComplete) && options.contentKey?.() === key
+        ? { key, fleetFile, serverFiles }
+        : undefined;
+  };
   try {
-    await forEachYielding(serverFiles, (file) => probes.push(probeFile(ctx, file)));
+    const known = proven ? provenProbes(ctx, serverFiles) : undefined;
+    if (known) probes.push(...known);
+    else await forEachYielding(serverFiles, (file) => probes.push(probeFile(ctx, file)));
     const same = listedCleanly ? recallLastRead(ctx, fleetRead, probes) : undefined;
-    if (same) return same;
+    if (same) {
+      keepListing();
+      return same;
+    }
     await loader.load(probes);
   } finally {
     loader.close();
   }
+  keepListing();
 
   const results: FileResult[] = [];
   await forEachYielding(probes, (probe) => results.push(resultOf(ctx, probe, diagnostics)));
@@ -83,6 +108,25 @@ export async function readFleet(root: string, options: ReadFleetOptions = {}): P
     diagnostics,
   };
   return rememberRead(ctx, listedCleanly, fleetRead, probes, repository);
+}
+
+/**
+ * The probes of files read under the same content key: each file's cache entry as it is, no
+ * stat. Undefined when one has no entry (the read then probes every file as usual).
+ */
+function provenProbes(ctx: FileContext, files: readonly string[]): Probe[] | undefined {
+  const probes: Probe[] = [];
+  for (const file of files) {
+    const entry = ctx.cache.get(file);
+    if (!entry) return undefined;
+    probes.push({ file, early: [], entry });
+  }
+  return probes;
+}
+
+/** A probe that found its file's entry, with no problem of its own (no link, readable). */
+function isComplete(probe: Probe): boolean {
+  return probe.entry !== undefined && probe.early.length === 0 && probe.pending === undefined;
 }
 
 /** One loaded server file: its problems go to `diagnostics`; a file with errors is built no further. */

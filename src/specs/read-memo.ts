@@ -1,12 +1,12 @@
 /**
- * The memo of a whole read, kept in the ReadCache (`cache.last`): when the same validator and
+ * The memo of a whole read, kept in the ReadCache (`cache.lastReads`): when the same validator and
  * secret rule find the same files with the very same cache entries (every stat unchanged) and
  * every referenced file unchanged, the result is the same, and readFleet answers with a copy of
  * the previous one without going through the files again.
  */
 import { refSignature, type FileContext } from './file-context.js';
 import type { Probe } from './load-file.js';
-import type { CacheEntry } from './read-cache.js';
+import { LAST_READS, type CacheEntry } from './read-cache.js';
 import type { FleetRepository } from './types.js';
 
 /** fleet.yaml of this read: its path (undefined without one) and cache entry. */
@@ -21,8 +21,8 @@ export function recallLastRead(
   fleet: FleetFileRead,
   probes: readonly Probe[],
 ): FleetRepository | undefined {
-  const last = ctx.cache.last;
-  if (!last || last.validator !== ctx.validate || last.secrets !== ctx.secrets) return undefined;
+  const last = ctx.cache.lastReads.find((r) => r.validator === ctx.validate && r.secrets === ctx.secrets);
+  if (!last) return undefined;
   const offset = fleet.file === undefined ? 0 : 1;
   if (last.files.length !== offset + probes.length) return undefined;
   if (fleet.file !== undefined) {
@@ -48,16 +48,20 @@ export function rememberRead(
   probes: readonly Probe[],
   result: FleetRepository,
 ): FleetRepository {
-  ctx.cache.last = listedCleanly
-    ? {
-        validator: ctx.validate,
-        secrets: ctx.secrets,
-        files: [...(fleet.file ? [fleet.file] : []), ...probes.map((p) => p.file)],
-        entries: [...(fleet.file ? [fleet.entry] : []), ...probes.map((p) => p.entry)],
-        references: new Map(ctx.refSignatures),
-        result,
-      }
-    : undefined;
+  const others = ctx.cache.lastReads.filter((r) => r.validator !== ctx.validate);
+  ctx.cache.lastReads = listedCleanly
+    ? [
+        {
+          validator: ctx.validate,
+          secrets: ctx.secrets,
+          files: [...(fleet.file ? [fleet.file] : []), ...probes.map((p) => p.file)],
+          entries: [...(fleet.file ? [fleet.entry] : []), ...probes.map((p) => p.entry)],
+          references: new Map(ctx.refSignatures),
+          result,
+        },
+        ...others,
+      ].slice(0, LAST_READS)
+    : [];
   return copyOf(result);
 }
 

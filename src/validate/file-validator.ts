@@ -39,6 +39,11 @@ export function compileSchemas(schemas: Readonly<Record<string, JsonSchema>>): {
 interface SchemaState {
   windows: Set<string>;
   cache: Map<string, Diagnostic[]>;
+  /**
+   * The validator without facts, `now` or options (the daemon's load stage asks for it every
+   * cycle): one function, so that readFleet's memo of a whole read (keyed by validator) holds.
+   */
+  plain?: FileValidator;
 }
 
 // Keyed by the compiled set (itself kept per schema identity): a daemon that builds a new
@@ -69,6 +74,19 @@ export function createFileValidator(
     state = { windows: windowsTemplates(schemas[SERVER_SCHEMA_FILE]!), cache: new Map() };
     STATES.set(compiled.server, state);
   }
+  const plain = !catalogFacts && options.now === undefined && options.cacheLimit === undefined;
+  if (plain && state.plain) return state.plain;
+  const made = makeValidator(compiled, state, catalogFacts, options);
+  if (plain) state.plain = made;
+  return made;
+}
+
+function makeValidator(
+  compiled: ReturnType<typeof compileSchemaSet>,
+  state: SchemaState,
+  catalogFacts: CatalogFacts | undefined,
+  options: FileValidatorOptions,
+): FileValidator {
   const now = options.now;
   if (catalogFacts && now === undefined)
     throw new Error('createFileValidator: catalogFacts need options.now');
