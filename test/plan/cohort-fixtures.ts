@@ -44,7 +44,11 @@ export function cohortKey(os = 'debian12_64', range = 'advance'): string {
 const RUNNING = { taskId: 5, status: 'doing' as const, startDate: '2026-11-27T11:30:00.000Z' };
 
 /** Spec, observation and record of one server. */
-export function buildServer(p: ServerPlan): {
+export function buildServer(
+  p: ServerPlan,
+  /** fleet.yaml `rollout.cohortLabel`: a canary mark names the cohort the planner would. */
+  cohortLabel?: string,
+): {
   spec: ServerSpec;
   observation: Observation;
   record: StatusRecord;
@@ -52,7 +56,9 @@ export function buildServer(p: ServerPlan): {
   const os = p.os ?? 'debian12_64';
   const range = p.range ?? 'advance';
   const s = spec(p.name, { operatingSystem: os, labels: p.labels ?? {} });
-  const cohort = cohortKey(os, range);
+  const cohort = cohortLabel
+    ? `${cohortKey(os, range)}/${cohortLabel}=${p.labels?.[cohortLabel] ?? ''}`
+    : cohortKey(os, range);
   const o = (over: Partial<Observation> = {}): Observation =>
     observed({ os, commercialRange: range, ...over });
   const digest = digestOf(s);
@@ -107,7 +113,7 @@ export function fleetOf(
   rollout: Partial<FleetPolicy['rollout']> = {},
   rest: Partial<FleetPolicy> = {},
 ): PlanInput {
-  const built = servers.map(buildServer);
+  const built = servers.map((s) => buildServer(s, rollout.cohortLabel ?? undefined));
   return input({
     specs: built.map((b) => b.spec),
     observed: new Map(built.map((b) => [b.spec.serviceName, b.observation])),
