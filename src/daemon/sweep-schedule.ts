@@ -87,8 +87,9 @@ export interface CreditInputs {
 /**
  * The sweep's credit after `elapsedMs`: what was left, plus the share of that stretch, minus every
  * other call the daemon made in it (a cycle that spent more than the share is paid back by the
- * sweep). Saved credit never exceeds the share of the stretch itself (plus one call): nothing is saved up across stretches, so there is no burst after a quiet spell. Debt is
- * kept down to {@link MAX_DEBT_MINUTES} of the share (or the stretch, if longer).
+ * sweep). Saved credit never exceeds the share of the stretch itself (plus one call): nothing
+ * is saved up across stretches, so there is no burst after a quiet spell. Debt is kept down to
+ * {@link MAX_DEBT_MINUTES} of the share (or the stretch, if longer).
  *
  * The sweep starts a check with at least one call of credit and pays its real cost after it, so
  * it owes at most one call (the second of a check without expanded lists): over any stretch from
