@@ -5,6 +5,7 @@
  * cycle's single status commit is made (commitBuiltStatus → Recorded; only when a file changed).
  * The subject says what happened; trailers name every server whose record changed.
  */
+import { contentKeyOf } from './content-key.js';
 import { readConfined } from '../core/confined-file.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { FileContent, Trailer } from '../git/git-repo.js';
@@ -129,7 +130,7 @@ export async function buildStatus(
   }
   const fleetMd = deps.fleetMd.render(records.values());
   // The clone proven at this cycle's head: FLEET.md is as it was when last read under that key.
-  const contentKey = (): string | undefined => (deps.git.cleanHead() === input.head ? input.head : undefined);
+  const contentKey = contentKeyOf(deps.git, input.head);
   if ((await deps.fleetMd.current(contentKey, () => current(deps.root, 'FLEET.md'))) !== fleetMd)
     writes.set(`${deps.prefix}status/FLEET.md`, fleetMd);
   changed.sort((a, b) => a.serviceName.localeCompare(b.serviceName));

@@ -5,6 +5,7 @@
  * tree with those records laid over it (src/pipeline/load.ts). It writes nothing: the record step
  * writes the records put back (restored-records.ts).
  */
+import { contentKeyOf } from './content-key.js';
 import { lstatSync } from 'node:fs';
 import { linkMessage, linkOnPath, readConfined } from '../core/confined-file.js';
 import { FleetError } from '../core/errors.js';
@@ -39,7 +40,7 @@ export async function loadRecordsAndFleet(
   const { memory, head } = input;
   // While the clone is proven to hold this cycle's head exactly, files read under that key are
   // as they were: neither listed nor stat-ed again (src/git/clone-memo.ts).
-  const contentKey = (): string | undefined => (deps.git.cleanHead() === head ? head : undefined);
+  const contentKey = contentKeyOf(deps.git, head);
   const restored = await trustRecords(
     deps,
     {

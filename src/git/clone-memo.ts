@@ -16,6 +16,14 @@ const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 export class CloneMemo {
   /** The commit the working tree, index and branch match exactly, as the last sync left them. */
   cleanHead: string | null = null;
+  /**
+   * Names what the working tree held since the last sync that had to reset it: `<head>#<n>`, a new
+   * `n` at each reset. Files read under one key are the same bytes for as long as it stands; a
+   * reset (a new head, or a stray change discarded) gives a new key, so nothing read before it,
+   * a stray edit included, is taken for what the tree holds now.
+   */
+  cleanKey: string | null = null;
+  private resets = 0;
   /** The status branch's remote head (null: none); undefined when not known. */
   statusHead: string | null | undefined = undefined;
   private files: { rev: string; dir: string; files: ReadonlyMap<string, string> } | undefined;
@@ -23,12 +31,19 @@ export class CloneMemo {
   /** A job that may write the clone is about to run. */
   forget(): void {
     this.cleanHead = null;
+    this.cleanKey = null;
     this.statusHead = undefined;
   }
 
-  /** A sync ended: the tree is `head` exactly, and the status branch's remote head is `statusHead`. */
-  synced(head: string, statusHead: string | null): void {
+  /**
+   * A sync ended: the tree is `head` exactly, and the status branch's remote head is `statusHead`.
+   * `reset`: the sync had to reset the tree (it was not already `head`, clean).
+   */
+  synced(head: string, statusHead: string | null, reset: boolean): void {
+    const previous = this.cleanKey;
+    if (reset || previous === null || !previous.startsWith(`${head}#`)) this.resets++;
     this.cleanHead = head;
+    this.cleanKey = `${head}#${this.resets}`;
     this.statusHead = statusHead;
   }
 

@@ -136,6 +136,12 @@ export interface GitRepo {
    * made outside this GitRepo are not seen: the daemon makes none between a sync and its load step.
    */
   cleanHead(): string | null;
+  /**
+   * `<cleanHead>#<n>`, a new `n` each time a sync had to reset the tree (a new head, or a stray
+   * change discarded); null when cleanHead is. Files read under one key are the same bytes for as
+   * long as it stands: what the daemon's load step may take from its last read.
+   */
+  cleanKey(): string | null;
   /** Writes status files, commits them with trailers and pushes, retrying on a rejected push. */
   commitStatus(request: StatusCommitRequest): Promise<StatusCommitResult>;
   /**

@@ -173,13 +173,14 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
     const { remote, statusHead } = fetched.value;
     const tree = worktree.status === 'fulfilled' ? worktree.value : null;
     let head: string;
-    if (remote !== null && tree !== null && isCleanAt(tree, branch, remote)) {
+    const clean = remote !== null && tree !== null && isCleanAt(tree, branch, remote);
+    if (clean) {
       head = remote;
     } else {
       await this.resetTo(branch, target);
       head = (await this.git(['rev-parse', 'HEAD'])).trim();
     }
-    this.memo.synced(head, statusHead);
+    this.memo.synced(head, statusHead, !clean);
     return head;
   }
 
@@ -201,6 +202,10 @@ export class SimpleGitRepo implements GitRepo, HistoryGit {
 
   cleanHead(): string | null {
     return this.memo.cleanHead;
+  }
+
+  cleanKey(): string | null {
+    return this.memo.cleanKey;
   }
 
   /** Fetches one branch into refs/remotes/origin/; a missing branch is an error only when `required`. */

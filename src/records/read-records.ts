@@ -167,10 +167,13 @@ export async function readApplied(
     names = [];
   }
   if (overlay !== undefined) names = withOverlay(names, overlay);
+  // A text laid over the tree was not read from it: such a read proves nothing of the tree.
+  let overlaid = false;
   for (const name of names) {
     const file = `${STATUS_DIR}/${name}`;
     const serviceName = name.slice(0, -'.yaml'.length);
     const given = overlay?.get(serviceName);
+    if (given !== undefined) overlaid = true;
     let bytes: Buffer;
     // The stat signature of the file read from the tree (none for an overlay text).
     let fileStat: string | undefined;
@@ -237,9 +240,9 @@ export async function readApplied(
     cache?.remember(record, hash);
   }
   cache?.retain(new Set(result.applied.keys()));
-  // Every file of the listing was checked under `key` (read, or found unchanged): the next read
-  // under the same key may skip them, unless the key changed while this one ran.
-  if (cache && key !== undefined && listed !== undefined && contentKey?.() === key)
+  // Every file of the listing was checked under `key` (read, or found unchanged), none was
+  // overlaid: the next read under the same key may skip them, unless the key changed meanwhile.
+  if (cache && key !== undefined && listed !== undefined && !overlaid && contentKey?.() === key)
     cache.setProven({ key, names: listed });
   return result;
 }
