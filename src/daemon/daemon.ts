@@ -99,6 +99,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   const metrics = createDaemonMetrics(deps.budgetRemaining, {
     budgetStats: () => deps.budgetStats?.() ?? null,
     sweep: () => sweep?.status() ?? null,
+    records: () => memory.records.values(),
+    verifications: () => verifyWatch.size,
     ...(deps.apiRequestCounts ? { requestCounts: deps.apiRequestCounts } : {}),
   });
   // Every API call of this daemon, counted for the sweep's credit (task-sweep.ts).
@@ -262,6 +264,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     lastCycle: memory.lastCycle,
     lastGoodCycleAt: memory.lastGoodCycleAt === null ? null : new Date(memory.lastGoodCycleAt).toISOString(),
     tasksInFlight: watch.size,
+    verificationsRunning: verifyWatch.size,
     budget: deps.budgetStats?.() ?? null,
     sweep: sweep?.status() ?? null,
     servers: liveRecords(memory, progress),

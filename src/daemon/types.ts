@@ -211,6 +211,8 @@ export interface DaemonStatus {
   lastCycle: CycleSummary | null;
   lastGoodCycleAt: string | null;
   tasksInFlight: number;
+  /** Reinstalled servers whose health checks run now (their records say `verifying`). */
+  verificationsRunning?: number;
   /** The request budget: limit, and per priority its share, grants and waiters (docs/operations.md). */
   budget?: BudgetStats | null;
   /** The background sweep: its pace and the longest time a task started elsewhere can go unseen. */

@@ -54,6 +54,13 @@ async function changeSpec(w: World, m: World['managed'][number]): Promise<void> 
   await w.daemon!.trigger('manual');
 }
 
+/** GET `path` of the daemon's HTTP listener, as text. */
+async function httpGet(w: World, path: string): Promise<string> {
+  const { host, port } = w.daemon!.address!;
+  const res = await fetch(`http://${host}:${port}${path}`);
+  return res.text();
+}
+
 function dump(w: World): (e: unknown) => never {
   return (e) => {
     console.log(w.logs.filter((l) => !l.includes('"level":"debug"')).join(''));
@@ -90,10 +97,17 @@ describe('the daemon verifies what it reinstalls', () => {
     const before = history.slice(0, -2);
     expect(before.every((p) => p === 'ready' || p === 'pending' || p === 'reinstalling')).toBe(true);
     expect(w.posts(m.name)).toBe(1);
-    // Verified and recorded: its saved state is removed.
+    // The cycle that pushed the verdict has ended (its memory is what /api/status shows).
     await w.daemon!.trigger('manual');
-    expect(existsSync(join(w.stateDir, 'verify', `${m.name}.json`))).toBe(false);
-  });
+    const status = JSON.parse(await httpGet(w, '/api/status')) as { servers: StatusRecord[] };
+    expect(status.servers.find((r) => r.serviceName === m.name)).toMatchObject({
+      phase: 'ready',
+      verification: { result: 'healthy' },
+    });
+    expect(await httpGet(w, '/metrics')).toMatch(/^ovh_fleet_servers\{phase="verifying"\} 0$/m);
+    // Verified and recorded: its saved state is removed.
+    await w.until(() => !existsSync(join(w.stateDir, 'verify', `${m.name}.json`)), 'the saved state removed');
+  }, 120_000);
 
   it('records a server that never comes back unhealthy, and the next plans do not reinstall it again', async () => {
     world = await World.create({ count: 1 });
@@ -120,7 +134,8 @@ describe('the daemon verifies what it reinstalls', () => {
     expect(record.verification!.message).toMatch(/fail/);
     expect(phaseHistory(w, m.name).slice(-2)).toEqual(['verifying/running', 'unhealthy/unhealthy']);
     expect(w.posts(m.name)).toBe(1);
-  });
+    expect(await httpGet(w, '/metrics')).toMatch(/^ovh_fleet_servers\{phase="unhealthy"\} 1$/m);
+  }, 120_000);
 
   it('resumes a verification after a restart from its saved state: the rounds go on, nothing is posted again', async () => {
     world = await World.create({ count: 1 });
@@ -155,5 +170,5 @@ describe('the daemon verifies what it reinstalls', () => {
     expect(resumed.state.endedAt).toBe(saved.state.endedAt);
     expect(w.logs.join('')).toContain('verification resumed');
     expect(w.posts(m.name)).toBe(1);
-  });
+  }, 120_000);
 });
