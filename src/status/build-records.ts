@@ -226,6 +226,14 @@ function buildOne(
     }
   }
 
+  // A verification still running when another reinstall of the server runs is over: dropped (the
+  // new reinstall gets its own when its task ends).
+  if (
+    draft.phase === 'reinstalling' &&
+    verification?.result === 'running' &&
+    verification.digest !== entry.digest
+  )
+    verification = null;
   const recent = [...attempts].filter((t) => Date.parse(t) >= input.now - DAY_MS).sort();
   const unchanged = prev !== null && prev.phase === draft.phase && prev.reason === draft.reason;
   return {

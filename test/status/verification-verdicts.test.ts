@@ -4,6 +4,7 @@
  * `verifying` with a running verification (and nothing changes for a server it does not verify);
  * a verdict from the verification watch becomes the record's verification and its phase.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalizeSpec } from '../../src/plan/digest.js';
 import { makePlan } from '../../src/plan/make-plan.js';
@@ -34,14 +35,19 @@ function doneOutcome(name: string, digest: string, planHash: string): ApplyOutco
   };
 }
 
-function recordsAfterDone(verifies: ReadonlySet<string> | undefined) {
-  const input = fleetOf([{ name: 'ns1', kind: 'candidate' }]);
+function recordsAfterDone(
+  verifies: ReadonlySet<string> | undefined,
+  kind: 'candidate' | 'verifying' | 'in-sync' = 'candidate',
+  result: ApplyOutcome['result'] = 'done',
+) {
+  const input = fleetOf([{ name: 'ns1', kind }]);
   const plan = makePlan(input);
   const s = buildServer({ name: 'ns1', kind: 'candidate' }).spec;
   const digest = digestOf(s);
+  const outcome = { ...doneOutcome('ns1', digest, plan.planHash), result };
   return buildStatusRecords({
     plan,
-    outcomes: [doneOutcome('ns1', digest, plan.planHash)],
+    outcomes: [outcome],
     progress: new Map(),
     previous: input.applied,
     observed: input.observed,
@@ -130,5 +136,63 @@ describe('a verdict of the verification watch', () => {
       recordsWithVerdict('verifying', null),
     );
     expect(recordsWithVerdict('in-sync', verdict('unhealthy'))).toEqual(recordsWithVerdict('in-sync', null));
+  });
+});
+
+describe('a new reinstall while a verification runs', () => {
+  it('drops the verification of the other digest from the record', () => {
+    const input = fleetOf([{ name: 'ns1', kind: 'verifying' }]);
+    const plan = makePlan(input);
+    const previous = new Map(input.applied);
+    const prev = previous.get('ns1')!;
+    previous.set('ns1', { ...prev, verification: { ...prev.verification!, digest: 'sha256:older' } });
+
+    const r = buildStatusRecords({
+      plan,
+      outcomes: [{ ...doneOutcome('ns1', digest, plan.planHash), result: 'running', endedAt: null }],
+      progress: new Map(),
+      previous,
+      observed: input.observed,
+      canonical: new Map(),
+      specCommits: new Map(),
+      now: NOW,
+    }).get('ns1');
+
+    expect(r?.phase).toBe('reinstalling');
+    expect(r?.verification).toBeUndefined();
+  });
+});
+
+describe('properties', () => {
+  const results = fc.constantFrom<ApplyOutcome['result']>('done', 'failed', 'running', 'not-started');
+  const kinds = fc.constantFrom<'candidate' | 'verifying' | 'in-sync'>('candidate', 'verifying', 'in-sync');
+
+  it('without verify in fleet.yaml (no server verified), records are exactly those of before', () => {
+    fc.assert(
+      fc.property(kinds, results, (kind, result) => {
+        const before = recordsAfterDone(undefined, kind, result);
+        expect(recordsAfterDone(new Set(), kind, result)).toEqual(before);
+        expect(recordsAfterDone(new Set(['another']), kind, result)).toEqual(before);
+      }),
+    );
+  });
+
+  it('a verdict changes only a record whose verification runs at its digest', () => {
+    const verdicts = fc.record({
+      digest: fc.constantFrom(digest, 'sha256:other'),
+      result: fc.constantFrom<VerificationVerdict['result']>('healthy', 'unhealthy', 'inconclusive'),
+      finishedAt: fc.constant('2026-11-27T11:59:00.000Z'),
+      message: fc.string({ maxLength: 20 }),
+    });
+    fc.assert(
+      fc.property(fc.constantFrom<'verifying' | 'in-sync'>('verifying', 'in-sync'), verdicts, (kind, v) => {
+        const without = recordsWithVerdict(kind, null);
+        const withVerdict = recordsWithVerdict(kind, v);
+        if (kind === 'verifying' && v.digest === digest) {
+          expect(withVerdict?.verification).toMatchObject({ result: v.result, message: v.message });
+          expect(withVerdict?.lastApplied).toEqual(without?.lastApplied);
+        } else expect(withVerdict).toEqual(without);
+      }),
+    );
   });
 });
