@@ -323,7 +323,10 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   };
 }
 
-/** The probes' environment: the composition root's mapping, else the identity over node:net. */
+/**
+ * The probes' environment: the composition root's mapping, else the identity with the loopback
+ * guard on (nothing leaves the machine unless the root says the endpoint is OVHcloud's).
+ */
 function probeEnvironment(
   deps: DaemonDeps,
   clock: DaemonDeps['clock'] & object,
@@ -331,7 +334,7 @@ function probeEnvironment(
 ): ProbeEnvironment {
   const p = deps.probes;
   return {
-    targets: { simulator: p?.simulator ?? false, mapTarget: p?.mapTarget ?? identityTarget },
+    targets: { simulator: p?.simulator ?? true, mapTarget: p?.mapTarget ?? identityTarget },
     transport: p?.transport ?? netTransport,
     commands: p?.commands ?? commands,
     clock,

@@ -77,8 +77,10 @@ export interface DaemonDeps {
 }
 
 /**
- * Where the daemon's probes connect, built by the composition root from the OVHcloud endpoint.
- * Without it: the identity mapping over node:net, and no command probe.
+ * Where the daemon's probes connect, built by the composition root from the OVHcloud endpoint
+ * (src/cli/sim-probes.ts `probesFor`). Without it the loopback guard is on: probes connect only
+ * to 127.0.0.0/8 (any other target is refused, the probe inconclusive), so a root that forgot it
+ * can never probe the addresses a simulator reports.
  */
 export interface DaemonProbes {
   /** True when the endpoint is the simulator (isSimulatorEndpoint): every target must be loopback. */
