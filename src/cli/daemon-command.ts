@@ -10,6 +10,7 @@ import { readDaemonConfig } from '../config/daemon-config.js';
 import { createLogger } from '../core/logger.js';
 import { startDaemon } from '../daemon/daemon.js';
 import { createOvhApi, processBudgets, processRequestCounts } from '../ovh/create-ovh-api.js';
+import { probesFor } from './sim-probes.js';
 
 interface DaemonFlags {
   config?: string;
@@ -47,8 +48,11 @@ async function runDaemon(file: string | undefined): Promise<void> {
   );
   const credentials = await loadCredentials(process.env);
   const api = createOvhApi(credentials, { logger: logger.child({ component: 'ovh' }) });
+  // Health checks: the simulator's loopback listeners when the endpoint is the simulator.
+  const probes = await probesFor(credentials.endpoint, credentials.caPem);
   const daemon = await startDaemon(config, {
     api,
+    probes,
     logger,
     secrets,
     env: process.env,

@@ -53,7 +53,7 @@ export function hasCredentials(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.OVH_APPLICATION_KEY || env.OVH_CLIENT_ID || env.CREDENTIALS_DIRECTORY);
 }
 
-/** The text (or JSON) of `status`; exit 1 when a shown server failed or is invalid. */
+/** The text (or JSON) of `status`; exit 1 when a shown server failed, is unhealthy or is invalid. */
 export async function statusText(
   repo: string,
   service: string | undefined,
@@ -86,7 +86,11 @@ export async function statusText(
   const source = api
     ? `status/ in ${repo} and the OVHcloud API${service === undefined && records.length > MAX_LIVE ? ` (first ${MAX_LIVE} servers)` : ''}`
     : `status/ in ${repo} only (no OVHcloud credentials set)`;
-  const exitCode = records.some((r) => r.phase === 'failed' || r.phase === 'invalid') ? 1 : 0;
+  const exitCode = records.some(
+    (r) => r.phase === 'failed' || r.phase === 'invalid' || r.phase === 'unhealthy',
+  )
+    ? 1
+    : 0;
   const budget = service === undefined ? await readStatusBudget(repo) : null;
   if (format === 'json') {
     const servers = records.map((r) => ({ ...r, live: live.get(r.serviceName) ?? null }));
@@ -130,6 +134,10 @@ function detail(service: string, r: StatusRecord | undefined, live: LiveView | u
     if (r.lastAttempt)
       lines.push(
         `  last attempt: ${r.lastAttempt.result} started ${r.lastAttempt.startedAt}${r.lastAttempt.message ? `: ${r.lastAttempt.message}` : ''}`,
+      );
+    if (r.verification)
+      lines.push(
+        `  verification: ${r.verification.result} since ${r.verification.startedAt}${r.verification.message ? `: ${r.verification.message}` : ''}`,
       );
     if (r.lastError) lines.push(`  last error:   ${r.lastError.code}: ${r.lastError.message}`);
   } else lines.push('  no status record');

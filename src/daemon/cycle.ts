@@ -172,6 +172,7 @@ async function runSteps(
   const now = deps.clock.now();
   deps.setRequestsPerMinute?.(loaded.loaded.fleet.policy.api.requestsPerMinute);
   deps.setApiPolicy?.(loaded.loaded.fleet.policy.api);
+  deps.setVerifyFleet?.(loaded.loaded.fleet);
   step('observe');
   const oneByOne = new Set(deps.sweepFound);
   const observed = await observeLoaded(loaded.loaded, {

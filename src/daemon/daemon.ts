@@ -34,6 +34,15 @@ import { ListingNotes } from './listing-notes.js';
 import { FleetMdMemo } from './fleet-md-memo.js';
 import { TaskSweep } from './task-sweep.js';
 import { TaskWatch, type WatchedTask } from './task-watch.js';
+import { VerifyWatch, verifySettingsOfFleet } from './verify-watch.js';
+import {
+  identityTarget,
+  netTransport,
+  parseCommandAllowList,
+  type CommandHost,
+  type ProbeEnvironment,
+} from '../verify/index.js';
+import { mkdir } from 'node:fs/promises';
 import type { BudgetStats } from '../ovh/request-budget.js';
 import type { EndpointCount } from '../ovh/request-counts.js';
 import { DEFAULT_POLICY, type FleetPolicy } from '../specs/types.js';
@@ -91,6 +100,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   const metrics = createDaemonMetrics(deps.budgetRemaining, {
     budgetStats: () => deps.budgetStats?.() ?? null,
     sweep: () => sweep?.status() ?? null,
+    records: () => memory.records.values(),
+    verifications: () => verifyWatch.size,
     ...(deps.apiRequestCounts ? { requestCounts: deps.apiRequestCounts } : {}),
   });
   // Every API call of this daemon, counted for the sweep's credit (task-sweep.ts).
@@ -139,6 +150,17 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   const sweepFound = new Set<string>();
   // How long reinstalls take, learned by the task watch and every cycle's apply run alike.
   const durations = new TaskDurations();
+  // The health checks after a reinstall (verify-watch.ts); the settings come from the last fleet read.
+  let verifySettings: ReturnType<typeof verifySettingsOfFleet> = () => null;
+  const verifyWatch = new VerifyWatch({
+    api,
+    clock,
+    log,
+    stateDir: config.stateDir,
+    probes: probeEnvironment(deps, clock, await commandHostOf(config, path.join(cloneDir, fleetPath))),
+    settingsFor: (serviceName) => verifySettings(serviceName),
+    onVerdict: () => void runner.trigger('verified'),
+  });
   await git.ensureClone();
   const cycleDeps: CycleDeps = {
     config,
@@ -170,6 +192,10 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
       apiPolicy = { ...policy };
       deps.setApiPolicy?.(policy);
     },
+    setVerifyFleet: (fleet) => {
+      verifySettings = verifySettingsOfFleet(fleet);
+    },
+    verdicts: verifyWatch.verdicts,
     stopSignal: stop.signal,
   };
 
@@ -224,6 +250,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
         .catch(() => undefined);
     }
     if (!stop.signal.aborted) watch.update(runningTasks(memory, clock.now()));
+    if (!stop.signal.aborted && ended.summary.result !== 'skipped')
+      verifyWatch.update(memory.records.values());
     metrics.tasksInFlight.set(watch.size);
     // Only after full cycles: a webhook cycle that stopped early (status/ only) calls nothing.
     if (!stop.signal.aborted && ended.summary.result === 'success') void sweep?.afterCycle();
@@ -238,6 +266,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     lastCycle: memory.lastCycle,
     lastGoodCycleAt: memory.lastGoodCycleAt === null ? null : new Date(memory.lastGoodCycleAt).toISOString(),
     tasksInFlight: watch.size,
+    verificationsRunning: verifyWatch.size,
     budget: deps.budgetStats?.() ?? null,
     sweep: sweep?.status() ?? null,
     servers: liveRecords(memory, progress),
@@ -287,12 +316,43 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
         await runner.stop();
         await sweep?.stop();
         await watch.stop();
+        await verifyWatch.stop();
         if (http) await http.close();
         await lock.release();
         log.info('stopped');
         await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })()),
   };
+}
+
+/**
+ * The probes' environment: the composition root's mapping, else the identity with the loopback
+ * guard on (nothing leaves the machine unless the root says the endpoint is OVHcloud's).
+ */
+function probeEnvironment(
+  deps: DaemonDeps,
+  clock: DaemonDeps['clock'] & object,
+  commands: CommandHost | undefined,
+): ProbeEnvironment {
+  const p = deps.probes;
+  return {
+    targets: { simulator: p?.simulator ?? true, mapTarget: p?.mapTarget ?? identityTarget },
+    transport: p?.transport ?? netTransport,
+    commands: p?.commands ?? commands,
+    clock,
+  };
+}
+
+/**
+ * The command probes this host allows (configuration `probes.allowCommands`), run from a private
+ * scratch folder in the state directory (docs/verification.md#command-probes); undefined: none.
+ */
+async function commandHostOf(config: DaemonConfig, root: string): Promise<CommandHost | undefined> {
+  const allow = parseCommandAllowList(config.probes.allowCommands);
+  if (typeof allow === 'string' || allow.length === 0) return undefined;
+  const scratchDir = path.join(config.stateDir, 'probe-scratch');
+  await mkdir(scratchDir, { recursive: true, mode: 0o700 });
+  return { root, allow, scratchDir };
 }
 
 function authOf(config: DaemonConfig): NonNullable<ConstructorParameters<typeof SimpleGitRepo>[0]['auth']> {

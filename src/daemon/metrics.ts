@@ -11,6 +11,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { PRIORITIES, type BudgetStats } from '../ovh/request-budget.js';
 import type { EndpointCount } from '../ovh/request-counts.js';
 import type { SweepStatus } from './task-sweep.js';
+import type { StatusPhase, StatusRecord } from '../records/types.js';
+import { STATUS_PHASES } from '../records/status-record.js';
 
 /** What the metrics read at each scrape besides the remaining budget. */
 export interface MetricViews {
@@ -18,6 +20,10 @@ export interface MetricViews {
   sweep?: () => SweepStatus | null;
   /** HTTP requests to the API by endpoint and status class (src/ovh/request-counts.ts). */
   requestCounts?: () => readonly EndpointCount[];
+  /** The daemon's records now (servers per phase). */
+  records?: () => Iterable<Pick<StatusRecord, 'phase'>>;
+  /** Verifications running now. */
+  verifications?: () => number;
 }
 
 /** The metric objects of one daemon. */
@@ -41,6 +47,10 @@ export interface DaemonMetrics {
   sweepCallsPerMinute: Gauge;
   sweepChecks: Gauge<'result'>;
   tasksInFlight: Gauge;
+  /** Servers per phase of their status record (every phase listed, 0 included). */
+  servers: Gauge<'phase'>;
+  /** Verifications running now (docs/verification.md, "How the daemon runs it"). */
+  verificationsRunning: Gauge;
   lastGoodCycle: Gauge;
   webhookDeliveries: Counter<'source' | 'result'>;
   statusCommits: Counter;
@@ -169,6 +179,25 @@ export function createDaemonMetrics(
       name: 'ovh_fleet_tasks_in_flight',
       help: 'Reinstall tasks being followed.',
       registers,
+    }),
+    servers: new Gauge({
+      name: 'ovh_fleet_servers',
+      help: 'Servers per phase of their status record (pending, reinstalling, verifying, ready, unhealthy, failed, ...).',
+      labelNames: ['phase'] as const,
+      registers,
+      collect() {
+        const counts = new Map<StatusPhase, number>(STATUS_PHASES.map((p) => [p, 0]));
+        for (const r of views.records?.() ?? []) counts.set(r.phase, (counts.get(r.phase) ?? 0) + 1);
+        for (const [phase, n] of counts) this.set({ phase }, n);
+      },
+    }),
+    verificationsRunning: new Gauge({
+      name: 'ovh_fleet_verifications_running',
+      help: 'Reinstalled servers whose health checks run now.',
+      registers,
+      collect() {
+        this.set(views.verifications?.() ?? 0);
+      },
     }),
     lastGoodCycle: new Gauge({
       name: 'ovh_fleet_last_successful_cycle_timestamp_seconds',

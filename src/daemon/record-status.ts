@@ -17,7 +17,9 @@ import { serializeStatusRecord } from '../records/status-record.js';
 import type { StatusRecord } from '../records/types.js';
 import type { ApplyOutcome } from '../records/outcomes.js';
 import type { Logger } from '../core/logger.js';
-import type { CycleBlock } from '../status/build-records.js';
+import type { CycleBlock, VerificationVerdict } from '../status/build-records.js';
+import { verifySettingsFor } from '../verify/index.js';
+import type { PlanInput } from '../plan/types.js';
 import type { Planned } from './steps-plan.js';
 import type { CycleDeps } from './types.js';
 
@@ -63,7 +65,9 @@ export async function buildStatus(
   deps: Pick<
     CycleDeps,
     'git' | 'prefix' | 'root' | 'specCommits' | 'progress' | 'clock' | 'recordCache' | 'fleetMd'
-  >,
+  > & {
+    readonly verdicts?: ReadonlyMap<string, VerificationVerdict>;
+  },
   input: RecordInput,
   log: Logger,
 ): Promise<StatusBuilt> {
@@ -95,6 +99,8 @@ export async function buildStatus(
     specCommits,
     now: deps.clock.now(),
     block: input.block,
+    verifies: verifiedServers(gathered.input),
+    ...(deps.verdicts ? { verdicts: deps.verdicts } : {}),
   });
   for (const [name, record] of previous) if (!records.has(name)) records.set(name, record);
   // A status file is named only by a service name (core/service-name.ts): anything else is left
@@ -135,6 +141,15 @@ export async function buildStatus(
     writes.set(`${deps.prefix}status/FLEET.md`, fleetMd);
   changed.sort((a, b) => a.serviceName.localeCompare(b.serviceName));
   return { records, writes, changed, specCommits };
+}
+
+/** The servers fleet.yaml asks to verify after a reinstall (none without a `verify` section). */
+export function verifiedServers(input: Pick<PlanInput, 'policy' | 'specs'>): Set<string> {
+  const out = new Set<string>();
+  if (!input.policy.verify) return out;
+  for (const spec of input.specs)
+    if (verifySettingsFor(input.policy.verify, spec.labels)) out.add(spec.serviceName);
+  return out;
 }
 
 /** Makes the cycle's one status commit of the built records (none when no file changed). */

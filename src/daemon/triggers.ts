@@ -11,7 +11,14 @@ import type { Logger } from '../core/logger.js';
 import type { CycleSummary, TriggerKind } from './types.js';
 
 /** Triggers that run a full cycle even when only status/ changed. */
-const FULL: ReadonlySet<TriggerKind> = new Set(['start', 'schedule', 'manual', 'task-ended', 'task-found']);
+const FULL: ReadonlySet<TriggerKind> = new Set([
+  'start',
+  'schedule',
+  'manual',
+  'task-ended',
+  'task-found',
+  'verified',
+]);
 
 /** Runs cycles one at a time; triggers during a cycle merge into one follow-up cycle. */
 export class CycleRunner {

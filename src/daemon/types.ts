@@ -19,11 +19,12 @@ import type { GitRepo } from '../git/git-repo.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import type { EndpointCount } from '../ovh/request-counts.js';
 import type { BudgetStats } from '../ovh/request-budget.js';
-import type { FleetPolicy } from '../specs/types.js';
+import type { FleetPolicy, FleetRepository } from '../specs/types.js';
 import type { ObservationCache } from '../observe/index.js';
 import type { AppliedRecordCache } from '../records/read-records.js';
 import type { ReadCache } from '../specs/read-cache.js';
-import type { CycleBlock } from '../status/build-records.js';
+import type { CycleBlock, VerificationVerdict } from '../status/build-records.js';
+import type { CommandHost, MapTarget, ProbeTransport } from '../verify/index.js';
 import type { CanonicalSpec, StatusRecord } from '../records/types.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { SpecCommits } from './spec-commits.js';
@@ -31,11 +32,13 @@ import type { FleetMdMemo } from './fleet-md-memo.js';
 import type { SweepStatus } from './task-sweep.js';
 
 /**
- * What started a cycle. `schedule`, `start`, `manual`, `task-ended` and `task-found` (the
- * background sweep found a task started elsewhere) always run a full cycle; `webhook` and `watch`
- * stop after the fetch when only status/ changed since the last cycle.
+ * What started a cycle. `schedule`, `start`, `manual`, `task-ended`, `task-found` (the
+ * background sweep found a task started elsewhere) and `verified` (a verification reached its
+ * verdict) always run a full cycle; `webhook` and `watch` stop after the fetch when only status/
+ * changed since the last cycle.
  */
-export type TriggerKind = 'start' | 'schedule' | 'webhook' | 'watch' | 'task-ended' | 'task-found' | 'manual';
+export type TriggerKind =
+  'start' | 'schedule' | 'webhook' | 'watch' | 'task-ended' | 'task-found' | 'verified' | 'manual';
 
 /** What startDaemon needs besides the configuration. Only composition roots build these. */
 export interface DaemonDeps {
@@ -70,6 +73,22 @@ export interface DaemonDeps {
   triggers?: { schedule?: boolean; watch?: boolean; http?: boolean };
   /** Debounce of the local-directory watcher in ms (default 1000; never below 1000 in production). */
   watchDebounceMs?: number;
+  /** How health checks reach servers (docs/verification.md, "How the daemon runs it"). */
+  probes?: DaemonProbes;
+}
+
+/**
+ * Where the daemon's probes connect, built by the composition root from the OVHcloud endpoint
+ * (src/cli/sim-probes.ts `probesFor`). Without it the loopback guard is on: probes connect only
+ * to 127.0.0.0/8 (any other target is refused, the probe inconclusive), so a root that forgot it
+ * can never probe the addresses a simulator reports.
+ */
+export interface DaemonProbes {
+  /** True when the endpoint is the simulator (isSimulatorEndpoint): every target must be loopback. */
+  simulator: boolean;
+  mapTarget: MapTarget;
+  transport?: ProbeTransport;
+  commands?: CommandHost;
 }
 
 /**
@@ -143,6 +162,8 @@ export interface CycleDeps {
   readonly setRequestsPerMinute?: (requestsPerMinute: number) => void;
   /** See DaemonDeps.setApiPolicy (the daemon also keeps it for the background sweep). */
   readonly setApiPolicy?: (api: FleetPolicy['api']) => void;
+  /** Hands the fleet each cycle read to the verification watch (the settings of the verifications it starts). */
+  readonly setVerifyFleet?: (fleet: Pick<FleetRepository, 'policy' | 'specs' | 'diagnostics'>) => void;
   /** Aborted on shutdown: no new reinstall starts, following stops. */
   readonly stopSignal: AbortSignal;
   /**
@@ -154,6 +175,11 @@ export interface CycleDeps {
   readonly listingNotes?: ListingNotes;
   /** How long reinstalls took (tasks seen end done), for every follower of this daemon. */
   readonly durations?: TaskDurations;
+  /**
+   * The verification watch's board: verdicts reached since the records were last written (the
+   * record step writes them; the watch forgets them once a record carries them).
+   */
+  readonly verdicts?: ReadonlyMap<string, VerificationVerdict>;
 }
 
 /** What the plan step read of the shared record of intent, for the apply and status steps. */
@@ -190,6 +216,8 @@ export interface DaemonStatus {
   lastCycle: CycleSummary | null;
   lastGoodCycleAt: string | null;
   tasksInFlight: number;
+  /** Reinstalled servers whose health checks run now (their records say `verifying`). */
+  verificationsRunning?: number;
   /** The request budget: limit, and per priority its share, grants and waiters (docs/operations.md). */
   budget?: BudgetStats | null;
   /** The background sweep: its pace and the longest time a task started elsewhere can go unseen. */

@@ -38,6 +38,9 @@ const PHASES: readonly StatusPhase[] = [
   'unknown',
 ];
 
+/** Every phase a status record can have, in the order of a server's life. */
+export const STATUS_PHASES: readonly StatusPhase[] = PHASES;
+
 /** The result of {@link parseStatusRecord}: a record, or the diagnostics that explain why not. */
 export interface ParsedStatusRecord {
   record?: StatusRecord;

@@ -41,6 +41,22 @@ export interface BuildRecordsInput {
   /** Milliseconds since the epoch. */
   now: number;
   block?: CycleBlock | null;
+  /**
+   * Servers whose fleet.yaml asks for health checks after a reinstall (`verifySettingsFor`
+   * defined): a task that ends `done` makes them `verifying`, not `ready`. Absent: none.
+   */
+  verifies?: ReadonlySet<string>;
+  /** Verdicts the daemon's verification reached since the records were last written, per server. */
+  verdicts?: ReadonlyMap<string, VerificationVerdict>;
+}
+
+/** A verification's verdict, as the daemon's verification watch reached it (src/daemon/verify-watch.ts). */
+export interface VerificationVerdict {
+  /** The digest of the reinstall it verified. */
+  digest: string;
+  result: 'healthy' | 'unhealthy' | 'inconclusive';
+  finishedAt: string;
+  message: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -101,6 +117,13 @@ function buildOne(
   let lastError: ErrorRecord | null = prev?.lastError ?? null;
   const attempts = new Set(prev?.attempts ?? []);
   let draft = fromPlan(entry, observation, progress, prev, input.block ?? null);
+  // The verification is kept as it was unless a task ends done (below) or a verdict arrives.
+  let verification = prev?.verification ?? null;
+  const verdict = input.verdicts?.get(name);
+  if (verdict && verification?.result === 'running' && verification.digest === verdict.digest) {
+    verification = { ...verification, ...verdict };
+    if (!outcome && entry.action === 'none' && entry.digest === verdict.digest) draft = fromVerdict(verdict);
+  }
 
   if (entry.action === 'adopt' && entry.digest && entry.to) {
     const spec = input.canonical.get(entry.digest);
@@ -148,12 +171,19 @@ function buildOne(
           lastAttempt = attempt('done', null);
           lastError = null;
         }
-        draft = {
-          phase: 'ready',
-          reason: 'in-sync',
-          message: `reinstalled: task ${outcome.taskId ?? '?'} done (${outcome.observedOs ?? spec?.operatingSystem ?? 'os unknown'})`,
-          task: null,
-        };
+        const reinstalled = `reinstalled: task ${outcome.taskId ?? '?'} done (${outcome.observedOs ?? spec?.operatingSystem ?? 'os unknown'})`;
+        draft = { phase: 'ready', reason: 'in-sync', message: reinstalled, task: null };
+        if (ours && spec && input.verifies?.has(name)) {
+          // fleet.yaml asks for health checks: ready only once they pass (docs/verification.md).
+          verification = {
+            digest: outcome.digest as string,
+            result: 'running',
+            startedAt: outcome.endedAt ?? at,
+            finishedAt: null,
+            message: 'health checks run after the reinstall',
+          };
+          draft = { ...draft, phase: 'verifying', message: `${reinstalled}; health checks run` };
+        }
         break;
       }
       case 'failed':
@@ -196,6 +226,14 @@ function buildOne(
     }
   }
 
+  // A verification still running when another reinstall of the server runs is over: dropped (the
+  // new reinstall gets its own when its task ends).
+  if (
+    draft.phase === 'reinstalling' &&
+    verification?.result === 'running' &&
+    verification.digest !== entry.digest
+  )
+    verification = null;
   const recent = [...attempts].filter((t) => Date.parse(t) >= input.now - DAY_MS).sort();
   const unchanged = prev !== null && prev.phase === draft.phase && prev.reason === draft.reason;
   return {
@@ -212,11 +250,30 @@ function buildOne(
     lastAttempt,
     attempts: recent,
     lastError,
-    // The verification is the daemon's verification loop's to write; kept as it was. The canary
-    // mark follows the plan, so that the next plans keep the same canaries (docs/plan.md).
-    ...(prev?.verification ? { verification: prev.verification } : {}),
+    // The canary mark follows the plan, so that the next plans keep the same canaries (docs/plan.md).
+    ...(verification ? { verification } : {}),
     ...(entry.canary && entry.cohort ? { rollout: { cohort: entry.cohort, canary: true } } : {}),
   };
+}
+
+/**
+ * Phase and reason once a verdict arrives, the same the next plan gives (src/plan/decide.ts): so
+ * `since` does not move again when that plan is recorded.
+ */
+function fromVerdict(verdict: VerificationVerdict): Draft {
+  switch (verdict.result) {
+    case 'healthy':
+      return { phase: 'ready', reason: 'in-sync', message: `verified: ${verdict.message}`, task: null };
+    case 'unhealthy':
+      return { phase: 'unhealthy', reason: 'last-attempt-failed', message: verdict.message, task: null };
+    case 'inconclusive':
+      return {
+        phase: 'verifying',
+        reason: 'in-sync',
+        message: `verification inconclusive: ${verdict.message}`,
+        task: null,
+      };
+  }
 }
 
 /** Phase and reason from the plan entry alone (no outcome this cycle). */
