@@ -105,7 +105,10 @@ describe('the background sweep in the daemon', () => {
     await daemon.trigger('manual');
     await w.until(() => daemon.status().sweep?.sweeping === false, 'the second slice');
 
-    expect(daemon.status().sweep?.reservedPerMinute).toBeGreaterThanOrEqual(600);
+    // 600 requests the port never saw, over the two minutes of stretches so far (the sweep averages
+    // what the rest of the daemon spends over its last hour): 300 per minute at least. Counting the
+    // port's calls, it saw a few.
+    expect(daemon.status().sweep?.reservedPerMinute).toBeGreaterThanOrEqual(300 * 0.95);
     expect(daemon.status().sweep?.roundSeconds).toBeNull(); // nothing left of the share: no check
   });
 });
