@@ -49,7 +49,9 @@ async function runDaemon(file: string | undefined): Promise<void> {
   const credentials = await loadCredentials(process.env);
   const api = createOvhApi(credentials, { logger: logger.child({ component: 'ovh' }) });
   // Health checks: the simulator's loopback listeners when the endpoint is the simulator.
-  const probes = await probesFor(credentials.endpoint, credentials.caPem);
+  const probes = await probesFor(credentials.endpoint, credentials.caPem, (message) =>
+    logger.warn({ component: 'verify' }, message),
+  );
   const daemon = await startDaemon(config, {
     api,
     probes,

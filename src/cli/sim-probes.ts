@@ -11,6 +11,9 @@ import type { DaemonProbes } from '../daemon/types.js';
 import { simProbeTarget, type SimProbeMap } from '../sim/index.js';
 import { identityTarget, isSimulatorEndpoint } from '../verify/index.js';
 
+/** A table that knows no server: every target refused (the guard stays on). */
+const NO_SERVERS: SimProbeMap = { ports: { ssh: 0, http: 0 }, servers: [] };
+
 /** The probes of a daemon against `map`: every target a loopback listener of the simulator. */
 export function simulatorProbes(map: SimProbeMap): DaemonProbes {
   return {
@@ -26,17 +29,35 @@ export function simulatorProbes(map: SimProbeMap): DaemonProbes {
   };
 }
 
-/** The probes for `endpoint`: the identity against OVHcloud, the simulator's table against it. */
-export async function probesFor(endpoint: OvhEndpoint, caPem: string | null): Promise<DaemonProbes> {
+/**
+ * The probes for `endpoint`: the identity against OVHcloud, the simulator's table against a
+ * loopback endpoint. Never fails: a loopback endpoint that is not our simulator (another fake of
+ * the API, which has no `/_sim/probe-map`) or that does not answer gets an empty table, the guard
+ * stays on, and every probe is inconclusive; `onProblem` says why, once. The daemon starts either
+ * way: health checks are only configured in fleet.yaml, which it has not read yet.
+ */
+export async function probesFor(
+  endpoint: OvhEndpoint,
+  caPem: string | null,
+  onProblem: (message: string) => void = () => undefined,
+): Promise<DaemonProbes> {
   if (!isSimulatorEndpoint(endpoint)) return { simulator: false, mapTarget: identityTarget };
-  return simulatorProbes(await fetchProbeMap(endpoint, caPem));
+  try {
+    return simulatorProbes(await fetchProbeMap(endpoint, caPem));
+  } catch (error) {
+    onProblem(
+      `the loopback endpoint's probe map (GET /_sim/probe-map) could not be read: ${(error as Error).message}; ` +
+        'health checks will be inconclusive (probes never leave loopback)',
+    );
+    return simulatorProbes(NO_SERVERS);
+  }
 }
 
 /** `GET <simulator>/_sim/probe-map`. */
 function fetchProbeMap(endpoint: OvhEndpoint, caPem: string | null): Promise<SimProbeMap> {
   const url = new URL('/_sim/probe-map', endpoint.url);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', ...(caPem ? { ca: caPem } : {}), timeout: 10_000 }, (res) => {
+    const req = request(url, { method: 'GET', ...(caPem ? { ca: caPem } : {}), timeout: 3_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

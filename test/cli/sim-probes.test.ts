@@ -3,6 +3,8 @@
  * address goes to its loopback listener by the simulator's documented rule, the guard is on, and a
  * server the table does not know gets no target (its probe is inconclusive, nothing is connected).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { probesFor, simulatorProbes } from '../../src/cli/sim-probes.js';
 import { parseEndpoint, type OvhEndpoint } from '../../src/config/endpoints.js';
@@ -43,5 +45,27 @@ describe('the simulator probe mapping of the daemon', () => {
     const real = await probesFor(endpoint, null);
 
     expect(real).toEqual({ simulator: false, mapTarget: identityTarget });
+  });
+
+  it('never stops the daemon against a loopback endpoint that is not our simulator: guard on, no target', async () => {
+    // Another fake of the OVHcloud API on 127.0.0.1 has no /_sim/probe-map (here: nothing listens).
+    const server = createServer((_req, res) => {
+      res.statusCode = 404;
+      res.end('{"message":"not found"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const endpoint = parseEndpoint(`https://127.0.0.1:${port}/1.0`) as OvhEndpoint;
+    const problems: string[] = [];
+    try {
+      const probes = await probesFor(endpoint, null, (m) => problems.push(m));
+
+      expect(probes.simulator).toBe(true);
+      expect(resolveTarget(probes, 'ns1.eu', '51.75.0.1', 22).ok).toBe(false);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/probe map .* could not be read/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
