@@ -13,6 +13,8 @@
  * - core: clock, errors, diagnostics, logger, input guards, the registry of codes. Imports nothing.
  * - config: credentials, endpoints, daemon configuration, and the checks of configured git remotes
  *   and refs (git-remote.ts; git/ uses them too).
+ * - forge: the GitHub and GitLab commit-status APIs (one port, two adapters) and the forge named by
+ *   a remote URL. Imports only core and config.
  * - ovh: the OvhApi port and its adapter; the API's types.
  * - specs: reading the fleet repository into typed specs (uses the API's types).
  * - validate: schemas and catalog checks over specs.
@@ -36,6 +38,7 @@
 const STAGES = [
   'core',
   'config',
+  'forge',
   'ovh',
   'specs',
   'validate',
