@@ -18,6 +18,10 @@
  * `late` probe fault), spread over a few minutes, so that the figures are not those of a single
  * phase between the boot and the rounds.
  *
+ * `ready` is the verdict's time (the round that decided it). The daemon's follower noticing the
+ * task's end is not in it (rounds count from the task's end, so a lag under `initialDelay` changes
+ * nothing), nor the `verified` cycle that then commits the record (the daemon bench's figures).
+ *
  * Figures: per server and as median/p95, done→ready and answering→ready, next to the goal "one
  * interval after the server answers". Check (fails the bench): verification spends at most one
  * `GET /dedicated/server/{serviceName}` per server, and no other API call.
