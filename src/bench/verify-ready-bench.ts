@@ -232,8 +232,13 @@ async function measure(): Promise<{
     const settle = async (): Promise<void> => {
       for (const name of names) await sim.control.probeServer(name);
     };
+    const giveUpAt = Date.now() + 300_000;
     while (decided.size < names.length) {
-      if (watch.size > 0 && clock.sleepers.length === watch.size) await clock.jump(settle);
+      if (watch.size === 0 || Date.now() > giveUpAt)
+        throw new Error(
+          `verification stopped without a verdict for ${names.length - decided.size} server(s)`,
+        );
+      if (clock.sleepers.length === watch.size) await clock.jump(settle);
       else await wait(2);
     }
     const log = sim.control.requests();
