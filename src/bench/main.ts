@@ -14,6 +14,7 @@ import { planBench } from './plan-bench.js';
 import { planObserveBench } from './plan-observe-bench.js';
 import { steadyCycleBench } from './steady-cycle-bench.js';
 import { validateBench } from './validate-bench.js';
+import { verifyReadyBench } from './verify-ready-bench.js';
 import { parseBenchArgs } from './compare/compare-args.js';
 import { compareWithBaseline, readDefaultBaseline } from './compare/compare-with-baseline.js';
 
@@ -32,6 +33,7 @@ export const BENCHES: Bench[] = [
   daemonBench,
   daemonRssBench,
   steadyCycleBench,
+  verifyReadyBench,
 ];
 
 /** Benches run only when named. */

@@ -24,13 +24,16 @@ export function verifyDir(stateDir: string): string {
 }
 
 /**
- * The saved state of `serviceName`'s verification of `digest`; null when there is none, it is of
- * another digest, or it is unreadable (`problem` then says why, for the log).
+ * The saved state of `serviceName`'s verification of `digest` whose task ended at `endedAt` (ms;
+ * null: any end); null when there is none, it is of another digest or another task's end (an
+ * earlier reinstall of the same digest, whose file was left behind), or it is unreadable
+ * (`problem` then says why, for the log).
  */
 export async function readVerifyFile(
   stateDir: string,
   serviceName: string,
   digest: string,
+  endedAt: number | null = null,
 ): Promise<{ state: VerificationState | null; problem: string | null }> {
   let text: string;
   try {
@@ -45,6 +48,8 @@ export async function readVerifyFile(
     const state = readVerificationState(data.state);
     if (typeof state === 'string') return { state: null, problem: state };
     if (state.facts.serviceName !== serviceName) return { state: null, problem: 'another server' };
+    if (endedAt !== null && Date.parse(state.endedAt) !== endedAt)
+      return { state: null, problem: "another reinstall's verification (another task end)" };
     return { state, problem: null };
   } catch {
     return { state: null, problem: 'not JSON' };

@@ -56,6 +56,13 @@ export class VerifyWatch {
   readonly verdicts = new Map<string, VerificationVerdict>();
   private readonly running = new Map<string, Running>();
   private cleaning: Promise<void> = Promise.resolve();
+  /**
+   * Whether `<stateDir>/verify/` may hold files to remove: a verification ran (or runs) since the
+   * last cleaning that left none. Until one runs the folder is never touched: a daemon that never
+   * verifies makes no filesystem call for it (a file left by an earlier run is removed by the first
+   * cleaning after a verification of this run, and is never resumed for another task's end).
+   */
+  private mayHoldFiles = false;
 
   constructor(private readonly deps: VerifyWatchDeps) {}
 
@@ -85,10 +92,14 @@ export class VerifyWatch {
     }
     for (const [name, w] of wanted) {
       if (this.running.has(name) || this.verdicts.has(name)) continue;
-      this.start(name, w.digest, Number.isFinite(w.startedAt) ? w.startedAt : this.deps.clock.now());
+      this.start(name, w.digest, Number.isFinite(w.startedAt) ? w.startedAt : null);
     }
+    if (!this.mayHoldFiles) return;
     const keep = new Set(wanted.keys());
     this.cleaning = this.cleaning.then(() => removeVerifyFilesExcept(this.deps.stateDir, keep));
+    // Files of wanted servers stay until their verdicts are recorded; a runner stopped just now may
+    // still write one: it marks the folder again when it settles (start).
+    this.mayHoldFiles = keep.size > 0 || this.running.size > 0;
   }
 
   /** Stops verifying (the saved states stay for the next start) and waits for the runners. */
@@ -99,11 +110,13 @@ export class VerifyWatch {
     await Promise.allSettled([...all.map((r) => r.done), this.cleaning]);
   }
 
-  private start(serviceName: string, digest: string, endedAt: number): void {
+  private start(serviceName: string, digest: string, endedAt: number | null): void {
     const controller = new AbortController();
     const log = this.deps.log.child({ serviceName, component: 'verify' });
+    this.mayHoldFiles = true;
     const done = this.verify(serviceName, digest, endedAt, controller.signal, log).then(
       (verdict) => {
+        this.mayHoldFiles = true;
         if (this.running.get(serviceName)?.controller !== controller) return;
         this.running.delete(serviceName);
         if (verdict === null) return;
@@ -112,6 +125,7 @@ export class VerifyWatch {
         this.deps.onVerdict(serviceName);
       },
       (error: unknown) => {
+        this.mayHoldFiles = true;
         if (this.running.get(serviceName)?.controller === controller) this.running.delete(serviceName);
         if (!controller.signal.aborted)
           log.warn({ err: error }, 'verification stopped on an error; the next cycle starts it again');
@@ -120,16 +134,21 @@ export class VerifyWatch {
     this.running.set(serviceName, { digest, controller, done });
   }
 
-  /** Runs one verification to its verdict; null when stopped first. */
+  /**
+   * Runs one verification to its verdict; null when stopped first. `endedAt` is the record's
+   * `startedAt` (the task's end), null when unreadable: the clock's now, and any saved state of
+   * the digest is resumed.
+   */
   private async verify(
     serviceName: string,
     digest: string,
-    endedAt: number,
+    recordedEnd: number | null,
     signal: AbortSignal,
     log: Logger,
   ): Promise<VerificationVerdict | null> {
     const { clock, stateDir } = this.deps;
-    const saved = await readVerifyFile(stateDir, serviceName, digest);
+    const endedAt = recordedEnd ?? clock.now();
+    const saved = await readVerifyFile(stateDir, serviceName, digest, recordedEnd);
     if (saved.problem) log.warn({ problem: saved.problem }, 'saved verification state unusable; starting it');
     let state: VerificationState;
     if (saved.state) {

@@ -60,6 +60,11 @@ export function createControl(parts: ControlParts): SimControl {
       return now;
     },
     now: () => state.now(),
+    server: (serviceName) => {
+      const server = state.server(serviceName);
+      if (!server) throw new SimNotFoundError(`no server ${serviceName} in the simulated account`);
+      return structuredClone(server);
+    },
     updateServer: (serviceName, patch) => state.updateServer(serviceName, patch),
     startForeignTask: (serviceName, options) => state.createForeignTask(serviceName, options).taskId,
     account: () => state.account(),
@@ -176,10 +181,17 @@ async function route(
     const { probe, rest } = splitProbePatch(body);
     const problem = patchProblem(rest);
     if (problem) return { status: 400, body: { message: problem } };
-    // Every check before any change: a bad probe fault or an unknown server refuses the whole patch.
-    control.updateServer(serviceName as string, {});
+    // Every check before any change: a bad probe fault or an unknown server refuses the whole
+    // patch. The lookup changes nothing (an empty update would still count as a change and save).
+    control.server(serviceName as string);
     if (probe) control.setServerProbeFaults(serviceName as string, probe);
-    return { status: 200, body: control.updateServer(serviceName as string, rest as SimServerPatch) };
+    const changed = Object.keys(rest).length > 0;
+    return {
+      status: 200,
+      body: changed
+        ? control.updateServer(serviceName as string, rest as SimServerPatch)
+        : control.server(serviceName as string),
+    };
   }
   return { status: 404, body: { message: `no control endpoint ${method} ${path}` } };
 }

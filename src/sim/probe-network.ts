@@ -12,6 +12,12 @@
  * Whether it is up is computed from the sim clock (probe-state.ts). One timer wakes at the next
  * change of any server and re-checks only the servers due; a new task re-checks its server at
  * once, a clock jump or a fault change every followed server.
+ *
+ * A listen that fails (EADDRINUSE: another program holds the address and port; EMFILE: out of
+ * descriptors; EADDRNOTAVAIL on macOS) is tried again with backoff while the server is up, and a
+ * listener that dies (closed or failed under the simulator's feet) is opened again the same way:
+ * never a crash, never a server that stays silent while it counts as up. The first failure of a
+ * run is said on stderr and shown in `listenErrors` until a listen succeeds.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
@@ -28,14 +34,26 @@ const PROTOCOLS: readonly Protocol[] = ['ssh', 'http'];
 /** Real ms an SSH connection stays open after the banner when the client says nothing. */
 const SSH_IDLE_MS = 10_000;
 const MAX_TIMER_MS = 2_147_483_647;
+/** Real ms before the first retry of a listen that failed; doubles up to {@link RETRY_MAX_MS}. */
+export const RETRY_FIRST_MS = 50;
+export const RETRY_MAX_MS = 5_000;
+
+/** Real ms to wait before the next try after `failures` failures in a row (at least 1). */
+export function retryDelayMs(failures: number): number {
+  return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(20, Math.max(0, failures - 1)));
+}
 
 /** One protocol of one server. */
 interface Listener {
   server: Server | null;
   opening: Promise<void> | null;
   sockets: Set<Socket>;
-  /** Why the last attempt to listen failed, or null. */
+  /** Why the last attempt to listen failed (or why the listener died), or null. */
   error: string | null;
+  /** Failed attempts in a row (reset when a listen succeeds). */
+  failures: number;
+  /** The pending retry after a failure, or null. */
+  retry: NodeJS.Timeout | null;
 }
 
 /** The listeners of one server. */
@@ -55,6 +73,10 @@ export interface ProbeNetworkDeps {
   settingsOf(serviceName: string): ProbeFaultSettings;
   /** The simulator's certificate and key (PEM), for HTTPS on the http port. */
   tls: { cert: string; key: string };
+  /** Told the first failure of a run of failed listens (default: a line on stderr). */
+  onListenError?: (message: string) => void;
+  /** Told each time a server's listener starts listening (tests use it to make one die). */
+  onListening?: (serviceName: string, protocol: Protocol, server: Server) => void;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -68,13 +90,17 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 function newListener(): Listener {
-  return { server: null, opening: null, sockets: new Set(), error: null };
+  return { server: null, opening: null, sockets: new Set(), error: null, failures: 0, retry: null };
 }
 
 function track(listener: Listener, socket: Socket): void {
   listener.sockets.add(socket);
   socket.on('close', () => listener.sockets.delete(socket));
   socket.on('error', () => undefined);
+}
+
+function sayOnStderr(message: string): void {
+  process.stderr.write(`ovh-fleet sim: probe listener: ${message}\n`);
 }
 
 /** The probe listeners of one simulator. */
@@ -200,7 +226,11 @@ export class ProbeNetwork {
     if (this.timer) clearTimeout(this.timer);
     const hosts = [...this.hosts.values()];
     await Promise.all(hosts.flatMap((host) => PROTOCOLS.map((p) => host[p].opening)));
-    for (const host of hosts) for (const p of PROTOCOLS) this.shut(host[p]);
+    for (const host of hosts)
+      for (const p of PROTOCOLS) {
+        this.cancelRetry(host[p]);
+        this.shut(host[p]);
+      }
     for (const server of this.reservations) this.closing.add(new Promise((r) => server.close(() => r())));
     await Promise.all(this.closing);
   }
@@ -237,8 +267,14 @@ export class ProbeNetwork {
     for (const protocol of PROTOCOLS) {
       const listener = host[protocol];
       const up = state[protocol] === 'up';
-      if (up && !listener.server && !listener.opening) listener.opening = this.open(host, protocol);
-      else if (!up && listener.server) this.shut(listener);
+      if (up && !listener.server && !listener.opening && !listener.retry)
+        listener.opening = this.open(host, protocol);
+      else if (!up) {
+        // Down: nothing to retry; the next time it is up starts afresh.
+        this.cancelRetry(listener);
+        listener.failures = 0;
+        if (listener.server) this.shut(listener);
+      }
     }
   }
 
@@ -250,13 +286,55 @@ export class ProbeNetwork {
       await listen(server, this.ports[protocol], host.address);
       listener.server = server;
       listener.error = null;
+      listener.failures = 0;
+      this.watchForDeath(host, protocol, server);
+      this.deps.onListening?.(host.serviceName, protocol, server);
     } catch (error) {
-      listener.error = (error as Error).message;
+      this.failed(host, protocol, (error as Error).message);
     } finally {
       listener.opening = null;
     }
     // The server may have gone down (or the simulator stopped) while it was opening.
     if (listener.server === server) this.apply(host);
+  }
+
+  /** A listener that closes or fails while it is ours (not shut by us) is opened again. */
+  private watchForDeath(host: Host, protocol: Protocol, server: Server): void {
+    const listener = host[protocol];
+    const died = (why: string): void => {
+      if (listener.server !== server) return;
+      listener.server = null;
+      for (const socket of listener.sockets) socket.destroy();
+      if (server.listening) server.close();
+      this.failed(host, protocol, `the ${protocol} listener of ${host.address} died: ${why}`);
+    };
+    server.on('error', (error: Error) => {
+      // An error after listening (accept failing for want of descriptors, say): keep the
+      // listener while it still listens, open it again when it does not.
+      if (!server.listening) died(error.message);
+      else if (listener.server === server) listener.error = error.message;
+    });
+    server.on('close', () => died('closed'));
+  }
+
+  /** Notes a failure and schedules a retry, with backoff, while the simulator runs. */
+  private failed(host: Host, protocol: Protocol, message: string): void {
+    const listener = host[protocol];
+    listener.error = message;
+    listener.failures++;
+    if (listener.failures === 1)
+      (this.deps.onListenError ?? sayOnStderr)(`${host.serviceName}: ${message}; trying again`);
+    if (this.stopped || listener.retry) return;
+    listener.retry = setTimeout(() => {
+      listener.retry = null;
+      this.apply(host);
+    }, retryDelayMs(listener.failures));
+    listener.retry.unref();
+  }
+
+  private cancelRetry(listener: Listener): void {
+    if (listener.retry) clearTimeout(listener.retry);
+    listener.retry = null;
   }
 
   private shut(listener: Listener): void {

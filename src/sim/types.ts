@@ -247,6 +247,8 @@ export interface SimControl {
   advanceClock(ms: number): number;
   /** The sim clock (ms epoch). */
   now(): number;
+  /** A deep copy of one server; changes nothing. Throws SimNotFoundError for an unknown service name. */
+  server(serviceName: string): SimServer;
   /** Changes a server out of band; throws SimNotFoundError for an unknown service name. */
   updateServer(serviceName: string, patch: SimServerPatch): SimServer;
   /** Starts a reinstall task nobody posted through the API; returns its id. */

@@ -283,6 +283,30 @@ const steadyCycleFigures: Figure[] = inBench('steady-cycle', [
   },
 ]);
 
+/** verify-ready: a task's done to the server's ready with the default timings, and the API calls. */
+const verifyReadyFigures: Figure[] = inBench('verify-ready', [
+  ...(['median', 'p95'] as const).flatMap((q): Omit<Figure, 'bench'>[] => [
+    {
+      name: `verify: done -> ready (${q})`,
+      pattern: new RegExp(`^verify-ready: done → ready \\(\\d+ servers\\): .*${q} ([\\d.]+) s`),
+      unit: 's',
+      kind: 'time',
+    },
+    {
+      name: `verify: server answers -> ready (${q})`,
+      pattern: new RegExp(`^verify-ready: server answers → ready: .*${q} ([\\d.]+) s`),
+      unit: 's',
+      kind: 'time',
+    },
+  ]),
+  {
+    name: 'verify: API calls during verification',
+    pattern: /^verify-ready: allowance: .*: (\d+) calls \(/,
+    unit: 'calls',
+    kind: 'count',
+  },
+]);
+
 /** Every compared figure, in the order of the table. */
 export const FIGURES: readonly Figure[] = [
   ...adapterFigures,
@@ -292,6 +316,7 @@ export const FIGURES: readonly Figure[] = [
   ...applyFigures,
   ...daemonFigures,
   ...steadyCycleFigures,
+  ...verifyReadyFigures,
   ...daemonRssFigures('daemon-rss'),
   ...daemonRssFigures('daemon-rss-plain'),
 ];
