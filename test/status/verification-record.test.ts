@@ -50,6 +50,41 @@ describe('verification phases in status records', () => {
     expect(fastRecordYaml(ordered, RECORD_HEADER)).toBe(yamlOf(ordered));
   });
 
+  it("keeps the deciding round's probe results and the round counts, read back equal and written fast", () => {
+    const base = verifiedRecord('ns1.eu', S, 'healthy');
+    const r: StatusRecord = {
+      ...base,
+      verification: {
+        ...base.verification!,
+        rounds: { total: 5, success: 2, failure: 3, inconclusive: 0 },
+        probes: [
+          { probe: 'ssh', outcome: 'success' },
+          { probe: 'web', outcome: 'failure', reason: '203.0.113.10:80: connection refused' },
+        ],
+      },
+    };
+    const ordered = orderedRecord(r);
+
+    const back = parseStatusRecord(serializeStatusRecord(r), 'status/ns1.eu.yaml');
+
+    expect(back.diagnostics).toEqual([]);
+    expect(back.record).toEqual(r);
+    expect(fastRecordYaml(ordered, RECORD_HEADER)).toBe(yamlOf(ordered));
+  });
+
+  it('refuses a probe result with an unknown outcome, naming the field', () => {
+    const base = verifiedRecord('ns1.eu', S, 'healthy');
+    const text = serializeStatusRecord({
+      ...base,
+      verification: { ...base.verification!, probes: [{ probe: 'ssh', outcome: 'success' }] },
+    }).replace('outcome: success', 'outcome: fine');
+
+    const parsed = parseStatusRecord(text, 'status/ns1.eu.yaml');
+
+    expect(parsed.record).toBeUndefined();
+    expect(parsed.diagnostics[0]?.message).toContain('/verification/probes/0/outcome');
+  });
+
   it('writes a record without them as before: no verification or rollout key at all', () => {
     const text = serializeStatusRecord(record('ns1.eu', S));
 
