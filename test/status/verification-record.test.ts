@@ -4,6 +4,7 @@
  * exactly as before; the status builder keeps the verification and the phase it implies, and
  * writes the plan's canary mark.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/plan/make-plan.js';
 import { fastRecordYaml } from '../../src/records/fast-record-yaml.js';
@@ -70,6 +71,34 @@ describe('verification phases in status records', () => {
     expect(back.diagnostics).toEqual([]);
     expect(back.record).toEqual(r);
     expect(fastRecordYaml(ordered, RECORD_HEADER)).toBe(yamlOf(ordered));
+  });
+
+  it("reads back any deciding round's results and round counts exactly as written", () => {
+    const base = verifiedRecord('ns1.eu', S, 'unhealthy');
+    const probeArb = fc.record(
+      {
+        probe: fc.stringMatching(/^[a-z0-9-]{1,12}$/),
+        outcome: fc.constantFrom('success', 'failure', 'inconclusive' as const),
+        reason: fc.string({ unit: 'binary', maxLength: 40 }),
+      },
+      { requiredKeys: ['probe', 'outcome'] },
+    );
+    const count = fc.nat({ max: 10_000 });
+    fc.assert(
+      fc.property(
+        fc.array(probeArb, { maxLength: 16 }),
+        fc.record({ total: count, success: count, failure: count, inconclusive: count }),
+        (probes, rounds) => {
+          const r: StatusRecord = { ...base, verification: { ...base.verification!, rounds, probes } };
+
+          const back = parseStatusRecord(serializeStatusRecord(r), 'status/ns1.eu.yaml');
+
+          expect(back.diagnostics).toEqual([]);
+          expect(back.record).toEqual(r);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('refuses a probe result with an unknown outcome, naming the field', () => {
