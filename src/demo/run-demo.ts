@@ -268,6 +268,7 @@ async function followReinstall(
   const deadline = Date.now() + TIMEOUT_MS;
   let last = '';
   let sawTask = false;
+  let ended: number | null = null;
   for (;;) {
     const record = daemon.status().servers.find((r) => r.serviceName === serviceName);
     if (record) {
@@ -275,8 +276,12 @@ async function followReinstall(
       const line = t
         ? `${record.phase}: task ${t.id} ${t.status}${t.step ? `, step ${t.step}/${t.steps ?? '?'} "${t.currentStep ?? ''}"` : ''}`
         : `${record.phase} (${record.reason})${record.phase === 'verifying' ? `: ${record.message}` : ''}`;
-      if (line !== last) say(`    ${serviceName}: ${line}`);
-      last = line;
+      // Once the follower saw the task end, /api/status shows the record of the cycle that
+      // started it (task `todo`) until the next cycle records the end: not news, not printed.
+      const stale = t !== null && t.id === ended && t.status !== 'done';
+      if (line !== last && !stale) say(`    ${serviceName}: ${line}`);
+      if (!stale) last = line;
+      if (t?.status === 'done') ended = t.id;
       sawTask ||= t !== null || record.lastAttempt?.result === 'running';
       const a = record.lastAttempt;
       const v = record.verification;
