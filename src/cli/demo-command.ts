@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { configError } from '../core/errors.js';
 import { runDemo, type DemoCommands } from '../demo/run-demo.js';
 import { historyText } from './history-command.js';
+import { simulatorProbes } from './sim-probes.js';
 import { runPlan } from './plan-command.js';
 import { statusText } from './status-command.js';
 
@@ -34,6 +35,7 @@ export function register(program: Command): void {
         keepRunning: opts.keepRunning ?? false,
         print: (line) => process.stdout.write(`${line}\n`),
         commands: demoCommands,
+        probes: simulatorProbes,
       });
     });
 }

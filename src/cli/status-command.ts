@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { configError } from '../core/errors.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { readApplied } from '../records/read-records.js';
-import type { StatusRecord } from '../records/types.js';
+import type { StatusRecord, VerificationRecord } from '../records/types.js';
 import { openFleetApi } from './context.js';
 import { readStatusBudget, statusBudgetLines } from './status-budget.js';
 
@@ -139,6 +139,7 @@ function detail(service: string, r: StatusRecord | undefined, live: LiveView | u
       lines.push(
         `  verification: ${r.verification.result} since ${r.verification.startedAt}${r.verification.message ? `: ${r.verification.message}` : ''}`,
       );
+    if (r.verification?.probes) lines.push(`  probes:       ${probesLine(r.verification)}`);
     if (r.lastError) lines.push(`  last error:   ${r.lastError.code}: ${r.lastError.message}`);
   } else lines.push('  no status record');
   if (live)
@@ -146,6 +147,18 @@ function detail(service: string, r: StatusRecord | undefined, live: LiveView | u
       `  API now:      ${live.error ? `error: ${live.error}` : `os ${live.os || '(empty)'}, state ${live.state ?? '?'}`}`,
     );
   return lines;
+}
+
+/** The deciding round's probe results, e.g. `ssh success, web success in round 5 (2 passed, 3 failed, 0 inconclusive)`. */
+function probesLine(v: VerificationRecord): string {
+  const results = (v.probes ?? [])
+    .map((p) => `${p.probe} ${p.outcome}${p.reason ? ` (${p.reason})` : ''}`)
+    .join(', ');
+  const n = v.rounds;
+  const rounds = n
+    ? ` in round ${n.total} (${n.success} passed, ${n.failure} failed, ${n.inconclusive} inconclusive)`
+    : '';
+  return `${results || '(none)'}${rounds}`;
 }
 
 function stepOf(r: StatusRecord): string {

@@ -214,5 +214,11 @@ function verdictOf(digest: string, state: VerificationState, now: number): Verif
     result,
     finishedAt: state.decidedAt ?? new Date(now).toISOString(),
     message: state.reason,
+    rounds: { ...state.rounds },
+    probes: (state.last?.results ?? []).map((r) => ({
+      probe: r.probe,
+      outcome: r.outcome,
+      ...(r.reason !== undefined ? { reason: r.reason } : {}),
+    })),
   };
 }

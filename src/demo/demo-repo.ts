@@ -4,7 +4,7 @@
  * isolated HOME and fixed identities (the daemon itself uses the simple-git adapter).
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,13 +29,17 @@ export class DemoRepo {
     readonly clone: string,
   ) {}
 
-  /** Creates origin.git from fleet/ with one commit by `author`. */
-  static async create(author: Person): Promise<DemoRepo> {
+  /**
+   * Creates origin.git from fleet/ with one commit by `author`; `fleetYamlTail`, when given, is
+   * appended to fleet.yaml in that commit (the demo's own sections, e.g. `verify`).
+   */
+  static async create(author: Person, fleetYamlTail = ''): Promise<DemoRepo> {
     const root = await mkdtemp(join(tmpdir(), 'ovh-fleet-demo-'));
     const repo = new DemoRepo(root, join(root, 'origin.git'), join(root, 'operator'));
     await repo.git(root, author, ['init', '--quiet', '--bare', '--initial-branch=main', repo.origin]);
     await repo.git(root, author, ['clone', '--quiet', repo.origin, repo.clone]);
     await cp(EXAMPLE_FLEET_DIR, repo.clone, { recursive: true });
+    if (fleetYamlTail !== '') await appendFile(join(repo.clone, 'fleet.yaml'), fleetYamlTail);
     await repo.commitAll(author, 'Add the example fleet');
     return repo;
   }

@@ -2,7 +2,8 @@
  * `ovh-fleet demo`: the whole loop on the embedded defaults. Starts the simulator, makes a git
  * remote from the example fleet, starts the daemon on it, then plays a merged pull request that
  * moves one server to another OS, and shows as it happens: the plan, the webhook, the reinstall's
- * progress, the status commit with its trailers, and the server's history from git.
+ * progress, its verification (reinstalling → verifying → ready, with the probe results), the
+ * status commits with their trailers, and the server's history from git.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -13,9 +14,10 @@ import { parseDaemonConfig } from '../config/daemon-config.js';
 import { loadCredentials } from '../config/credentials.js';
 import { createLogger } from '../core/logger.js';
 import { startDaemon, type RunningDaemon } from '../daemon/daemon.js';
+import type { DaemonProbes } from '../daemon/types.js';
 import { createOvhApi } from '../ovh/create-ovh-api.js';
-import { startSimulator, type RunningSimulator } from '../sim/index.js';
-import type { StatusRecord } from '../records/types.js';
+import { startSimulator, type RunningSimulator, type SimProbeMap } from '../sim/index.js';
+import type { StatusRecord, VerificationRecord } from '../records/types.js';
 import type { OvhApi } from '../ovh/ovh-api.js';
 import { DemoRepo, type Person } from './demo-repo.js';
 
@@ -28,6 +30,12 @@ export interface DemoOptions {
   print: (line: string) => void;
   /** The command line's own `plan`, `history` and `status`, which the demo shows. */
   commands: DemoCommands;
+  /**
+   * How the daemon's health checks reach the simulated servers: the command line's wiring
+   * (src/cli/sim-probes.ts `simulatorProbes`), given the simulator's probe map. Every target is a
+   * loopback listener of the simulator and the loopback guard is on.
+   */
+  probes: (map: SimProbeMap) => DaemonProbes;
 }
 
 /**
@@ -61,6 +69,24 @@ const CHANGE = {
   to: 'operatingSystem: debian12_64',
   subject: 'web-2: move to Debian 12 (#42)',
 };
+/**
+ * Appended to the example fleet.yaml: health checks after every reinstall with the default probes
+ * (the SSH banner, the web page) and timings for a demo, seconds instead of minutes.
+ */
+export const DEMO_VERIFY = `
+# The demo checks every reinstalled server before calling it ready (docs/verification.md). A real
+# fleet keeps timings near the defaults: initialDelay 60s, interval 15s, timeout 5s, deadline 30m.
+verify:
+  probes:
+    - {name: ssh, type: ssh}
+    - {name: web, type: http, url: "http://{address}/", expectStatus: 200, bodyContains: running}
+  initialDelay: 1s
+  interval: 1s
+  timeout: 1s
+  successes: 2
+  failureLimit: 3
+  deadline: 2m
+`;
 const WEBHOOK_SECRET = 'demo-webhook-secret';
 const TIMEOUT_MS = 5 * 60_000;
 
@@ -76,7 +102,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   say(`    ${sim.url} (self-signed certificate ${sim.certPath})`);
 
   say('2/6 Making a git remote from the example fleet/ (12 servers, one YAML file each)');
-  const repo = await DemoRepo.create(ALICE);
+  const repo = await DemoRepo.create(ALICE, DEMO_VERIFY);
+  say('    fleet.yaml also asks for health checks after each reinstall: ssh banner and web page');
   say(`    origin ${repo.origin}, operator's clone ${repo.clone}`);
 
   say('3/6 Starting the daemon on it; its first cycle adopts the servers that already run their spec');
@@ -105,6 +132,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       secrets: { webhookSecret: WEBHOOK_SECRET },
       triggers: { schedule: true, watch: false, http: true },
       follower: { slowIntervalMs: 1000, intervalMs: 1000, minIntervalMs: 500 },
+      probes: options.probes(sim.control.probeMap()),
     },
   );
   const first = await daemon.trigger('manual');
@@ -136,9 +164,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const hook = await sendWebhook(daemon, commit);
   say(`    merged as ${short(commit)} by ${BOB.name}; GitHub-style webhook answered ${hook}`);
 
-  say('5/6 The daemon plans, posts the reinstall, and follows the task:');
+  say('5/6 The daemon plans, posts the reinstall, follows the task, then checks the server:');
   const record = await followReinstall(daemon, CHANGE.serviceName, say);
   say(`    ${CHANGE.serviceName} is ${record.phase} (${record.reason}): ${record.message}`);
+  if (record.verification?.probes) say(`    health checks: ${probeResults(record.verification)}`);
 
   await waitForStatusCommit(repo, CHANGE.serviceName, record.lastAttempt?.taskId ?? null);
   say('6/6 What git now says');
@@ -169,7 +198,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   await shutdown(daemon, sim, repo, options.keepRunning);
 }
 
-/** Waits until the origin's status file of the server records the finished task. */
+/** Waits until the origin's status file of the server records the finished task and its verdict. */
 async function waitForStatusCommit(
   repo: DemoRepo,
   serviceName: string,
@@ -178,11 +207,25 @@ async function waitForStatusCommit(
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const text = await repo.inOrigin(['show', `main:status/${serviceName}.yaml`]).catch(() => '');
-    const record = (parse(text) ?? {}) as { lastApplied?: { taskId?: number } | null };
-    if (taskId !== null && record.lastApplied?.taskId === taskId) return;
+    const record = (parse(text) ?? {}) as {
+      lastApplied?: { taskId?: number } | null;
+      verification?: { result?: string } | null;
+    };
+    const verified = record.verification?.result !== 'running';
+    if (taskId !== null && record.lastApplied?.taskId === taskId && verified) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`no status commit recorded the reinstall of ${serviceName} within a minute`);
+}
+
+/** `ssh success, web success in round 2 (2 passed, 0 failed, 0 inconclusive)`. */
+function probeResults(v: VerificationRecord): string {
+  const results = (v.probes ?? []).map((p) => `${p.probe} ${p.outcome}${p.reason ? ` (${p.reason})` : ''}`);
+  const n = v.rounds;
+  const rounds = n
+    ? ` in round ${n.total} (${n.success} passed, ${n.failure} failed, ${n.inconclusive} inconclusive)`
+    : '';
+  return `${results.join(', ') || '(no probe)'}${rounds}`;
 }
 
 function countPhases(records: readonly StatusRecord[]): string {
@@ -213,7 +256,10 @@ async function sendWebhook(daemon: RunningDaemon, after: string): Promise<string
   return `${response.status} ${response.statusText}`;
 }
 
-/** Prints each change of the server's status until its reinstall ended; returns the last record. */
+/**
+ * Prints each change of the server's status until its reinstall ended and, when it ended `done`,
+ * until its verification reached a verdict; returns the last record.
+ */
 async function followReinstall(
   daemon: RunningDaemon,
   serviceName: string,
@@ -222,18 +268,25 @@ async function followReinstall(
   const deadline = Date.now() + TIMEOUT_MS;
   let last = '';
   let sawTask = false;
+  let ended: number | null = null;
   for (;;) {
     const record = daemon.status().servers.find((r) => r.serviceName === serviceName);
     if (record) {
       const t = record.task;
       const line = t
-        ? `task ${t.id} ${t.status}${t.step ? `, step ${t.step}/${t.steps ?? '?'} "${t.currentStep ?? ''}"` : ''}`
-        : `${record.phase} (${record.reason})`;
-      if (line !== last) say(`    ${serviceName}: ${line}`);
-      last = line;
+        ? `${record.phase}: task ${t.id} ${t.status}${t.step ? `, step ${t.step}/${t.steps ?? '?'} "${t.currentStep ?? ''}"` : ''}`
+        : `${record.phase} (${record.reason})${record.phase === 'verifying' ? `: ${record.message}` : ''}`;
+      // Once the follower saw the task end, /api/status shows the record of the cycle that
+      // started it (task `todo`) until the next cycle records the end: not news, not printed.
+      const stale = t !== null && t.id === ended && t.status !== 'done';
+      if (line !== last && !stale) say(`    ${serviceName}: ${line}`);
+      if (!stale) last = line;
+      if (t?.status === 'done') ended = t.id;
       sawTask ||= t !== null || record.lastAttempt?.result === 'running';
-      const done =
-        record.lastAttempt !== null && record.lastAttempt.result !== 'running' && record.task === null;
+      const a = record.lastAttempt;
+      const v = record.verification;
+      const decided = a?.result !== 'done' || (v?.digest === a.digest && v.result !== 'running');
+      const done = a !== null && a.result !== 'running' && record.task === null && decided;
       if (sawTask && done) return record;
     }
     if (Date.now() > deadline)

@@ -15,7 +15,9 @@ import type {
   StatusPhase,
   StatusRecord,
   TaskProgress,
+  VerificationProbeResult,
   VerificationRecord,
+  VerificationRounds,
 } from './types.js';
 import { fastParseYaml } from '../specs/fast-yaml.js';
 import { fastRecordYaml } from './fast-record-yaml.js';
@@ -131,7 +133,34 @@ function readVerification(f: Fields): VerificationRecord {
     startedAt: f.str('startedAt'),
     finishedAt: f.optStr('finishedAt'),
     message: f.optStr('message'),
+    // Written only with a verdict: a record without them reads back without them.
+    ...optional('rounds', mapOpt(f.optObj('rounds'), readRounds)),
+    ...optional('probes', readProbeResults(f.json('probes', 'array-or-null') as unknown[] | null)),
   };
+}
+
+function readRounds(f: Fields): VerificationRounds {
+  return {
+    total: f.num('total'),
+    success: f.num('success'),
+    failure: f.num('failure'),
+    inconclusive: f.num('inconclusive'),
+  };
+}
+
+function readProbeResults(items: unknown[] | null): VerificationProbeResult[] | null {
+  if (items === null) return null;
+  return items.map((item, i) => {
+    const f = new Fields(item, `/verification/probes/${i}`);
+    const outcome = f.oneOf('outcome', ['success', 'failure', 'inconclusive'] as const);
+    const reason = f.optStr('reason');
+    return { probe: f.str('probe'), outcome, ...(reason !== null ? { reason } : {}) };
+  });
+}
+
+/** `{[key]: value}` when value is set, else `{}` (fields written only when set). */
+function optional<K extends string, T>(key: K, value: T | null): { [k in K]?: T } {
+  return value === null ? {} : ({ [key]: value } as { [k in K]?: T });
 }
 
 function readRollout(f: Fields): RolloutMark {
@@ -252,6 +281,25 @@ export function orderedRecord(record: StatusRecord): Record<string, unknown> {
             startedAt: record.verification.startedAt,
             finishedAt: record.verification.finishedAt,
             message: record.verification.message,
+            ...(record.verification.rounds
+              ? {
+                  rounds: {
+                    total: record.verification.rounds.total,
+                    success: record.verification.rounds.success,
+                    failure: record.verification.rounds.failure,
+                    inconclusive: record.verification.rounds.inconclusive,
+                  },
+                }
+              : {}),
+            ...(record.verification.probes
+              ? {
+                  probes: record.verification.probes.map((p) => ({
+                    probe: p.probe,
+                    outcome: p.outcome,
+                    ...(p.reason !== undefined ? { reason: p.reason } : {}),
+                  })),
+                }
+              : {}),
           },
         }
       : {}),

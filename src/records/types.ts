@@ -99,6 +99,34 @@ export interface VerificationRecord {
   finishedAt: string | null;
   /** What decided the verdict (never a secret), or null. */
   message: string | null;
+  /**
+   * How many rounds ran, and of each outcome, when the verdict was reached. Absent while
+   * `running` (the record is not rewritten per round) and in records written before it existed.
+   */
+  rounds?: VerificationRounds;
+  /**
+   * The probe results of the round that decided the verdict (the last round), in the order of
+   * fleet.yaml. Reasons are short sentences with an address, never a response body or a
+   * command's output. Absent while `running`.
+   */
+  probes?: VerificationProbeResult[];
+}
+
+/** Rounds of a verification, by outcome (docs/verification.md, "Rounds and verdicts"). */
+export interface VerificationRounds {
+  total: number;
+  success: number;
+  failure: number;
+  inconclusive: number;
+}
+
+/** One probe's result in the deciding round. */
+export interface VerificationProbeResult {
+  /** The probe's name in fleet.yaml. */
+  probe: string;
+  outcome: 'success' | 'failure' | 'inconclusive';
+  /** Why it failed or was inconclusive; absent on success. */
+  reason?: string;
 }
 
 /**

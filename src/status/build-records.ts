@@ -16,6 +16,8 @@ import type {
   StatusPhase,
   StatusRecord,
   TaskProgress,
+  VerificationProbeResult,
+  VerificationRounds,
 } from '../records/types.js';
 
 /** Why a whole cycle started nothing new (the plan's reinstalls show this reason). */
@@ -57,6 +59,10 @@ export interface VerificationVerdict {
   result: 'healthy' | 'unhealthy' | 'inconclusive';
   finishedAt: string;
   message: string;
+  /** Rounds run, by outcome (absent: a verdict reached without probing, e.g. not checked). */
+  rounds?: VerificationRounds;
+  /** The probe results of the deciding round. */
+  probes?: VerificationProbeResult[];
 }
 
 const DAY_MS = 86_400_000;

@@ -4,6 +4,7 @@
  * exactly as before; the status builder keeps the verification and the phase it implies, and
  * writes the plan's canary mark.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makePlan } from '../../src/plan/make-plan.js';
 import { fastRecordYaml } from '../../src/records/fast-record-yaml.js';
@@ -48,6 +49,69 @@ describe('verification phases in status records', () => {
     const ordered = orderedRecord(r);
 
     expect(fastRecordYaml(ordered, RECORD_HEADER)).toBe(yamlOf(ordered));
+  });
+
+  it("keeps the deciding round's probe results and the round counts, read back equal and written fast", () => {
+    const base = verifiedRecord('ns1.eu', S, 'healthy');
+    const r: StatusRecord = {
+      ...base,
+      verification: {
+        ...base.verification!,
+        rounds: { total: 5, success: 2, failure: 3, inconclusive: 0 },
+        probes: [
+          { probe: 'ssh', outcome: 'success' },
+          { probe: 'web', outcome: 'failure', reason: '203.0.113.10:80: connection refused' },
+        ],
+      },
+    };
+    const ordered = orderedRecord(r);
+
+    const back = parseStatusRecord(serializeStatusRecord(r), 'status/ns1.eu.yaml');
+
+    expect(back.diagnostics).toEqual([]);
+    expect(back.record).toEqual(r);
+    expect(fastRecordYaml(ordered, RECORD_HEADER)).toBe(yamlOf(ordered));
+  });
+
+  it("reads back any deciding round's results and round counts exactly as written", () => {
+    const base = verifiedRecord('ns1.eu', S, 'unhealthy');
+    const probeArb = fc.record(
+      {
+        probe: fc.stringMatching(/^[a-z0-9-]{1,12}$/),
+        outcome: fc.constantFrom('success', 'failure', 'inconclusive' as const),
+        reason: fc.string({ unit: 'binary', maxLength: 40 }),
+      },
+      { requiredKeys: ['probe', 'outcome'] },
+    );
+    const count = fc.nat({ max: 10_000 });
+    fc.assert(
+      fc.property(
+        fc.array(probeArb, { maxLength: 16 }),
+        fc.record({ total: count, success: count, failure: count, inconclusive: count }),
+        (probes, rounds) => {
+          const r: StatusRecord = { ...base, verification: { ...base.verification!, rounds, probes } };
+
+          const back = parseStatusRecord(serializeStatusRecord(r), 'status/ns1.eu.yaml');
+
+          expect(back.diagnostics).toEqual([]);
+          expect(back.record).toEqual(r);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses a probe result with an unknown outcome, naming the field', () => {
+    const base = verifiedRecord('ns1.eu', S, 'healthy');
+    const text = serializeStatusRecord({
+      ...base,
+      verification: { ...base.verification!, probes: [{ probe: 'ssh', outcome: 'success' }] },
+    }).replace('outcome: success', 'outcome: fine');
+
+    const parsed = parseStatusRecord(text, 'status/ns1.eu.yaml');
+
+    expect(parsed.record).toBeUndefined();
+    expect(parsed.diagnostics[0]?.message).toContain('/verification/probes/0/outcome');
   });
 
   it('writes a record without them as before: no verification or rollout key at all', () => {

@@ -157,6 +157,52 @@ describe('verdict machine properties', () => {
     );
   });
 
+  it('under any flap pattern, turns ready exactly at the round that completes `successes` passes in a row', () => {
+    // A flapping server: up for some rounds, down for some, again and again, with rounds that
+    // could not run (inconclusive) anywhere. failureLimit and the deadline are out of reach, so
+    // only the pass streak decides: a lone pass, or any run shorter than `successes`, never does.
+    const flapArb = fc.array(
+      fc.record({
+        up: fc.integer({ min: 0, max: 6 }),
+        down: fc.integer({ min: 1, max: 3 }),
+        inconclusiveAt: fc.integer({ min: -1, max: 6 }),
+      }),
+      { minLength: 1, maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), flapArb, (successes, flaps) => {
+        const outcomes = flaps.flatMap(({ up, down, inconclusiveAt }) => {
+          const run: ProbeOutcome[] = [
+            ...Array<ProbeOutcome>(up).fill('success'),
+            ...Array<ProbeOutcome>(down).fill('failure'),
+          ];
+          if (inconclusiveAt >= 0) run.splice(Math.min(inconclusiveAt, run.length), 0, 'inconclusive');
+          return run;
+        });
+        const settings = { ...SETTINGS, initialDelayMs: 0, successes, failureLimit: 100 };
+        settings.deadlineMs = (outcomes.length + 1) * settings.intervalMs;
+        // The model: the first round at which the passes in a row (inconclusive skipped) reach `successes`.
+        let streak = 0;
+        const readyAt = outcomes.findIndex((o) => {
+          if (o === 'success') streak += 1;
+          else if (o === 'failure') streak = 0;
+          return streak >= successes;
+        });
+
+        const state = play(settings, outcomes);
+
+        if (readyAt === -1) {
+          expect(state.verdict).toBe('verifying');
+          expect(state.rounds.total).toBe(outcomes.length);
+        } else {
+          expect(state.verdict).toBe('ready');
+          expect(state.rounds.total).toBe(readyAt + 1);
+          expect(state.passStreak).toBe(successes);
+        }
+      }),
+    );
+  });
+
   it('is never unhealthy without a failing round', () => {
     fc.assert(
       fc.property(settingsArb, fc.array(roundArb, { maxLength: 40 }), (settings, rounds) => {
