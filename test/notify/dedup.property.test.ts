@@ -43,7 +43,12 @@ const cycleArb = fc.record({
   restart: fc.boolean(),
 });
 
-type CycleSpec = fc.Infer<typeof cycleArb>;
+interface CycleSpec {
+  servers: ({ phase: StatusPhase; revision: number } | null)[];
+  halts: (string | null)[];
+  head: number;
+  restart: boolean;
+}
 
 function viewOf(c: CycleSpec, now: number): CycleView {
   const records = c.servers.flatMap((s, i) =>
