@@ -58,6 +58,8 @@ export class Notifier {
   private wake: (() => void) | null = null;
   private loop: Promise<void> = Promise.resolve();
   private readonly pausedUntil = new Map<string, number>();
+  /** The pass of each sink under way: a slow receiver holds only its own sink. */
+  private readonly busy = new Map<string, Promise<void>>();
   private readonly sinks: Map<string, RoutedSink>;
   private lastMemory: string;
 
@@ -105,6 +107,7 @@ export class Notifier {
     this.stopping.abort(new Error('shutting down'));
     this.wake?.();
     await this.loop;
+    await Promise.all(this.busy.values());
   }
 
   private async enqueue(cycle: NotifyCycle): Promise<void> {
@@ -129,11 +132,7 @@ export class Notifier {
   private async run(): Promise<void> {
     const signal = this.stopping.signal;
     while (!signal.aborted) {
-      try {
-        await this.deliverDue();
-      } catch (error) {
-        this.options.log.error({ err: error }, 'notify: delivery pass failed');
-      }
+      this.deliverDue();
       if (signal.aborted) break;
       const nap = new AbortController();
       this.wake = () => nap.abort();
@@ -144,18 +143,35 @@ export class Notifier {
     }
   }
 
-  /** One pass: each sink sends its due deliveries, oldest first, the sinks side by side. */
-  private async deliverDue(): Promise<void> {
+  /**
+   * Starts a pass for each sink with deliveries waiting and no pass under way: it sends its due
+   * deliveries, oldest first. The sinks go side by side and the loop waits for none of them.
+   */
+  private deliverDue(): void {
     const bySink = new Map<string, OutboxEntry[]>();
     for (const entry of this.outbox.waiting()) {
+      if (this.busy.has(entry.sink)) continue;
       const list = bySink.get(entry.sink) ?? [];
       list.push(entry);
       bySink.set(entry.sink, list);
     }
-    await Promise.all([...bySink].map(([name, entries]) => this.deliverSink(name, entries)));
+    for (const [name, entries] of bySink) {
+      const pass = this.deliverSink(name, entries)
+        .catch((error: unknown) => {
+          this.options.log.error({ err: error, sink: name }, 'notify: delivery pass failed');
+          return false;
+        })
+        .then((progressed) => {
+          this.busy.delete(name);
+          // What came while this pass sent is looked at without waiting for the timer.
+          if (progressed && !this.stopping.signal.aborted) this.wake?.();
+        });
+      this.busy.set(name, pass);
+    }
   }
 
-  private async deliverSink(name: string, entries: OutboxEntry[]): Promise<void> {
+  /** One pass of a sink; true when it sent a delivery. */
+  private async deliverSink(name: string, entries: OutboxEntry[]): Promise<boolean> {
     const { clock, log, counters } = this.options;
     const routed = this.sinks.get(name);
     if (!routed) {
@@ -165,25 +181,28 @@ export class Notifier {
         { sink: name, deliveries: entries.length },
         'notify: sink no longer configured; deliveries moved to dead/',
       );
-      return;
+      return false;
     }
-    if ((this.pausedUntil.get(name) ?? 0) > clock.now()) return;
+    if ((this.pausedUntil.get(name) ?? 0) > clock.now()) return false;
+    let sent = false;
     for (const entry of entries) {
-      if (this.stopping.signal.aborted) return;
+      if (this.stopping.signal.aborted) return sent;
       if (entry.nextAttemptAt > clock.now()) continue;
       try {
         await routed.sink.send(entry.delivery, this.stopping.signal);
       } catch (caught) {
-        if (this.stopping.signal.aborted) return;
+        if (this.stopping.signal.aborted) return sent;
         const error =
           caught instanceof DeliveryError ? caught : new DeliveryError('unreachable', 'send failed');
         const paused = await this.failed(entry, error);
-        if (paused) return;
+        if (paused) return sent;
         continue;
       }
       await this.outbox.remove(entry);
       counters?.sent(name);
+      sent = true;
     }
+    return sent;
   }
 
   /** Records a failed attempt; true when the sink pauses (its receiver is down or overloaded). */
