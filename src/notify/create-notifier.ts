@@ -74,7 +74,9 @@ async function secretOf(file: string, field: string): Promise<string> {
       key: field,
     });
   }
-  const value = text.replace(/(\r?\n)+$/, '');
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  const value = text.slice(0, end);
   if (value === '') throw configError('daemon-config-invalid', `${field}: ${file} is empty`, { key: field });
   return value;
 }
