@@ -101,6 +101,7 @@ describe('notifications from the daemon', () => {
     expect(phases.at(-1)).toBe('ready');
     expect(['reinstalling,ready', 'ready']).toContain(phases.join(','));
     expect(events().every((e) => e.serviceName === target!.name && e.specCommit === specCommit)).toBe(true);
+    expect(events().every((e) => /^sha256:[0-9a-f]{64}$/.test(e.planHash ?? ''))).toBe(true);
     for (const r of good.received)
       expect(r.headers['x-signature']).toBe(
         `sha256=${createHmac('sha256', HMAC_KEY).update(r.body).digest('hex')}`,
