@@ -58,10 +58,11 @@ export interface NotifyConfig {
 /** No sinks: nothing is sent, nothing is written. */
 export const NO_NOTIFICATIONS: NotifyConfig = {
   sinks: [],
-  maxAttempts: 10,
+  // About six hours of attempts before a notification is given up (docs/notifications.md).
+  maxAttempts: 20,
   timeoutSeconds: 10,
   backoffSeconds: 5,
-  maxBackoffSeconds: 600,
+  maxBackoffSeconds: 1800,
 };
 
 const SECTION_KEYS = ['sinks', 'maxAttempts', 'timeoutSeconds', 'backoffSeconds', 'maxBackoffSeconds'];
