@@ -3,12 +3,20 @@
  * free-text field of a status record (its message, the last error's and attempt's messages, the
  * task's step comment, a reason or code that is not a code) never reaches the event.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { haltEvent, serverEvent } from '../../src/notify/event.js';
 import { IMAGE_TOKEN } from '../daemon/helpers.js';
 import { commitOf, recordOf } from './helpers.js';
 
 const SECRET = IMAGE_TOKEN;
+
+/** Every string inside a value (not its JSON, where escapes could hide a match). */
+function leaves(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap(leaves);
+}
 
 describe('the notification event', () => {
   it.each(['failed', 'unhealthy', 'reinstalling'] as const)(
@@ -56,6 +64,61 @@ describe('the notification event', () => {
       expect(event?.reason).toBe(phase === 'failed' ? 'last-attempt-failed' : 'unknown');
     },
   );
+
+  it('never carries a secret planted in any free-text field (property)', () => {
+    const phases = ['pending', 'reinstalling', 'verifying', 'ready', 'unhealthy', 'failed'] as const;
+    const secret = fc
+      .string({ minLength: 8, maxLength: 40 })
+      .map((s) => `Tok${s.replace(/\s/g, '')}X9`)
+      .filter((s) => s.length >= 8);
+    const around = (inner: string) => fc.tuple(fc.string(), fc.string()).map(([a, b]) => `${a}${inner}${b}`);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...phases),
+        secret.chain((value) =>
+          fc.record({
+            value: fc.constant(value),
+            message: around(value),
+            reason: around(value),
+            code: around(value),
+            errorMessage: around(value),
+            attemptMessage: around(value),
+            step: around(value),
+            status: around(value),
+          }),
+        ),
+        (phase, f) => {
+          const record = recordOf('ns1.example.net', phase, commitOf(7), {
+            message: f.message,
+            reason: f.reason,
+            task: {
+              id: 1,
+              status: f.status,
+              step: 1,
+              steps: 2,
+              currentStep: f.step,
+              elapsedSeconds: 1,
+              startedAt: 'a',
+            },
+            lastAttempt: {
+              digest: 'x',
+              result: 'failed',
+              startedAt: 'a',
+              finishedAt: 'b',
+              taskId: 1,
+              message: f.attemptMessage,
+            },
+            lastError: { code: f.code, message: f.errorMessage, at: 'c' },
+          });
+
+          const event = serverEvent(record, { planHash: null, now: 0 });
+
+          expect(leaves(event).filter((leaf) => leaf.includes(f.value))).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 
   it('of a failure names its error code when it is a code', () => {
     const record = recordOf('ns1.example.net', 'failed', commitOf(7), {
