@@ -5,7 +5,9 @@
  * transitions remember (src/notify/transitions.ts). Every write is atomic and fsynced
  * (src/apply/atomic-file.ts). A delivery is written before it is sent and removed after the
  * receiver accepted it: a crash in between sends it again, with the same idempotency key. Its
- * file name derives from (sink, key), so writing the same delivery twice writes one file.
+ * file name derives from (sink, key), so writing the same delivery twice writes one file. A
+ * cycle's deliveries are sent only after its memory is written, and on opening, the keys of the
+ * deliveries found waiting count as enqueued: a crash at any point sends an event at most twice.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
@@ -69,6 +71,7 @@ export class Outbox {
     }
     for (const name of await readdir(path.join(dir, 'dead')))
       if (name.endsWith('.json')) outbox.dead.add(name.slice(0, -'.json'.length));
+    outbox.memory = withWaitingKeys(outbox.memory, outbox.entries.values());
     return { outbox, unreadable };
   }
 
@@ -91,10 +94,10 @@ export class Outbox {
     memory: NotifyMemory,
     now: number,
   ): Promise<OutboxEntry[]> {
-    const written: OutboxEntry[] = [];
+    const written = new Map<string, OutboxEntry>();
     for (const { sink, delivery } of deliveries) {
       const id = entryIdOf(sink, delivery.key);
-      if (this.entries.has(id) || this.dead.has(id)) continue;
+      if (this.entries.has(id) || this.dead.has(id) || written.has(id)) continue;
       const entry: OutboxEntry = {
         formatVersion: 1,
         id,
@@ -107,12 +110,13 @@ export class Outbox {
         lastError: null,
       };
       await writeFileDurably(this.fileOf(id), `${JSON.stringify(entry)}\n`);
-      this.entries.set(id, entry);
-      written.push(entry);
+      written.set(id, entry);
     }
     await writeFileDurably(path.join(this.dir, 'memory.json'), `${JSON.stringify(memory)}\n`);
     this.memory = memory;
-    return written;
+    // Sent only once the memory says they were enqueued: a send never precedes that record.
+    for (const [id, entry] of written) this.entries.set(id, entry);
+    return [...written.values()];
   }
 
   /** The receiver accepted it: forgotten. */
@@ -140,6 +144,24 @@ export class Outbox {
   private fileOf(id: string): string {
     return path.join(this.dir, 'outbox', `${id}.json`);
   }
+}
+
+/**
+ * The memory with the keys of the events waiting in the outbox: after a crash between writing a
+ * cycle's deliveries and its memory, the deliveries are sent from the outbox and the next cycle
+ * does not enqueue their events again. (No memory: a baseline, which enqueues nothing anyway.)
+ */
+function withWaitingKeys(memory: NotifyMemory | null, waiting: Iterable<OutboxEntry>): NotifyMemory | null {
+  if (memory === null) return null;
+  const known = new Set(memory.recent);
+  const missing: string[] = [];
+  for (const entry of waiting)
+    for (const event of entry.delivery.events)
+      if (!known.has(event.idempotencyKey)) {
+        known.add(event.idempotencyKey);
+        missing.push(event.idempotencyKey);
+      }
+  return missing.length === 0 ? memory : { ...memory, recent: [...memory.recent, ...missing] };
 }
 
 async function readMemory(file: string): Promise<NotifyMemory | null> {

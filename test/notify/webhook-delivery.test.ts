@@ -5,7 +5,7 @@
  * at most one duplicate, with the same idempotency key.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -161,6 +161,33 @@ describe('the generic webhook', () => {
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect(readdirSync(path.join(crashed, 'notify', 'outbox'))).toEqual([]);
+  });
+
+  it('after a crash between writing a cycle’s deliveries and its memory, each event is sent once', async () => {
+    const receiver = await Receiver.start();
+    receivers.push(receiver);
+    await receiver.down();
+    const dir = stateDir();
+    const memoryFile = path.join(dir, 'notify', 'memory.json');
+    const first = await start(dir, receiver.url);
+    first.observe(cycle([recordOf(names[0]!, 'ready', commitOf(1))]));
+    await first.settled();
+    const before = readFileSync(memoryFile, 'utf8');
+    first.observe(cycle([recordOf(names[0]!, 'reinstalling', commitOf(2))]));
+    await first.settled();
+    await first.stop();
+    // The crash: the delivery is on disk, the memory is still the one before it.
+    writeFileSync(memoryFile, before);
+    await receiver.up();
+
+    const again = await start(dir, receiver.url);
+    await until(() => again.waiting === 0 && receiver.received.length === 1, 'the waiting delivery');
+    again.observe(cycle([recordOf(names[0]!, 'reinstalling', commitOf(2))]));
+    await again.settled();
+    await new Promise((r) => setTimeout(r, 100));
+
+    expect(receiver.received).toHaveLength(1);
+    expect(again.waiting).toBe(0);
   });
 
   it('a receiver that refuses goes to dead letters after maxAttempts, kept on disk', async () => {
