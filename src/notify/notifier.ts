@@ -134,11 +134,10 @@ export class Notifier {
     while (!signal.aborted) {
       this.deliverDue();
       if (signal.aborted) break;
+      // One nap per turn, ended early by an enqueue, a pass that sent, or stop() (all call wake).
       const nap = new AbortController();
       this.wake = () => nap.abort();
-      await this.options.clock
-        .sleep(this.options.pollMs ?? 1000, AbortSignal.any([nap.signal, signal]))
-        .catch(() => undefined);
+      await this.options.clock.sleep(this.options.pollMs ?? 1000, nap.signal).catch(() => undefined);
       this.wake = null;
     }
   }
