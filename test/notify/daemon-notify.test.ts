@@ -10,8 +10,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { NO_NOTIFICATIONS } from '../../src/config/notify-config.js';
-import { startDaemon } from '../../src/daemon/daemon.js';
+import { NO_NOTIFICATIONS, type SinkConfig } from '../../src/config/notify-config.js';
+import type { Logger } from '../../src/core/logger.js';
+import { startDaemon, type RunningDaemon } from '../../src/daemon/daemon.js';
 import type { NotificationEvent } from '../../src/notify/event.js';
 import { simApi } from '../support/sim-api.js';
 import { closeSimulator, IMAGE_TOKEN, spec, World, WEBHOOK_SECRET } from '../daemon/helpers.js';
@@ -36,6 +37,37 @@ function filesUnder(dir: string): string[] {
     .map((e) => readFileSync(path.join(e.parentPath, e.name), 'utf8'));
 }
 
+const ALL = { severities: null, reasons: null, labels: null };
+
+/** Starts the world's daemon in-process with notification sinks (short delays), as World.start does. */
+function startWith(w: World, logger: Logger, sinks: SinkConfig[]): Promise<RunningDaemon> {
+  return startDaemon(
+    {
+      ...w.config(),
+      notifications: {
+        ...NO_NOTIFICATIONS,
+        timeoutSeconds: 1,
+        backoffSeconds: 1,
+        maxBackoffSeconds: 1,
+        sinks,
+      },
+    },
+    {
+      api: simApi(w.sim, logger),
+      logger,
+      env: { FLEET_SECRET_IMAGE_TOKEN: IMAGE_TOKEN },
+      secrets: { webhookSecret: WEBHOOK_SECRET },
+      triggers: { schedule: false, watch: false },
+      follower: { slowIntervalMs: 50, intervalMs: 50, minIntervalMs: 20 },
+      post: { ambiguityDelayMs: 10 },
+    },
+  );
+}
+
+function phaseOf(w: World, name: string): string | null {
+  return (parse(w.originFile(`status/${name}.yaml`) ?? '{}') as { phase?: string }).phase ?? null;
+}
+
 describe('notifications from the daemon', () => {
   it('sends signed events of a merged change, never its secret, while a hanging receiver delays nothing', async () => {
     world = await World.create({ count: 2, headers: true });
@@ -47,42 +79,10 @@ describe('notifications from the daemon', () => {
     const keyFile = path.join(w.root, 'notify-hmac');
     writeFileSync(keyFile, `${HMAC_KEY}\n`);
     const { logger, lines } = keptLogger();
-    w.daemon = await startDaemon(
-      {
-        ...w.config(),
-        notifications: {
-          ...NO_NOTIFICATIONS,
-          timeoutSeconds: 1,
-          backoffSeconds: 1,
-          maxBackoffSeconds: 1,
-          sinks: [
-            {
-              name: 'ops',
-              type: 'webhook',
-              url: good.url,
-              hmacKeyFile: keyFile,
-              filters: { severities: null, reasons: null, labels: null },
-            },
-            {
-              name: 'stuck',
-              type: 'webhook',
-              url: hanging.url,
-              hmacKeyFile: null,
-              filters: { severities: null, reasons: null, labels: null },
-            },
-          ],
-        },
-      },
-      {
-        api: simApi(w.sim, logger),
-        logger,
-        env: { FLEET_SECRET_IMAGE_TOKEN: IMAGE_TOKEN },
-        secrets: { webhookSecret: WEBHOOK_SECRET },
-        triggers: { schedule: false, watch: false },
-        follower: { slowIntervalMs: 50, intervalMs: 50, minIntervalMs: 20 },
-        post: { ambiguityDelayMs: 10 },
-      },
-    );
+    w.daemon = await startWith(w, logger, [
+      { name: 'ops', type: 'webhook', url: good.url, hmacKeyFile: keyFile, filters: ALL },
+      { name: 'stuck', type: 'webhook', url: hanging.url, hmacKeyFile: null, filters: ALL },
+    ]);
     await w.daemon.trigger('manual'); // the baseline: the adopted servers are announced to nobody
     const [target] = w.managed;
     w.pull();
@@ -124,5 +124,41 @@ describe('notifications from the daemon', () => {
     ].join('\n');
     expect(everything).not.toContain(SECRET_PART);
     expect(everything).not.toContain(HMAC_KEY);
+  }, 240_000);
+  it('keeps what a down receiver missed across a restart and delivers it once', async () => {
+    world = await World.create({ count: 1 });
+    const w = world;
+    const receiver = await Receiver.start();
+    receivers.push(receiver);
+    await receiver.down();
+    const { logger } = keptLogger();
+    const sinks: SinkConfig[] = [
+      { name: 'ops', type: 'webhook', url: receiver.url, hmacKeyFile: null, filters: ALL },
+    ];
+    const first = await startWith(w, logger, sinks);
+    await first.trigger('manual');
+    const [target] = w.managed;
+    w.pull();
+    w.write(target!.file, spec(target!.name, target!.other));
+    const specCommit = w.commit(`move ${target!.name} to ${target!.other}`);
+    await first.trigger('manual');
+    await until(() => phaseOf(w, target!.name) === 'ready', 'the reinstall to end', 120_000);
+    const outbox = path.join(w.stateDir, 'notify', 'outbox');
+    await until(() => readdirSync(outbox).some((f) => f.endsWith('.json')), 'a delivery waiting', 60_000);
+    await first.stop();
+
+    await receiver.up();
+    w.daemon = await startWith(w, logger, sinks);
+    await w.daemon.trigger('manual');
+    const events = (): NotificationEvent[] =>
+      receiver.received.map((r) => JSON.parse(r.body) as NotificationEvent);
+    await until(() => events().some((e) => e.phase === 'ready'), 'the ready event', 120_000);
+    await until(() => readdirSync(outbox).length === 0, 'the outbox to empty', 60_000);
+    await w.daemon.trigger('manual');
+
+    const keys = events().map((e) => e.idempotencyKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(events().every((e) => e.serviceName === target!.name && e.specCommit === specCommit)).toBe(true);
+    expect(events().at(-1)?.phase).toBe('ready');
   }, 240_000);
 });
