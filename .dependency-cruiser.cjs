@@ -30,6 +30,8 @@
  * - git: the adapter over the fleet repository. Above what it serves: it implements ports of
  *   apply (IntentClaimer) and plan (RecordHistory), and knows the record formats.
  * - pipeline: the cycle's step functions, composed by daemon and cli.
+ * - notify: notifications (events of status transitions, the durable outbox, the webhook and
+ *   Slack sinks). Reads the record formats and the apply's atomic files; only the daemon drives it.
  * - daemon, then the shells: import (a pure command), demo (receives the CLI commands it shows
  *   from cli/demo-command.ts), cli (the composition root of the command line), bench.
  * src/sim is not a stage: the simulator stands apart (SIM_MAY_IMPORT) and only the shells that
@@ -50,6 +52,7 @@ const STAGES = [
   'status',
   'git',
   'pipeline',
+  'notify',
   'daemon',
   'import',
   'demo',

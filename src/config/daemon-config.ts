@@ -14,6 +14,7 @@ import { configError, type FleetError } from '../core/errors.js';
 import { DEFAULT_SECRETS_ALLOW, parseSecretRule } from '../core/secret-rule.js';
 import { checkYamlText } from '../core/yaml-guard.js';
 import { classifyUrl, isValidRef } from './git-remote.js';
+import { NO_NOTIFICATIONS, parseNotifyConfig, type NotifyConfig } from './notify-config.js';
 import { parseCommandAllowList } from './probe-commands.js';
 
 /** The daemon's settings once parsed; every path is absolute. */
@@ -49,6 +50,8 @@ export interface DaemonConfig {
   logLevel: LogLevel;
   /** After an ambiguous reinstall request, how long OVHcloud's task list may lag (src/apply/our-task.ts). */
   taskListSettleSeconds: number;
+  /** Where events go (notify-config.ts, docs/notifications.md); file only, no environment variable. */
+  notifications: NotifyConfig;
 }
 
 /** pino levels accepted by `logLevel`. */
@@ -168,7 +171,8 @@ export function parseDaemonConfig(
 ): DaemonConfig {
   const file = options.file ?? 'configuration';
   const baseDir = options.file ? path.dirname(path.resolve(options.file)) : process.cwd();
-  const fromFile = readYaml(text, file);
+  const sections: FileSections = {};
+  const fromFile = readYaml(text, file, baseDir, sections);
   const values = new Map<string, string | null>();
   for (const k of CONFIG_KEYS) {
     const fromEnv = env[k.env];
@@ -215,6 +219,7 @@ export function parseDaemonConfig(
     stateDir: get('stateDir') || defaultStateDir(env),
     logLevel: get('logLevel') as LogLevel,
     taskListSettleSeconds: Number(get('taskListSettleSeconds')),
+    notifications: sections.notifications ?? NO_NOTIFICATIONS,
   };
 }
 
@@ -228,8 +233,18 @@ interface FoundValue {
   line: number;
 }
 
+/** The structured sections of the file, parsed by their own modules. */
+interface FileSections {
+  notifications?: NotifyConfig;
+}
+
 /** The file's leaves as dotted keys; unknown keys, wrong shapes and YAML errors throw. */
-function readYaml(text: string, file: string): Map<string, FoundValue> {
+function readYaml(
+  text: string,
+  file: string,
+  baseDir: string,
+  sections: FileSections,
+): Map<string, FoundValue> {
   const hazard = checkYamlText(text);
   if (hazard) throw invalid(`${file}:${hazard.line}:${hazard.column}: ${hazard.message}`, null);
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
@@ -241,6 +256,11 @@ function readYaml(text: string, file: string): Map<string, FoundValue> {
   const out = new Map<string, FoundValue>();
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return out;
   if (!isMap(doc.contents)) throw invalid(`${file}:1: the configuration must be a mapping`, null);
+  const notifications = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'notifications');
+  if (notifications) {
+    sections.notifications = parseNotifyConfig(notifications.value, { file, baseDir, lineOf });
+    doc.contents.items = doc.contents.items.filter((p) => p !== notifications);
+  }
   walk(doc, doc.contents, '', file, lineOf, out);
   return out;
 }

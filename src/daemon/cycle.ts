@@ -21,6 +21,7 @@ import { validateObserved } from '../pipeline/validate.js';
 import type { StatusRecord } from '../records/types.js';
 import { writeDaemonState } from './daemon-state.js';
 import { buildStatus, commitBuiltStatus, type Recorded } from './record-status.js';
+import { notifyCycleOf } from './notify-cycle.js';
 import { blockOf, remember, type CycleResults } from './remember.js';
 import { writeRestored } from './restored-records.js';
 import { apiNextStep } from './retry-schedule.js';
@@ -123,6 +124,9 @@ export async function runCycle(
     error,
   };
   const next = remember(memory, { ...results, built, kept, summary, endedAt });
+  // Events of what git now holds, for the notifier's outbox (src/notify); returns at once.
+  if (recorded && results.planned && results.fetched?.head)
+    deps.notify?.(notifyCycleOf(recorded, results.planned, results.loaded, results.fetched.head, endedAt));
   if (result === 'success') {
     deps.metrics.lastGoodCycle.set(endedAt / 1000);
     if (next.lastApplied !== memory.lastApplied) {

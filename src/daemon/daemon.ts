@@ -29,6 +29,7 @@ import { startHttpServer, type HttpListener } from './http-server.js';
 import { meteredApi } from './metered-api.js';
 import { TaskDurations } from '../apply/task-durations.js';
 import { createDaemonMetrics } from './metrics.js';
+import { createNotifier } from '../notify/create-notifier.js';
 import { SpecCommits } from './spec-commits.js';
 import { ListingNotes } from './listing-notes.js';
 import { FleetMdMemo } from './fleet-md-memo.js';
@@ -162,6 +163,17 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     onVerdict: () => void runner.trigger('verified'),
   });
   await git.ensureClone();
+  // Notifications (docs/notifications.md): an outbox and its own delivery loop; null without sinks.
+  const notifier = await createNotifier(config.notifications, {
+    stateDir: config.stateDir,
+    clock,
+    log: log.child({ component: 'notify' }),
+    counters: {
+      sent: (sink) => metrics.notificationsSent.inc({ sink }),
+      failed: (sink) => metrics.notificationsFailed.inc({ sink }),
+      deadLettered: (sink) => metrics.notificationsDeadLetter.inc({ sink }),
+    },
+  });
   const cycleDeps: CycleDeps = {
     config,
     api,
@@ -197,6 +209,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     },
     verdicts: verifyWatch.verdicts,
     stopSignal: stop.signal,
+    ...(notifier ? { notify: (cycle) => notifier.observe(cycle) } : {}),
   };
 
   const watch = new TaskWatch({
@@ -317,6 +330,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
         await sweep?.stop();
         await watch.stop();
         await verifyWatch.stop();
+        await notifier?.stop();
         if (http) await http.close();
         await lock.release();
         log.info('stopped');

@@ -53,6 +53,10 @@ export interface DaemonMetrics {
   verificationsRunning: Gauge;
   lastGoodCycle: Gauge;
   webhookDeliveries: Counter<'source' | 'result'>;
+  /** Notifications by sink (docs/notifications.md): accepted, failed attempts, moved to dead/. */
+  notificationsSent: Counter<'sink'>;
+  notificationsFailed: Counter<'sink'>;
+  notificationsDeadLetter: Counter<'sink'>;
   statusCommits: Counter;
 }
 
@@ -208,6 +212,24 @@ export function createDaemonMetrics(
       name: 'ovh_fleet_webhook_deliveries_total',
       help: 'Webhook deliveries by source (github, gitlab, unknown) and result (accepted, duplicate, unauthorized, rejected).',
       labelNames: ['source', 'result'] as const,
+      registers,
+    }),
+    notificationsSent: new Counter({
+      name: 'ovh_fleet_notifications_sent_total',
+      help: 'Notifications a receiver accepted, by sink.',
+      labelNames: ['sink'] as const,
+      registers,
+    }),
+    notificationsFailed: new Counter({
+      name: 'ovh_fleet_notifications_failed_total',
+      help: 'Failed notification attempts (retried with backoff), by sink.',
+      labelNames: ['sink'] as const,
+      registers,
+    }),
+    notificationsDeadLetter: new Counter({
+      name: 'ovh_fleet_notifications_dead_letter_total',
+      help: 'Notifications given up after notifications.maxAttempts failed attempts and kept in <stateDir>/notify/dead/, by sink.',
+      labelNames: ['sink'] as const,
       registers,
     }),
     statusCommits: new Counter({

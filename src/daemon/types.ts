@@ -27,6 +27,7 @@ import type { CycleBlock, VerificationVerdict } from '../status/build-records.js
 import type { CommandHost, MapTarget, ProbeTransport } from '../verify/index.js';
 import type { CanonicalSpec, StatusRecord } from '../records/types.js';
 import type { DaemonMetrics } from './metrics.js';
+import type { NotifyCycle } from '../notify/notifier.js';
 import type { SpecCommits } from './spec-commits.js';
 import type { FleetMdMemo } from './fleet-md-memo.js';
 import type { SweepStatus } from './task-sweep.js';
@@ -180,6 +181,8 @@ export interface CycleDeps {
    * record step writes them; the watch forgets them once a record carries them).
    */
   readonly verdicts?: ReadonlyMap<string, VerificationVerdict>;
+  /** Hands what a cycle left in git to the notifier (src/notify); returns at once, never throws. */
+  readonly notify?: (cycle: NotifyCycle) => void;
 }
 
 /** What the plan step read of the shared record of intent, for the apply and status steps. */

@@ -107,7 +107,7 @@ describe('npm run lint:layers', () => {
       tree: 'a folder missing from the declared order',
       files: {
         ...CLOCK,
-        'src/notify/send.ts': "import { epoch } from '../core/clock.js';\nexport const send = epoch;\n",
+        'src/teleport/send.ts': "import { epoch } from '../core/clock.js';\nexport const send = epoch;\n",
       },
       rules: ['layers-undeclared-folder-imports'],
     },

@@ -1,0 +1,82 @@
+/**
+ * Builds the notifier from the `notifications` section (composition roots only): reads each
+ * sink's secret file (the webhook's HMAC key, the Slack URL) once at start, builds the sinks and
+ * starts the delivery loop. A secret file that cannot be read, or is empty, stops the start with
+ * a configuration error naming the file and the field, never its content. No sink: no notifier,
+ * nothing written in the state directory.
+ */
+import { readFile } from 'node:fs/promises';
+import type { NotifyConfig, SinkConfig } from '../config/notify-config.js';
+import { webhookUrlProblem } from '../config/notify-config.js';
+import type { Clock } from '../core/clock.js';
+import { configError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { Notifier, type NotifyCounters, type RoutedSink } from './notifier.js';
+import type { NotificationSink } from './sink.js';
+import { slackSink } from './slack-sink.js';
+import { webhookSink } from './webhook-sink.js';
+
+/** What createNotifier needs besides the configuration. */
+export interface NotifierDeps {
+  stateDir: string;
+  clock: Clock;
+  log: Logger;
+  counters?: NotifyCounters;
+  pollMs?: number;
+}
+
+/** The running notifier, or null when no sink is configured. Throws FleetError (exit 64) on an unreadable secret file. */
+export async function createNotifier(config: NotifyConfig, deps: NotifierDeps): Promise<Notifier | null> {
+  if (config.sinks.length === 0) return null;
+  const sinks: RoutedSink[] = [];
+  for (const [i, sink] of config.sinks.entries())
+    sinks.push({ sink: await sinkOf(sink, i, config.timeoutSeconds * 1000), filters: sink.filters });
+  return Notifier.start({
+    stateDir: deps.stateDir,
+    sinks,
+    clock: deps.clock,
+    log: deps.log,
+    ...(deps.counters ? { counters: deps.counters } : {}),
+    maxAttempts: config.maxAttempts,
+    backoffMs: config.backoffSeconds * 1000,
+    maxBackoffMs: config.maxBackoffSeconds * 1000,
+    ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
+  });
+}
+
+async function sinkOf(sink: SinkConfig, index: number, timeoutMs: number): Promise<NotificationSink> {
+  const field = `notifications.sinks[${index}]`;
+  if (sink.type === 'webhook') {
+    const hmacKey =
+      sink.hmacKeyFile === null ? null : await secretOf(sink.hmacKeyFile, `${field}.hmacKeyFile`);
+    return webhookSink({ name: sink.name, url: sink.url, hmacKey, timeoutMs });
+  }
+  const url = await secretOf(sink.urlFile, `${field}.urlFile`);
+  // The URL is checked like a webhook's, but the message never repeats it.
+  if (webhookUrlProblem(url) !== null)
+    throw configError(
+      'daemon-config-invalid',
+      `${field}.urlFile: ${sink.urlFile} does not hold an https URL`,
+      {
+        key: `${field}.urlFile`,
+      },
+    );
+  return slackSink({ name: sink.name, url, timeoutMs });
+}
+
+async function secretOf(file: string, field: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw configError('daemon-config-unreadable', `${field}: ${file} cannot be read (${code})`, {
+      key: field,
+    });
+  }
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  const value = text.slice(0, end);
+  if (value === '') throw configError('daemon-config-invalid', `${field}: ${file} is empty`, { key: field });
+  return value;
+}
