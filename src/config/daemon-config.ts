@@ -14,7 +14,7 @@ import { configError, type FleetError } from '../core/errors.js';
 import { DEFAULT_SECRETS_ALLOW, parseSecretRule } from '../core/secret-rule.js';
 import { checkYamlText } from '../core/yaml-guard.js';
 import { classifyUrl, isValidRef } from './git-remote.js';
-import { NO_NOTIFICATIONS, parseNotifyConfig, type NotifyConfig } from './notify-config.js';
+import { NO_NOTIFICATIONS, parseNotifyConfig, withForgeToken, type NotifyConfig } from './notify-config.js';
 import { parseCommandAllowList } from './probe-commands.js';
 
 /** The daemon's settings once parsed; every path is absolute. */
@@ -219,7 +219,7 @@ export function parseDaemonConfig(
     stateDir: get('stateDir') || defaultStateDir(env),
     logLevel: get('logLevel') as LogLevel,
     taskListSettleSeconds: Number(get('taskListSettleSeconds')),
-    notifications: sections.notifications ?? NO_NOTIFICATIONS,
+    notifications: withForgeToken(sections.notifications ?? NO_NOTIFICATIONS, credential('forge-token')),
   };
 }
 

@@ -40,8 +40,30 @@ export interface SlackSinkConfig {
   filters: SinkFilters;
 }
 
-/** One sink; later kinds (commit statuses) add members to this union. */
-export type SinkConfig = WebhookSinkConfig | SlackSinkConfig;
+/**
+ * Commit statuses on the forge hosting the fleet repository (docs/notifications.md, "Commit
+ * statuses"). Provider and repository default to what the repository URL names.
+ */
+export interface CommitStatusSinkConfig {
+  name: string;
+  type: 'commit-status';
+  /** github or gitlab; null: from the repository URL's host (github.com, gitlab.com). */
+  provider: 'github' | 'gitlab' | null;
+  /** OWNER/REPO (GitHub) or GROUP/.../PROJECT (GitLab); null: from the repository URL. */
+  repository: string | null;
+  /** The API's base URL; null: the provider's public one, or `https://HOST/api/v3` for GitHub Enterprise. */
+  apiUrl: string | null;
+  /** File holding the access token; null: `forge-token` in $CREDENTIALS_DIRECTORY (filled in by the daemon configuration). */
+  tokenFile: string | null;
+  /** GitHub: true for the Checks API, false for the Statuses API; null: Checks for an App token (`ghs_`). */
+  checks: boolean | null;
+  /** The status's link; `{serviceName}`, `{specCommit}` and `{branch}` are replaced. Null: the status record on the forge's web UI. */
+  targetUrl: string | null;
+  filters: SinkFilters;
+}
+
+/** One sink. */
+export type SinkConfig = WebhookSinkConfig | SlackSinkConfig | CommitStatusSinkConfig;
 
 /** The `notifications` section once parsed. */
 export interface NotifyConfig {
@@ -69,6 +91,17 @@ const SECTION_KEYS = ['sinks', 'maxAttempts', 'timeoutSeconds', 'backoffSeconds'
 const SINK_KEYS: Record<SinkConfig['type'], string[]> = {
   webhook: ['name', 'type', 'url', 'hmacKeyFile', 'filters'],
   slack: ['name', 'type', 'urlFile', 'filters'],
+  'commit-status': [
+    'name',
+    'type',
+    'provider',
+    'repository',
+    'apiUrl',
+    'tokenFile',
+    'checks',
+    'targetUrl',
+    'filters',
+  ],
 };
 const FILTER_KEYS = ['severity', 'reason', 'labels'];
 const REASON = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -79,6 +112,15 @@ export interface NotifySource {
   file: string;
   baseDir: string;
   lineOf: (offset: number) => number;
+}
+
+/** Commit-status sinks without a `tokenFile` read the `forge-token` credential (null: none there). */
+export function withForgeToken(config: NotifyConfig, credentialFile: string | null): NotifyConfig {
+  if (credentialFile === null) return config;
+  const sinks = config.sinks.map((sink) =>
+    sink.type === 'commit-status' && sink.tokenFile === null ? { ...sink, tokenFile: credentialFile } : sink,
+  );
+  return { ...config, sinks };
 }
 
 /** Parses the `notifications` node. Throws FleetError (`daemon-config-invalid`) naming file, line and field. */
@@ -130,8 +172,8 @@ function parseSink(node: unknown, where: string, source: NotifySource, bad: Bad)
   const map = mapOf(node, where, bad);
   const typeNode = map.items.find((p) => isScalar(p.key) && p.key.value === 'type')?.value;
   const type = isScalar(typeNode) ? typeNode.value : undefined;
-  if (type !== 'webhook' && type !== 'slack')
-    return bad(typeNode ?? node, `${where}.type`, 'must be webhook or slack');
+  if (type !== 'webhook' && type !== 'slack' && type !== 'commit-status')
+    return bad(typeNode ?? node, `${where}.type`, 'must be webhook, slack or commit-status');
   const fields = entriesOf(map, where, SINK_KEYS[type], bad);
   const text = (name: string, required: boolean): string | null => {
     const found = fields.get(name);
@@ -154,10 +196,55 @@ function parseSink(node: unknown, where: string, source: NotifySource, bad: Bad)
     return value === null ? null : path.resolve(source.baseDir, value);
   };
   if (type === 'slack') return { name, type, urlFile: file('urlFile', true) as string, filters };
+  if (type === 'commit-status') return parseCommitStatus(name, fields, where, filters, { text, file, bad });
   const url = text('url', true) as string;
   const why = webhookUrlProblem(url);
   if (why) bad(fields.get('url')?.value, `${where}.url`, why);
   return { name, type, url, hmacKeyFile: file('hmacKeyFile', false), filters };
+}
+
+interface SinkReaders {
+  text: (name: string, required: boolean) => string | null;
+  file: (name: string, required: boolean) => string | null;
+  bad: Bad;
+}
+
+function parseCommitStatus(
+  name: string,
+  fields: Map<string, { value: unknown }>,
+  where: string,
+  filters: SinkFilters,
+  { text, file, bad }: SinkReaders,
+): CommitStatusSinkConfig {
+  const provider = text('provider', false);
+  if (provider !== null && provider !== 'github' && provider !== 'gitlab')
+    bad(fields.get('provider')?.value, `${where}.provider`, 'must be github or gitlab');
+  const repository = text('repository', false);
+  if (repository !== null && !/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/.test(repository))
+    bad(fields.get('repository')?.value, `${where}.repository`, 'must be OWNER/REPO or GROUP/.../PROJECT');
+  const apiUrl = text('apiUrl', false);
+  if (apiUrl !== null) {
+    const why = webhookUrlProblem(apiUrl);
+    if (why) bad(fields.get('apiUrl')?.value, `${where}.apiUrl`, why);
+  }
+  const targetUrl = text('targetUrl', false);
+  if (targetUrl !== null && !/^https?:\/\//.test(targetUrl))
+    bad(fields.get('targetUrl')?.value, `${where}.targetUrl`, 'must be an http(s) URL template');
+  const checksNode = fields.get('checks')?.value;
+  const checks = checksNode === undefined ? null : isScalar(checksNode) ? checksNode.value : undefined;
+  if (checks !== null && typeof checks !== 'boolean')
+    bad(checksNode, `${where}.checks`, 'must be true or false');
+  return {
+    name,
+    type: 'commit-status',
+    provider: provider as CommitStatusSinkConfig['provider'],
+    repository,
+    apiUrl,
+    tokenFile: file('tokenFile', false),
+    checks: checks as boolean | null,
+    targetUrl,
+    filters,
+  };
 }
 
 function parseFilters(node: unknown, where: string, bad: Bad): SinkFilters {

@@ -166,6 +166,12 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   // Notifications (docs/notifications.md): an outbox and its own delivery loop; null without sinks.
   const notifier = await createNotifier(config.notifications, {
     stateDir: config.stateDir,
+    repository: {
+      url: config.repository.url,
+      branch: config.repository.branch,
+      path: config.repository.path,
+      statusBranch: config.status.branch ?? config.repository.branch,
+    },
     clock,
     log: log.child({ component: 'notify' }),
     counters: {

@@ -3,22 +3,29 @@
  * remote URL the daemon clones (`https://github.com/acme/fleet.git`, `git@gitlab.com:ops/infra/fleet.git`,
  * `ssh://git@git.example.com:2222/ops/fleet`). The provider is recognised for github.com and
  * gitlab.com; any other host needs `provider` (and, for GitHub Enterprise or a self-managed GitLab,
- * `apiUrl`) in the configuration.
+ * `apiUrl`) in the configuration. `repository` in the configuration replaces the URL's path; with
+ * `provider` it also serves a local remote (a mirror), whose URL names no forge.
  */
 
 /** The forges that get commit statuses. */
 export type ForgeProvider = 'github' | 'gitlab';
 
 /** A repository on a forge, as its API names it. */
-export type ForgeRepo =
+export type ForgeRepo = (
   | { provider: 'github'; apiUrl: string; owner: string; repo: string }
-  | { provider: 'gitlab'; apiUrl: string; projectPath: string };
+  | { provider: 'gitlab'; apiUrl: string; projectPath: string }
+) & {
+  /** The repository's page on the forge's web UI, e.g. `https://github.com/acme/fleet`. */
+  webUrl: string;
+};
 
 /** What the configuration may say instead of (or on top of) the URL. */
 export interface ForgeOverride {
   provider?: ForgeProvider;
   /** The API's base URL: `https://github.example.com/api/v3`, `https://gitlab.example.com`. */
   apiUrl?: string;
+  /** The repository's path on the forge (`OWNER/REPO`, `GROUP/.../PROJECT`) instead of the URL's. */
+  repository?: string;
 }
 
 /** Why a remote URL names no forge repository. */
@@ -35,8 +42,16 @@ function hostAndPath(url: string): { host: string; path: string } {
 
 /** The repository named by `url` on its forge. Throws {@link ForgeRepoError} with a reason. */
 export function forgeRepoFromUrl(url: string, override: ForgeOverride = {}): ForgeRepo {
-  const { host, path } = hostAndPath(url);
-  const segments = path
+  let parsed: { host: string; path: string } | null = null;
+  try {
+    parsed = hostAndPath(url);
+  } catch (e) {
+    // A local remote (a mirror, a test) names no forge: provider and repository must be given.
+    if (!(override.repository && override.provider)) throw e;
+  }
+  const host = parsed?.host ?? (override.apiUrl ? new URL(override.apiUrl).host : 'localhost');
+  const path = parsed?.path ?? '';
+  const segments = (override.repository ?? path)
     .replace(/\/+$/, '')
     .replace(/\.git$/, '')
     .split('/');
@@ -54,10 +69,17 @@ export function forgeRepoFromUrl(url: string, override: ForgeOverride = {}): For
     }
     const apiUrl =
       override.apiUrl ?? (host === 'github.com' ? 'https://api.github.com' : `https://${host}/api/v3`);
-    return { provider, apiUrl, owner: segments[0]!, repo: segments[1]! };
+    const webUrl = `https://${host}/${segments.join('/')}`;
+    return { provider, apiUrl, owner: segments[0]!, repo: segments[1]!, webUrl };
   }
   if (segments.length < 2) {
     throw new ForgeRepoError(`a GitLab project path is GROUP[/SUBGROUP...]/PROJECT, not "${segments[0]}"`);
   }
-  return { provider, apiUrl: override.apiUrl ?? `https://${host}`, projectPath: segments.join('/') };
+  const projectPath = segments.join('/');
+  return {
+    provider,
+    apiUrl: override.apiUrl ?? `https://${host}`,
+    projectPath,
+    webUrl: `https://${host}/${projectPath}`,
+  };
 }

@@ -6,7 +6,12 @@
  * nothing written in the state directory.
  */
 import { readFile } from 'node:fs/promises';
-import type { NotifyConfig, SinkConfig } from '../config/notify-config.js';
+import type { CommitStatusSinkConfig, NotifyConfig, SinkConfig } from '../config/notify-config.js';
+import { forgeRepoFromUrl, type ForgeRepo } from '../forge/forge-repo.js';
+import { tokenReader } from '../forge/forge-token.js';
+import { GithubCommitStatus } from '../forge/github-commit-status.js';
+import { GitlabCommitStatus } from '../forge/gitlab-commit-status.js';
+import { commitStatusSink } from './commit-status-sink.js';
 import { webhookUrlProblem } from '../config/notify-config.js';
 import type { Clock } from '../core/clock.js';
 import { configError } from '../core/errors.js';
@@ -23,6 +28,18 @@ export interface NotifierDeps {
   log: Logger;
   counters?: NotifyCounters;
   pollMs?: number;
+  /** The fleet repository, for commit statuses: its remote URL, spec branch, sub-folder and status branch. */
+  repository?: FleetRepository;
+}
+
+/** Where the fleet repository lives, as commit statuses need it. */
+export interface FleetRepository {
+  url: string;
+  branch: string;
+  /** Sub-folder holding fleet.yaml, servers/ and status/ (`.` = the root). */
+  path: string;
+  /** The branch status commits go to. */
+  statusBranch: string;
 }
 
 /** The running notifier, or null when no sink is configured. Throws FleetError (exit 64) on an unreadable secret file. */
@@ -30,7 +47,13 @@ export async function createNotifier(config: NotifyConfig, deps: NotifierDeps): 
   if (config.sinks.length === 0) return null;
   const sinks: RoutedSink[] = [];
   for (const [i, sink] of config.sinks.entries())
-    sinks.push({ sink: await sinkOf(sink, i, config.timeoutSeconds * 1000), filters: sink.filters });
+    sinks.push({
+      sink:
+        sink.type === 'commit-status'
+          ? commitStatusSinkOf(sink, i, config.timeoutSeconds * 1000, deps.repository)
+          : await sinkOf(sink, i, config.timeoutSeconds * 1000),
+      filters: sink.filters,
+    });
   return Notifier.start({
     stateDir: deps.stateDir,
     sinks,
@@ -44,7 +67,65 @@ export async function createNotifier(config: NotifyConfig, deps: NotifierDeps): 
   });
 }
 
-async function sinkOf(sink: SinkConfig, index: number, timeoutMs: number): Promise<NotificationSink> {
+/**
+ * The commit-status sink: the forge repository from the configuration and the remote URL, the
+ * token read from its file at each call (a missing file is found here, at start), the link to the
+ * status record on the forge's web UI unless `targetUrl` says otherwise.
+ */
+function commitStatusSinkOf(
+  sink: CommitStatusSinkConfig,
+  index: number,
+  timeoutMs: number,
+  repository: FleetRepository | undefined,
+): NotificationSink {
+  const field = `notifications.sinks[${index}]`;
+  const fail = (key: string, why: string): never => {
+    throw configError('daemon-config-invalid', `${field}.${key}: ${why}`, { key: `${field}.${key}` });
+  };
+  if (!repository) return fail('type', 'commit statuses need the fleet repository');
+  let repo: ForgeRepo;
+  try {
+    repo = forgeRepoFromUrl(repository.url, {
+      ...(sink.provider ? { provider: sink.provider } : {}),
+      ...(sink.apiUrl ? { apiUrl: sink.apiUrl } : {}),
+      ...(sink.repository ? { repository: sink.repository } : {}),
+    });
+  } catch (e) {
+    return fail(sink.repository ? 'repository' : 'provider', e instanceof Error ? e.message : String(e));
+  }
+  if (sink.tokenFile === null)
+    return fail('tokenFile', 'is required (or a forge-token file in $CREDENTIALS_DIRECTORY)');
+  const token = tokenReader(sink.tokenFile);
+  try {
+    token();
+  } catch (e) {
+    fail('tokenFile', e instanceof Error ? e.message : String(e));
+  }
+  const port =
+    repo.provider === 'github'
+      ? new GithubCommitStatus({
+          ...repo,
+          token,
+          timeoutMs,
+          ...(sink.checks === null ? {} : { checks: sink.checks }),
+        })
+      : new GitlabCommitStatus({ ...repo, token, timeoutMs });
+  const folder = repository.path === '.' ? '' : `${repository.path.replace(/\/+$/, '')}/`;
+  const blob = repo.provider === 'github' ? 'blob' : '-/blob';
+  const record = `${repo.webUrl}/${blob}/${encodeURIComponent(repository.statusBranch)}/${folder}status/{serviceName}.yaml`;
+  return commitStatusSink({
+    name: sink.name,
+    port,
+    targetUrl: sink.targetUrl ?? record,
+    branch: repository.branch,
+  });
+}
+
+async function sinkOf(
+  sink: Exclude<SinkConfig, CommitStatusSinkConfig>,
+  index: number,
+  timeoutMs: number,
+): Promise<NotificationSink> {
   const field = `notifications.sinks[${index}]`;
   if (sink.type === 'webhook') {
     const hmacKey =

@@ -10,23 +10,51 @@ describe('forgeRepoFromUrl', () => {
   it.each([
     [
       'https://github.com/acme/fleet.git',
-      { provider: 'github', apiUrl: 'https://api.github.com', owner: 'acme', repo: 'fleet' },
+      {
+        provider: 'github',
+        apiUrl: 'https://api.github.com',
+        owner: 'acme',
+        repo: 'fleet',
+        webUrl: 'https://github.com/acme/fleet',
+      },
     ],
     [
       'git@github.com:acme/fleet.git',
-      { provider: 'github', apiUrl: 'https://api.github.com', owner: 'acme', repo: 'fleet' },
+      {
+        provider: 'github',
+        apiUrl: 'https://api.github.com',
+        owner: 'acme',
+        repo: 'fleet',
+        webUrl: 'https://github.com/acme/fleet',
+      },
     ],
     [
       'ssh://git@github.com/acme/fleet',
-      { provider: 'github', apiUrl: 'https://api.github.com', owner: 'acme', repo: 'fleet' },
+      {
+        provider: 'github',
+        apiUrl: 'https://api.github.com',
+        owner: 'acme',
+        repo: 'fleet',
+        webUrl: 'https://github.com/acme/fleet',
+      },
     ],
     [
       'https://gitlab.com/ops/infra/fleet.git',
-      { provider: 'gitlab', apiUrl: 'https://gitlab.com', projectPath: 'ops/infra/fleet' },
+      {
+        provider: 'gitlab',
+        apiUrl: 'https://gitlab.com',
+        projectPath: 'ops/infra/fleet',
+        webUrl: 'https://gitlab.com/ops/infra/fleet',
+      },
     ],
     [
       'git@gitlab.com:ops/fleet.git',
-      { provider: 'gitlab', apiUrl: 'https://gitlab.com', projectPath: 'ops/fleet' },
+      {
+        provider: 'gitlab',
+        apiUrl: 'https://gitlab.com',
+        projectPath: 'ops/fleet',
+        webUrl: 'https://gitlab.com/ops/fleet',
+      },
     ],
   ])('%s', (url, expected) => {
     expect(forgeRepoFromUrl(url)).toEqual(expected);
@@ -38,6 +66,7 @@ describe('forgeRepoFromUrl', () => {
       provider: 'gitlab',
       apiUrl: 'https://git.example.com',
       projectPath: 'ops/fleet',
+      webUrl: 'https://git.example.com/ops/fleet',
     });
     expect(forgeRepoFromUrl('https://ghe.example.com/acme/fleet', { provider: 'github' })).toMatchObject({
       apiUrl: 'https://ghe.example.com/api/v3',
@@ -48,6 +77,31 @@ describe('forgeRepoFromUrl', () => {
         apiUrl: 'http://127.0.0.1:9',
       }),
     ).toMatchObject({ apiUrl: 'http://127.0.0.1:9', owner: 'acme', repo: 'fleet' });
+  });
+
+  it('the configured repository replaces the path, and with a provider serves a local remote', () => {
+    expect(
+      forgeRepoFromUrl('https://github.com/acme/mirror.git', { repository: 'acme/fleet' }),
+    ).toMatchObject({
+      owner: 'acme',
+      repo: 'fleet',
+    });
+    expect(
+      forgeRepoFromUrl('/srv/git/fleet.git', {
+        provider: 'github',
+        repository: 'acme/fleet',
+        apiUrl: 'http://127.0.0.1:9',
+      }),
+    ).toEqual({
+      provider: 'github',
+      apiUrl: 'http://127.0.0.1:9',
+      owner: 'acme',
+      repo: 'fleet',
+      webUrl: 'https://127.0.0.1:9/acme/fleet',
+    });
+    expect(() => forgeRepoFromUrl('/srv/git/fleet.git', { repository: 'acme/fleet' })).toThrow(
+      ForgeRepoError,
+    );
   });
 
   it('refuses paths that name no repository, and local remotes', () => {

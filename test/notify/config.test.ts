@@ -74,7 +74,7 @@ logLevel: warn
     [
       'an unknown sink type',
       '    - name: a\n      type: teams\n',
-      /daemon\.yaml:6: notifications\.sinks\[0\]\.type: must be webhook or slack/,
+      /daemon\.yaml:6: notifications\.sinks\[0\]\.type: must be webhook, slack or commit-status/,
     ],
     [
       'a missing url',
