@@ -15,15 +15,20 @@
  * simulator's clock to that round at once (POST /_sim/clock's power) and waits until the probe
  * listeners match the servers' state. The rounds themselves (probes, the API GET, the state
  * files) run in real time. Each server comes back after its own boot time (the simulator's
- * `late` probe fault), spread over a few minutes, so that the figures are not those of a single
- * phase between the boot and the rounds.
+ * `late` probe fault), spread over a few minutes and out of step with the interval, so that the
+ * figures are not those of a single phase between the boot and the rounds. Rounds before a server
+ * answers count only toward the deadline (the verdict machine's rule), so every server becomes
+ * ready however late it answers.
  *
  * `ready` is the verdict's time (the round that decided it). The daemon's follower noticing the
  * task's end is not in it (rounds count from the task's end, so a lag under `initialDelay` changes
  * nothing), nor the `verified` cycle that then commits the record (the daemon bench's figures).
  *
- * Figures: per server and as median/p95, done→ready and answering→ready, next to the goal "one
- * interval after the server answers". Check (fails the bench): verification spends at most one
+ * Figures: per server and as median/p95, done→ready and answers→ready, and PASS/FAIL against the
+ * goal "ready one interval after the server answers". answers→ready is ready minus the later of
+ * the server's first answer and the first round (done + initialDelay): a server that answers
+ * before the first round cannot be seen earlier, and initialDelay is the operator's choice, not
+ * verification's delay. Check (fails the bench): verification spends at most one
  * `GET /dedicated/server/{serviceName}` per server, and no other API call.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -68,16 +73,12 @@ function defaultSettings(): VerifySettings {
 }
 
 /**
- * The latest a server may start answering after its task's end and still become ready with these
- * settings: later, `failureLimit` rounds have failed in a row (the rounds run from `initialDelay`).
+ * Boot times are this many seconds apart: a little more than one interval, so that they spread
+ * over a few minutes (more than `failureLimit` intervals: late servers are in the sample) and fall
+ * at every phase of the rounds.
  */
-function toleratedBootMs(s: VerifySettings): number {
-  return s.initialDelayMs + (s.failureLimit - 1) * s.intervalMs;
-}
-
-/** Boot times spread over 90% of the tolerated boot time, whole seconds apart. */
-function bootStepSec(s: VerifySettings, servers: number): number {
-  return Math.max(1, Math.floor((0.9 * toleratedBootMs(s)) / 1000 / Math.max(1, servers - 1)));
+function bootStepSec(s: VerifySettings): number {
+  return Math.round(s.intervalMs / 1000) + 2;
 }
 
 interface Sleeper {
@@ -101,16 +102,18 @@ class SimClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason as Error);
-      const sleeper: Sleeper = { at: this.now() + Math.max(0, ms), resolve };
+      const onAbort = (): void => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        reject(signal!.reason as Error);
+      };
+      // Woken: stop listening, or every round adds a listener to the watch's signal.
+      const wake = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const sleeper: Sleeper = { at: this.now() + Math.max(0, ms), resolve: wake };
       this.sleepers.push(sleeper);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-          reject(signal.reason as Error);
-        },
-        { once: true },
-      );
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -170,6 +173,7 @@ interface Measured {
   serviceName: string;
   bootMs: number;
   doneToReadyMs: number;
+  /** Ready minus the later of the first answer and the first round (done + initialDelay). */
   answerToReadyMs: number;
 }
 
@@ -188,7 +192,7 @@ async function measure(): Promise<{
     // each with its own boot time, and move the clock to the last task's end.
     const ends = new Map<string, number>();
     const boots = new Map<string, number>();
-    const step = bootStepSec(settings, names.length);
+    const step = bootStepSec(settings);
     for (const [i, name] of names.entries()) {
       const bootSec = i * step;
       boots.set(name, bootSec * 1000);
@@ -258,7 +262,7 @@ async function measure(): Promise<{
         serviceName: name,
         bootMs: boot,
         doneToReadyMs: readyAt - end,
-        answerToReadyMs: readyAt - (end + boot),
+        answerToReadyMs: readyAt - Math.max(end + boot, end + settings.initialDelayMs),
       });
     }
     const calls = tally(log, (r) => `${r.method} ${endpointOf(r.path)}`);
@@ -283,33 +287,26 @@ export const verifyReadyBench: Bench = {
       `default timings: initialDelay ${sec(s.initialDelayMs)}, interval ${sec(s.intervalMs)}, timeout ${sec(s.timeoutMs)}, ` +
         `successes ${s.successes}, failureLimit ${s.failureLimit}, deadline ${sec(s.deadlineMs)}; probes ${s.probes.map((p) => p.type).join(' + ')}`,
     );
+    const lastBoot = Math.max(...results.map((r) => r.bootMs));
     print(
-      `a server that starts answering later than initialDelay + (failureLimit - 1) x interval = ${sec(toleratedBootMs(s))} ` +
-        `after done is unhealthy with these timings; the servers here answer 0 to ${sec(Math.max(...results.map((r) => r.bootMs)))} after done`,
+      `the servers here answer 0 to ${sec(lastBoot)} after done (${(lastBoot / s.intervalMs).toFixed(1)} intervals; ` +
+        `rounds before a server answers count only toward the deadline, not toward failureLimit)`,
     );
     for (const r of results)
       print(
-        `  ${r.serviceName}: answers ${sec(r.bootMs)} after done, ready ${sec(r.doneToReadyMs)} after done, ${sec(r.answerToReadyMs)} after answering`,
+        `  ${r.serviceName}: answers ${sec(r.bootMs)} after done, ready ${sec(r.doneToReadyMs)} after done, ${sec(r.answerToReadyMs)} after answering (or the first round)`,
       );
     const doneToReady = results.map((r) => r.doneToReadyMs).sort((a, b) => a - b);
     const answerToReady = results.map((r) => r.answerToReadyMs).sort((a, b) => a - b);
-    const late = results
-      .filter((r) => r.bootMs >= s.initialDelayMs)
-      .map((r) => r.answerToReadyMs)
-      .sort((a, b) => a - b);
+    const goalMet = quantile(answerToReady, 0.95) <= s.intervalMs;
     print(
       `done → ready (${results.length} servers): median ${sec(quantile(doneToReady, 0.5))}, p95 ${sec(quantile(doneToReady, 0.95))}`,
     );
     print(
       `server answers → ready: median ${sec(quantile(answerToReady, 0.5))}, p95 ${sec(quantile(answerToReady, 0.95))} ` +
         `(${(quantile(answerToReady, 0.5) / s.intervalMs).toFixed(1)} and ${(quantile(answerToReady, 0.95) / s.intervalMs).toFixed(1)} intervals); ` +
-        `goal: one interval (${sec(s.intervalMs)}) after the server answers`,
+        `measured as ready - max(answers, done + initialDelay); goal: ready one interval (${sec(s.intervalMs)}) after the server answers, p95 within it: ${goalMet ? 'PASS' : 'FAIL'}`,
     );
-    if (late.length > 0)
-      print(
-        `  servers that answered after initialDelay (${late.length}): median ${sec(quantile(late, 0.5))}, p95 ${sec(quantile(late, 0.95))}; ` +
-          `floor with successes ${s.successes}: ${sec((s.successes - 1) * s.intervalMs)}, plus up to one interval until the first round`,
-      );
     print(`OVHcloud API calls during verification: ${describeCalls(calls)}`);
     const total = [...calls.values()].reduce((a, b) => a + b, 0);
     const gets = [...perServer.values()].reduce((a, b) => a + b, 0);

@@ -35,6 +35,7 @@ import { ListingNotes } from './listing-notes.js';
 import { FleetMdMemo } from './fleet-md-memo.js';
 import { TaskSweep } from './task-sweep.js';
 import { TaskWatch, type WatchedTask } from './task-watch.js';
+import { liveRecords, ProgressBoard } from './live-records.js';
 import { VerifyWatch, verifySettingsOfFleet } from './verify-watch.js';
 import {
   identityTarget,
@@ -54,7 +55,6 @@ import {
   startSchedule,
   startWatcher,
 } from './triggers.js';
-import type { FollowProgress } from '../records/outcomes.js';
 import type {
   CycleDeps,
   CycleSummary,
@@ -146,7 +146,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   };
   // fleet.yaml's api section of the last cycle (the sweep's limits).
   let apiPolicy: FleetPolicy['api'] = { ...DEFAULT_POLICY.api };
-  const progress = new Map<string, FollowProgress>();
+  // The follower's progress: the cycles' board, and what /api/status shows (live-records.ts).
+  const progress = new ProgressBoard();
   // Servers where the sweep found a running task, read one by one by the next cycle.
   const sweepFound = new Set<string>();
   // How long reinstalls take, learned by the task watch and every cycle's apply run alike.
@@ -260,6 +261,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     if (probed) return probed;
     const ended = await runCycle(cycleDeps, memory, kind, logger);
     memory = ended.memory;
+    progress.prune(memory.records.values());
     scheduler.settle(ended.summary);
     if (memory.raceLost && !stop.signal.aborted) {
       // Our intent commit lost a race with another writer: plan again soon (jittered), not at the next tick.
@@ -288,7 +290,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     verificationsRunning: verifyWatch.size,
     budget: deps.budgetStats?.() ?? null,
     sweep: sweep?.status() ?? null,
-    servers: liveRecords(memory, progress),
+    servers: liveRecords(memory.records.values(), progress.latest),
   });
 
   const triggers = deps.triggers ?? {};
@@ -419,27 +421,6 @@ function runningTasks(memory: DaemonMemory, now: number): WatchedTask[] {
     });
   }
   return out;
-}
-
-/** The records with the follower's latest progress laid over their task. */
-function liveRecords(memory: DaemonMemory, progress: ReadonlyMap<string, FollowProgress>) {
-  return [...memory.records.values()]
-    .map((r) => {
-      const p = progress.get(r.serviceName);
-      if (!r.task || !p || p.taskId !== r.task.id) return r;
-      return {
-        ...r,
-        task: {
-          ...r.task,
-          status: p.taskStatus,
-          step: p.step,
-          steps: p.steps,
-          currentStep: p.currentStep,
-          elapsedSeconds: Math.round(p.elapsedMs / 1000),
-        },
-      };
-    })
-    .sort((a, b) => a.serviceName.localeCompare(b.serviceName));
 }
 
 /** The total of the adapter's HTTP request counts, read at each call. */

@@ -184,7 +184,16 @@ export class VerifyWatch {
       state = await runRound(state, this.deps.probes);
       if (signal.aborted) return null;
       await writeVerifyFile(stateDir, serviceName, digest, state);
-      log.debug({ round: state.rounds.total, outcome: state.last?.outcome, verdict: state.verdict }, 'round');
+      log.debug(
+        {
+          round: state.rounds.total,
+          outcome: state.last?.outcome,
+          verdict: state.verdict,
+          cameBack: state.cameBack,
+          reason: state.reason,
+        },
+        'round',
+      );
     }
     return verdictOf(digest, state, clock.now());
   }

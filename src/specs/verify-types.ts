@@ -82,12 +82,16 @@ export interface VerifyPolicy {
   byLabel: VerifyOverride[];
 }
 
-/** The timing defaults (docs/verification.md). */
+/**
+ * The timing defaults (docs/verification.md, "Why these defaults"): Kubernetes' probe
+ * conventions (no initial delay, one pass is enough, three failures in a row), so that a server
+ * is `ready` within one interval of answering; a late server is covered by the deadline.
+ */
 export const VERIFY_DEFAULTS = {
-  initialDelayMs: 60_000,
+  initialDelayMs: 0,
   intervalMs: 15_000,
   timeoutMs: 5_000,
-  successes: 2,
+  successes: 1,
   failureLimit: 3,
   deadlineMs: 30 * 60_000,
 } as const;

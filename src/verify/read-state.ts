@@ -44,6 +44,8 @@ export function readVerificationState(value: unknown): VerificationState | strin
   if (!isCount(value.passStreak) || !isCount(value.failStreak))
     return 'verification: passStreak and failStreak are required';
   if (value.last !== null && !isRound(value.last)) return 'verification.last: not a round';
+  if (value.cameBack !== undefined && typeof value.cameBack !== 'boolean')
+    return 'verification.cameBack: not true or false';
   if (!VERDICTS.includes(value.verdict as string))
     return `verification.verdict: ${JSON.stringify(value.verdict)} is not known`;
   if (typeof value.reason !== 'string') return 'verification.reason: not text';
@@ -52,7 +54,25 @@ export function readVerificationState(value: unknown): VerificationState | strin
     return 'verification.nextAt: does not match the verdict';
   if (deciding ? value.decidedAt !== null : !isTime(value.decidedAt))
     return 'verification.decidedAt: does not match the verdict';
+  if (value.cameBack === undefined)
+    return { ...value, cameBack: cameBackBefore(value) } as unknown as VerificationState;
   return value as unknown as VerificationState;
+}
+
+/**
+ * Whether a state saved before `cameBack` existed had seen the server come back: a passing round
+ * (or a pass streak), or a passing probe in its latest round. Earlier rounds' probes were not
+ * kept, so a server seen only in such a round reads back as not come back: it can then only be
+ * late, never wrongly unhealthy.
+ */
+function cameBackBefore(value: Record<string, unknown>): boolean {
+  const rounds = value.rounds as { success: number };
+  const last = value.last as { results: { outcome: string }[] } | null;
+  return (
+    rounds.success > 0 ||
+    (value.passStreak as number) > 0 ||
+    (last?.results.some((r) => r.outcome === 'success') ?? false)
+  );
 }
 
 function isRound(value: unknown): boolean {

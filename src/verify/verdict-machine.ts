@@ -3,11 +3,18 @@
  * `startVerification` opens a verification when a reinstall task ends; `recordRound` folds one
  * round's probe results into it; `nextProbeAt` says when the next round is due. The rules:
  * - a round fails when one probe fails; else it is inconclusive when one probe is; else it passes;
- * - `successes` passing rounds in a row → `ready`; `failureLimit` failing rounds in a row →
- *   `unhealthy`; an inconclusive round neither counts nor breaks a streak;
+ * - the server has *come back* once some probe of some round of this verification passed;
+ * - `successes` passing rounds in a row → `ready`; an inconclusive round neither counts nor
+ *   breaks a streak;
+ * - until the server has come back it is "not answering yet": failing rounds count only toward
+ *   the deadline, never toward `failureLimit` (a late server is not unhealthy for being late;
+ *   the deadline is the limit for "never comes back");
+ * - once it has come back, `failureLimit` failing rounds in a row → `unhealthy` (flapping, ssh
+ *   up but http down); the streak counts from the round in which it came back;
  * - rounds are `interval` apart, the first `initialDelay` after the task's end and the last at
  *   the deadline; a round at or past the deadline always ends verification: `unhealthy` when any
- *   round failed, else `inconclusive` (no evidence against the server, not enough for it).
+ *   round failed (a server that never came back ends here), else `inconclusive` (no evidence
+ *   against the server, not enough for it).
  */
 import type { VerifySettings } from '../specs/verify-types.js';
 import type {
@@ -33,6 +40,7 @@ export function startVerification(
     rounds: { total: 0, success: 0, failure: 0, inconclusive: 0 },
     passStreak: 0,
     failStreak: 0,
+    cameBack: false,
     last: null,
     verdict: 'verifying',
     reason: `waiting ${settings.initialDelayMs / 1000}s after the task's end for the first round`,
@@ -71,21 +79,24 @@ export function recordRound(
   const s = state.settings;
   const outcome = roundOutcome(results);
   const round: RoundRecord = { at: iso(at), outcome, results: results.map((r) => ({ ...r })) };
+  const comesBackNow = !state.cameBack && results.some((r) => r.outcome === 'success');
   const next: VerificationState = {
     ...state,
     rounds: { ...state.rounds, total: state.rounds.total + 1, [outcome]: state.rounds[outcome] + 1 },
+    cameBack: state.cameBack || comesBackNow,
     last: round,
   };
   if (outcome === 'success') {
     next.passStreak = state.passStreak + 1;
     next.failStreak = 0;
   } else if (outcome === 'failure') {
-    next.failStreak = state.failStreak + 1;
+    // The rounds before the server came back never count toward failureLimit.
+    next.failStreak = comesBackNow ? 1 : state.failStreak + 1;
     next.passStreak = 0;
   }
   if (next.passStreak >= s.successes)
     return decide(next, 'ready', at, `${next.passStreak} passing round(s) in a row`);
-  if (next.failStreak >= s.failureLimit)
+  if (next.cameBack && next.failStreak >= s.failureLimit)
     return decide(
       next,
       'unhealthy',
@@ -104,11 +115,12 @@ function decideAtDeadline(state: VerificationState, at: number): VerificationSta
   const limit = `${state.settings.deadlineMs / 1000}s`;
   if (state.rounds.failure > 0) {
     const failing = state.last?.outcome === 'failure' ? `: ${firstReason(state.last)}` : '';
+    const what = state.cameBack ? 'not healthy' : 'never answered';
     return decide(
       state,
       'unhealthy',
       at,
-      `not healthy by the deadline (${limit}): ${state.rounds.failure} of ${state.rounds.total} round(s) failed${failing}`,
+      `${what} by the deadline (${limit}): ${state.rounds.failure} of ${state.rounds.total} round(s) failed${failing}`,
     );
   }
   const why =
@@ -135,6 +147,8 @@ function decide(
 function progress(state: VerificationState, round: RoundRecord): string {
   const s = state.settings;
   if (round.outcome === 'success') return `${state.passStreak} of ${s.successes} passing round(s) in a row`;
+  if (round.outcome === 'failure' && !state.cameBack)
+    return `not answering yet: ${state.failStreak} failing round(s), counted only toward the deadline (${s.deadlineMs / 1000}s): ${firstReason(round)}`;
   if (round.outcome === 'failure')
     return `${state.failStreak} of ${s.failureLimit} failing round(s) in a row: ${firstReason(round)}`;
   return `round inconclusive (not counted): ${firstReason(round)}`;

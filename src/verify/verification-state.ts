@@ -24,7 +24,8 @@ export interface ProbeResult {
  * Where verification stands.
  * - `verifying`: keep probing (at `nextAt`).
  * - `ready`: `successes` passing rounds in a row.
- * - `unhealthy`: `failureLimit` failing rounds in a row, or the deadline passed after a failure.
+ * - `unhealthy`: `failureLimit` failing rounds in a row once the server has come back, or the
+ *   deadline passed after a failure (a server that never came back ends here).
  * - `inconclusive`: the deadline passed with no failing round but without enough passes, because
  *   probes could not run on our side (or no round could run); an operator must look.
  */
@@ -60,8 +61,18 @@ export interface VerificationState {
   rounds: { total: number; success: number; failure: number; inconclusive: number };
   /** Passing rounds in a row (inconclusive rounds neither add nor break). */
   passStreak: number;
-  /** Failing rounds in a row (inconclusive rounds neither add nor break). */
+  /**
+   * Failing rounds in a row (inconclusive rounds neither add nor break). It starts again at the
+   * round in which the server came back: the rounds before count only toward the deadline.
+   */
   failStreak: number;
+  /**
+   * Whether the server has come back: some probe of some round of this verification passed.
+   * Until then it is "not answering yet" and failing rounds never make it `unhealthy` before the
+   * deadline. A state saved before this field existed reads back with it inferred
+   * (src/verify/read-state.ts).
+   */
+  cameBack: boolean;
   /** The latest round, or null before the first. */
   last: RoundRecord | null;
   verdict: Verdict;

@@ -53,10 +53,11 @@ steady-cycle: steady cycle 1: 2277 ms (cpu of this process 1854 ms), nothing wri
 steady-cycle: steady cycle, nothing changed, 10000 servers: median 2218 ms over 5 (goal < 2000 ms)
 steady-cycle: steady state over 16 min of daemon clock (a cycle every 2 min, 8 cycles, 20 s of real time): 20001 calls (per cycle: 0, 0, 0, 0, 0, 0, 1, 20000) = 75004 calls/hour; by endpoint: 10000 GET /dedicated/server/{serviceName}, 10000 GET /dedicated/server/{serviceName}/task, 1 GET /dedicated/server
 == verify-ready
-verify-ready: default timings: initialDelay 60.0 s, interval 15.0 s, timeout 5.0 s, successes 2, failureLimit 3, deadline 1800.0 s; probes ssh + http
-verify-ready:   ns5085137.ip-144-217-56.net: answers 0.0 s after done, ready 75.0 s after done, 75.0 s after answering
-verify-ready: done → ready (10 servers): median 75.0 s, p95 105.0 s
-verify-ready: server answers → ready: median 30.0 s, p95 75.0 s (2.0 and 5.0 intervals); goal: one interval (15.0 s) after the server answers
+verify-ready: default timings: initialDelay 0.0 s, interval 15.0 s, timeout 5.0 s, successes 1, failureLimit 3, deadline 1800.0 s; probes ssh + http
+verify-ready: the servers here answer 0 to 153.0 s after done (10.2 intervals; rounds before a server answers count only toward the deadline, not toward failureLimit)
+verify-ready:   ns5085137.ip-144-217-56.net: answers 0.0 s after done, ready 0.1 s after done, 0.1 s after answering (or the first round)
+verify-ready: done → ready (10 servers): median 75.2 s, p95 165.3 s
+verify-ready: server answers → ready: median 7.2 s, p95 14.2 s (0.5 and 0.9 intervals); measured as ready - max(answers, done + initialDelay); goal: ready one interval (15.0 s) after the server answers, p95 within it: PASS
 verify-ready: OVHcloud API calls during verification: 10 GET /dedicated/server/{serviceName}
 verify-ready: allowance: one GET /dedicated/server/{sn} per server (10), nothing else: 10 calls (10 GET of 10 servers, 0 other): PASS
 `;

@@ -22,8 +22,8 @@ afterAll(closeSimulator);
 
 const FLEET = (verify: string): string =>
   `apiVersion: ovh-fleet/v1\nkind: Fleet\nrollout:\n  maxFleetFraction: 1\n${verify}`;
-const VERIFY = (failureLimit: number, interval = '1s'): string =>
-  `verify:\n  probes:\n    - {name: ssh, type: ssh, port: 22}\n  initialDelay: 0s\n  interval: ${interval}\n  timeout: 1s\n  successes: 1\n  failureLimit: ${failureLimit}\n  deadline: 5m\n`;
+const VERIFY = (failureLimit: number, interval = '1s', deadline = '5m'): string =>
+  `verify:\n  probes:\n    - {name: ssh, type: ssh, port: 22}\n  initialDelay: 0s\n  interval: ${interval}\n  timeout: 1s\n  successes: 1\n  failureLimit: ${failureLimit}\n  deadline: ${deadline}\n`;
 
 function recordOf(w: World, name: string): StatusRecord | null {
   const text = w.originFile(`status/${name}.yaml`);
@@ -114,7 +114,9 @@ describe('the daemon verifies what it reinstalls', () => {
     const w = world;
     const [m] = w.managed as [World['managed'][number]];
     w.sim.control.setServerProbeFaults(m.name, { probeFault: 'never-comes-back' });
-    w.write('fleet.yaml', FLEET(VERIFY(2)));
+    // A server that never answered is unhealthy at the deadline (failureLimit counts only once
+    // it has come back): a short one.
+    w.write('fleet.yaml', FLEET(VERIFY(2, '1s', '5s')));
     w.commit('verify after reinstalls');
     await startVerifying(w);
 
@@ -131,7 +133,7 @@ describe('the daemon verifies what it reinstalls', () => {
       reason: 'last-attempt-failed',
       verification: { result: 'unhealthy' },
     });
-    expect(record.verification!.message).toMatch(/fail/);
+    expect(record.verification!.message).toMatch(/^never answered by the deadline \(5s\): .*failed/);
     expect(phaseHistory(w, m.name).slice(-2)).toEqual(['verifying/running', 'unhealthy/unhealthy']);
     expect(w.posts(m.name)).toBe(1);
     expect(await httpGet(w, '/metrics')).toMatch(/^ovh_fleet_servers\{phase="unhealthy"\} 1$/m);

@@ -87,11 +87,20 @@ describe('runRound', () => {
     expect(resumed).toMatchObject({ verdict: 'ready', rounds: { total: 2 } });
   });
 
-  it('names the failing probe in the reason', async () => {
+  it('names the failing probe in the reason: not answering yet, then unhealthy once it came back', async () => {
     const clock = new VirtualClock();
-    const env = environment(clock, () => false);
+    let up = false;
+    const env = environment(clock, () => up);
     let state = startVerification(SETTINGS, FACTS, clock.now());
 
+    for (let i = 0; i < 3; i++) state = await due(state, clock, env);
+    expect(state.verdict).toBe('verifying');
+    expect(state.reason).toMatch(
+      /^not answering yet: 3 failing round\(s\), counted only toward the deadline \(600s\): ssh: connect to 203\.0\.113\.10:22: ECONNREFUSED$/,
+    );
+    up = true;
+    state = await due(state, clock, env);
+    up = false;
     for (let i = 0; i < 3; i++) state = await due(state, clock, env);
 
     expect(state.verdict).toBe('unhealthy');

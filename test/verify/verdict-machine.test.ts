@@ -1,7 +1,8 @@
 /**
  * The verdict machine: examples of each verdict, then properties over any settings and any
  * sequence of rounds (each a safety rule of docs/verification.md): never `ready` without
- * `successes` passing rounds in a row, never `unhealthy` without a failing round, a round at or
+ * `successes` passing rounds in a row, never `unhealthy` without a failing round, never
+ * `unhealthy` before the deadline while no probe ever passed (a late server), a round at or
  * past the deadline always ends verification, a verdict is final, and the state round-trips
  * through JSON and YAML so that a restarted daemon resumes exactly where it was.
  */
@@ -52,12 +53,12 @@ describe('the verdict machine', () => {
     ['a failure, then two passes', 'ready', 3, ['failure', 'success', 'success']],
     ['flapping restarts the pass streak', 'ready', 4, ['success', 'failure', 'success', 'success']],
     ['an inconclusive round neither counts nor breaks', 'ready', 3, ['success', 'inconclusive', 'success']],
-    ['three failures', 'unhealthy', 3, ['failure', 'failure', 'failure']],
+    ['a pass, then three failures', 'unhealthy', 4, ['success', 'failure', 'failure', 'failure']],
     [
       'an inconclusive round does not break a failure streak',
       'unhealthy',
-      4,
-      ['failure', 'inconclusive', 'failure', 'failure'],
+      5,
+      ['success', 'failure', 'inconclusive', 'failure', 'failure'],
     ],
   ])('%s → %s after %i rounds', (_, verdict, rounds, outcomes) => {
     const state = play(SETTINGS, outcomes);
@@ -65,6 +66,46 @@ describe('the verdict machine', () => {
     expect(state.verdict).toBe(verdict);
     expect(state.rounds.total).toBe(rounds);
     expect(state.nextAt).toBeNull();
+  });
+
+  it('turns a late server ready when it answers after failureLimit failing rounds', () => {
+    // Not answering for 5 rounds (failureLimit is 3): those rounds count only toward the deadline.
+    const state = play(SETTINGS, [...Array<ProbeOutcome>(5).fill('failure'), 'success', 'success']);
+
+    expect(state.verdict).toBe('ready');
+    expect(state.rounds).toEqual({ total: 7, success: 2, failure: 5, inconclusive: 0 });
+  });
+
+  it('says a server that has not answered yet is not answering yet, and keeps verifying', () => {
+    const state = play(SETTINGS, Array<ProbeOutcome>(10).fill('failure'));
+
+    expect(state.verdict).toBe('verifying');
+    expect(state.cameBack).toBe(false);
+    expect(state.reason).toMatch(/^not answering yet: 10 failing round\(s\)/);
+  });
+
+  it('counts failureLimit from the round the server came back in (ssh up, http down)', () => {
+    const sshUpWebDown: ProbeResult[] = [
+      { probe: 'ssh', outcome: 'success' },
+      { probe: 'web', outcome: 'failure', reason: 'status 502' },
+    ];
+    let state = play(SETTINGS, Array<ProbeOutcome>(4).fill('failure'));
+    for (let i = 0; i < 3; i++) state = recordRound(state, nextProbeAt(state)!, sshUpWebDown);
+
+    expect(state.verdict).toBe('unhealthy');
+    expect(state.rounds.total).toBe(7);
+    expect(state.reason).toBe('3 failing round(s) in a row: web: status 502');
+  });
+
+  it('ends unhealthy at the deadline a server that never answered', () => {
+    const state = play(SETTINGS, Array<ProbeOutcome>(200).fill('failure'));
+
+    expect(state.verdict).toBe('unhealthy');
+    expect(state.cameBack).toBe(false);
+    expect(state.reason).toMatch(
+      /^never answered by the deadline \(1800s\): (\d+) of \1 round\(s\) failed: ssh: it was failure$/,
+    );
+    expect(Date.parse(state.decidedAt!)).toBe(deadlineOf(state));
   });
 
   it('ends unhealthy at the deadline after a server that flaps', () => {
@@ -213,6 +254,28 @@ describe('verdict machine properties', () => {
     );
   });
 
+  it('is never unhealthy before the deadline while no probe ever passed (a late server is not unhealthy for being late)', () => {
+    const notPassingArb = fc.record({
+      outcomes: fc.array(fc.constantFrom<ProbeOutcome>('failure', 'inconclusive'), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+      lateMs: roundArb.map((r) => r.lateMs),
+    });
+    fc.assert(
+      fc.property(settingsArb, fc.array(notPassingArb, { maxLength: 60 }), (settings, rounds) => {
+        const states = trace(settings, rounds);
+        const deadline = T0 + settings.deadlineMs;
+
+        for (const state of states) {
+          expect(state.cameBack).toBe(false);
+          if (state.verdict === 'unhealthy')
+            expect(Date.parse(state.decidedAt!)).toBeGreaterThanOrEqual(deadline);
+        }
+      }),
+    );
+  });
+
   it('ends verification at any round at or past the deadline, and never schedules one after it', () => {
     fc.assert(
       fc.property(settingsArb, fc.array(roundArb, { maxLength: 40 }), (settings, rounds) => {
@@ -269,6 +332,25 @@ describe('verdict machine properties', () => {
         },
       ),
     );
+  });
+
+  it('reads a state saved before `cameBack` existed: come back only when a probe was seen passing', () => {
+    const legacy = (state: VerificationState): Record<string, unknown> => {
+      const { cameBack: _, ...rest } = state;
+      return JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+    };
+    const late = play(SETTINGS, ['failure', 'failure', 'failure', 'failure']);
+    const seen = play(SETTINGS, ['failure', 'success', 'failure']);
+    const inLastRound = recordRound(late, nextProbeAt(late)!, [
+      { probe: 'ssh', outcome: 'success' },
+      { probe: 'web', outcome: 'failure', reason: 'status 502' },
+    ]);
+
+    expect(readVerificationState(legacy(late))).toEqual(late);
+    expect(readVerificationState(legacy(seen))).toEqual(seen);
+    expect(readVerificationState(legacy(inLastRound))).toEqual(inLastRound);
+    expect([late.cameBack, seen.cameBack, inLastRound.cameBack]).toEqual([false, true, true]);
+    expect(readVerificationState({ ...late, cameBack: 'yes' })).toContain('cameBack');
   });
 
   it('refuses a state that is not one', () => {

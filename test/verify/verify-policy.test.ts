@@ -88,16 +88,16 @@ describe('fleet.yaml verify', () => {
     expect(verifySettingsFor(policy.verify, {})?.probes).toHaveLength(4);
   });
 
-  it('fills the timing defaults: 60s, 15s, 5s, 2, 3, 30m', () => {
+  it('fills the timing defaults: 0s, 15s, 5s, 1, 3, 30m (Kubernetes probe conventions)', () => {
     const { policy, diagnostics } = policyOf('verify:\n  probes: [{name: ssh, type: ssh}]\n');
 
     expect(diagnostics).toEqual([]);
     expect(policy.verify?.settings).toEqual({
       probes: [{ name: 'ssh', type: 'ssh', port: 22 }],
-      initialDelayMs: 60_000,
+      initialDelayMs: 0,
       intervalMs: 15_000,
       timeoutMs: 5_000,
-      successes: 2,
+      successes: 1,
       failureLimit: 3,
       deadlineMs: 1_800_000,
     });
@@ -174,10 +174,10 @@ describe('fleet.yaml verify', () => {
       'verify.timeout must not be longer than verify.interval',
     ],
     [
-      'verify:\n  probes: [{name: s, type: ssh}]\n  deadline: 30s\n',
+      'verify:\n  probes: [{name: s, type: ssh}]\n  deadline: 20s\n  successes: 3\n',
       'policy-invalid',
       5,
-      'verify.deadline must leave room for 2 passing round(s)',
+      'verify.deadline must leave room for 3 passing round(s)',
     ],
     [
       'verify:\n  probes: [{name: s, type: ssh}]\n  successes: 0\n',
