@@ -5,7 +5,7 @@
  * - a cohort is the servers with the same declared template and hardware profile (the API's
  *   `commercialRange`), narrowed by the value of `rollout.cohortLabel` when set ({@link cohortOf});
  * - each server of a cohort is in one state ({@link memberState}): a reinstall candidate,
- *   started (task running or verifying), passed (ready at its digest), failed, unhealthy,
+ *   started (task running, just ended, or verifying), passed (ready at its digest), failed, unhealthy,
  *   inconclusive, or none of these;
  * - {@link cohortGates} gives each cohort its canaries and whether it is halted or paused.
  */
@@ -62,7 +62,7 @@ export function verificationOf(
 /** Where a server stands in its cohort's rollout. */
 export type MemberState =
   | 'candidate' // wants a reinstall now (before the rollout policy)
-  | 'started' // a reinstall task runs, or its verification runs
+  | 'started' // a reinstall task runs, or just ended (not recorded verifying or ready yet), or its verification runs
   | 'passed' // ready at its current digest, or its verdict was acknowledged
   | 'failed' // the reinstall at its current digest failed
   | 'unhealthy' // the verification at its current digest found it unhealthy (not acknowledged)
@@ -97,6 +97,10 @@ export function memberState(facts: MemberFacts): MemberState {
   if (facts.wanted) return 'candidate';
   const attempt = record?.lastAttempt;
   if (attempt?.digest === digest && attempt.result === 'running') return 'started';
+  // Its task just ended and no status commit has said yet what follows (verifying or ready): a
+  // marker resolved at plan time leaves the record so. Still under way, never "left the rollout".
+  if (attempt?.digest === digest && attempt.result === 'done' && record?.phase === 'reinstalling')
+    return 'started';
   if (attempt?.digest === digest && attempt.result === 'failed') return 'failed';
   if (record?.phase === 'ready' && record.lastApplied?.digest === digest) return 'passed';
   return 'other';
