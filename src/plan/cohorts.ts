@@ -59,6 +59,16 @@ export function verificationOf(
   return { digest, result: record.phase === 'verifying' ? 'running' : 'unhealthy' };
 }
 
+/**
+ * The record's reinstall task has ended `done` and no status commit has said yet what follows
+ * (`verifying` or `ready`): the plan step's reading of the shared record of intent leaves a record
+ * so when the task ended since the last status commit. Still under way: in flight, and as a canary
+ * not ready.
+ */
+export function taskJustEnded(record: StatusRecord | undefined): boolean {
+  return record?.phase === 'reinstalling' && record.lastAttempt?.result === 'done';
+}
+
 /** Where a server stands in its cohort's rollout. */
 export type MemberState =
   | 'candidate' // wants a reinstall now (before the rollout policy)
@@ -97,10 +107,8 @@ export function memberState(facts: MemberFacts): MemberState {
   if (facts.wanted) return 'candidate';
   const attempt = record?.lastAttempt;
   if (attempt?.digest === digest && attempt.result === 'running') return 'started';
-  // Its task just ended and no status commit has said yet what follows (verifying or ready): a
-  // marker resolved at plan time leaves the record so. Still under way, never "left the rollout".
-  if (attempt?.digest === digest && attempt.result === 'done' && record?.phase === 'reinstalling')
-    return 'started';
+  // Still under way, never "left the rollout" (see taskJustEnded).
+  if (attempt?.digest === digest && taskJustEnded(record)) return 'started';
   if (attempt?.digest === digest && attempt.result === 'failed') return 'failed';
   if (record?.phase === 'ready' && record.lastApplied?.digest === digest) return 'passed';
   return 'other';
