@@ -198,6 +198,7 @@ async function runSteps(
   step('plan');
   const planned = await planChanges(deps, { head, gathered, memory }, log);
   results.planned = planned;
+  deps.haltNotes?.note(planned.plan.halts ?? [], log);
   step('apply');
   results.applied = await applyChanges(deps, { planned, block: verified.block }, log);
 }

@@ -31,6 +31,7 @@ import { TaskDurations } from '../apply/task-durations.js';
 import { createDaemonMetrics } from './metrics.js';
 import { createNotifier } from '../notify/create-notifier.js';
 import { SpecCommits } from './spec-commits.js';
+import { HaltNotes } from './halt-notes.js';
 import { ListingNotes } from './listing-notes.js';
 import { FleetMdMemo } from './fleet-md-memo.js';
 import { TaskSweep } from './task-sweep.js';
@@ -96,6 +97,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger({ level: config.logLevel, name: 'ovh-fleet' });
   const log = logger.child({ component: 'daemon' });
+  const haltNotes = new HaltNotes();
   // The sweep is built below; the metrics read it at each scrape.
   let sweep: TaskSweep | null = null;
   const metrics = createDaemonMetrics(deps.budgetRemaining, {
@@ -103,6 +105,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     sweep: () => sweep?.status() ?? null,
     records: () => memory.records.values(),
     verifications: () => verifyWatch.size,
+    halts: () => haltNotes.current,
     ...(deps.apiRequestCounts ? { requestCounts: deps.apiRequestCounts } : {}),
   });
   // Every API call of this daemon, counted for the sweep's credit (task-sweep.ts).
@@ -202,6 +205,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     stateDir: config.stateDir,
     sweepFound,
     listingNotes: new ListingNotes(),
+    haltNotes,
     durations,
     writer: await writerIdFor('daemon', config.stateDir),
     ...(deps.follower ? { follower: deps.follower } : {}),

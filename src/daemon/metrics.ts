@@ -4,12 +4,13 @@
  * requests to the API by endpoint and status class (read from src/ovh at each scrape), request
  * budget (with each priority's share, grants and waiters), tasks in flight, the background sweep
  * (its pace and the longest time a task started elsewhere can go unseen), the last good cycle, and
- * the "what next" class of failed cycles (by class, and the state the daemon is in now). Names
- * follow Prometheus conventions.
+ * the "what next" class of failed cycles (by class, and the state the daemon is in now), and the
+ * rollout's halts and pauses of the last plan. Names follow Prometheus conventions.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PRIORITIES, type BudgetStats } from '../ovh/request-budget.js';
 import type { EndpointCount } from '../ovh/request-counts.js';
+import type { HaltLabels } from './halt-notes.js';
 import type { SweepStatus } from './task-sweep.js';
 import type { StatusPhase, StatusRecord } from '../records/types.js';
 import { STATUS_PHASES } from '../records/status-record.js';
@@ -24,6 +25,8 @@ export interface MetricViews {
   records?: () => Iterable<Pick<StatusRecord, 'phase'>>;
   /** Verifications running now. */
   verifications?: () => number;
+  /** The halts and pauses of the last plan (src/daemon/halt-notes.ts). */
+  halts?: () => readonly HaltLabels[];
 }
 
 /** The metric objects of one daemon. */
@@ -51,6 +54,8 @@ export interface DaemonMetrics {
   servers: Gauge<'phase'>;
   /** Verifications running now (docs/verification.md, "How the daemon runs it"). */
   verificationsRunning: Gauge;
+  /** 1 per halt or pause of the last plan; a lifted one disappears. */
+  rolloutHalted: Gauge<'scope' | 'cohort' | 'reason'>;
   lastGoodCycle: Gauge;
   webhookDeliveries: Counter<'source' | 'result'>;
   /** Notifications by sink (docs/notifications.md): accepted, failed attempts, moved to dead/. */
@@ -201,6 +206,18 @@ export function createDaemonMetrics(
       registers,
       collect() {
         this.set(views.verifications?.() ?? 0);
+      },
+    }),
+    rolloutHalted: new Gauge({
+      name: 'ovh_fleet_rollout_halted',
+      help: 'Halts and pauses of the rollout in the last plan: 1 per halt (reason rollout-halted, scope fleet or cohort) or paused cohort (reason canary-pending: an inconclusive verification); absent when none. cohort is empty for the fleet.',
+      labelNames: ['scope', 'cohort', 'reason'] as const,
+      registers,
+      collect() {
+        // Copied from the last plan at each scrape: a lifted halt disappears.
+        this.reset();
+        for (const h of views.halts?.() ?? [])
+          this.set({ scope: h.scope, cohort: h.cohort, reason: h.reason }, 1);
       },
     }),
     lastGoodCycle: new Gauge({

@@ -3,6 +3,7 @@
  * (CycleDeps), what the daemon keeps between cycles (DaemonMemory), and what it reports
  * (/api/status, trigger results). Each step's own result type lives next to the step.
  */
+import type { HaltNotes } from './halt-notes.js';
 import type { ListingNotes } from './listing-notes.js';
 import type { SecretRule } from '../core/secret-rule.js';
 import type { FollowProgress } from '../records/outcomes.js';
@@ -174,6 +175,8 @@ export interface CycleDeps {
   readonly sweepFound?: Set<string>;
   /** Says in the log when the expanded server list is set aside (once, then at most hourly). */
   readonly listingNotes?: ListingNotes;
+  /** The halts of the last plan, for /metrics and the log (src/daemon/halt-notes.ts). */
+  readonly haltNotes?: HaltNotes;
   /** How long reinstalls took (tasks seen end done), for every follower of this daemon. */
   readonly durations?: TaskDurations;
   /**

@@ -5,7 +5,7 @@
  * - a cohort is the servers with the same declared template and hardware profile (the API's
  *   `commercialRange`), narrowed by the value of `rollout.cohortLabel` when set ({@link cohortOf});
  * - each server of a cohort is in one state ({@link memberState}): a reinstall candidate,
- *   started (task running or verifying), passed (ready at its digest), failed, unhealthy,
+ *   started (task running, just ended, or verifying), passed (ready at its digest), failed, unhealthy,
  *   inconclusive, or none of these;
  * - {@link cohortGates} gives each cohort its canaries and whether it is halted or paused.
  */
@@ -59,10 +59,20 @@ export function verificationOf(
   return { digest, result: record.phase === 'verifying' ? 'running' : 'unhealthy' };
 }
 
+/**
+ * The record's reinstall task has ended `done` and no status commit has said yet what follows
+ * (`verifying` or `ready`): the plan step's reading of the shared record of intent leaves a record
+ * so when the task ended since the last status commit. Still under way: in flight, and as a canary
+ * not ready.
+ */
+export function taskJustEnded(record: StatusRecord | undefined): boolean {
+  return record?.phase === 'reinstalling' && record.lastAttempt?.result === 'done';
+}
+
 /** Where a server stands in its cohort's rollout. */
 export type MemberState =
   | 'candidate' // wants a reinstall now (before the rollout policy)
-  | 'started' // a reinstall task runs, or its verification runs
+  | 'started' // a reinstall task runs, or just ended (not recorded verifying or ready yet), or its verification runs
   | 'passed' // ready at its current digest, or its verdict was acknowledged
   | 'failed' // the reinstall at its current digest failed
   | 'unhealthy' // the verification at its current digest found it unhealthy (not acknowledged)
@@ -97,6 +107,8 @@ export function memberState(facts: MemberFacts): MemberState {
   if (facts.wanted) return 'candidate';
   const attempt = record?.lastAttempt;
   if (attempt?.digest === digest && attempt.result === 'running') return 'started';
+  // Still under way, never "left the rollout" (see taskJustEnded).
+  if (attempt?.digest === digest && taskJustEnded(record)) return 'started';
   if (attempt?.digest === digest && attempt.result === 'failed') return 'failed';
   if (record?.phase === 'ready' && record.lastApplied?.digest === digest) return 'passed';
   return 'other';

@@ -10,6 +10,7 @@ import {
   cohortGates,
   maxUnhealthyOf,
   memberState,
+  taskJustEnded,
   verificationAck,
   verificationOf,
   type CohortGate,
@@ -66,12 +67,14 @@ export function cohortView(
 }
 
 /**
- * Servers whose verification runs (a record `verifying`, or `verification.result: running`) and
+ * Servers whose verification runs (a record `verifying`, or `verification.result: running`), or
+ * whose task just ended before a status commit says what follows ({@link taskJustEnded}), and
  * that no running task already counts: in flight for `maxConcurrent`, whatever their digest.
  */
 export function verifyingServers(records: ReadonlyMap<string, StatusRecord>): string[] {
   const names: string[] = [];
-  for (const [name, record] of records) if (verificationOf(record)?.result === 'running') names.push(name);
+  for (const [name, record] of records)
+    if (verificationOf(record)?.result === 'running' || taskJustEnded(record)) names.push(name);
   return names.sort(cmp);
 }
 

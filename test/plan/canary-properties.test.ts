@@ -1,7 +1,8 @@
 /**
  * The safety rules of canaries and halts over generated fleets (fast-check), each checked against
  * an oracle computed from the generated servers, not from make-plan.ts's own functions:
- * - before a cohort's canaries are ready, it never starts more than the canaries allow;
+ * - before a cohort's canaries are ready, it never starts more than the canaries allow (a canary
+ *   whose task just ended, before a status commit says verifying or ready, is not ready);
  * - past `maxUnhealthy` (cohort or fleet) or `maxFailures` with unhealthy servers, and with an
  *   inconclusive verification in the cohort, nothing starts there;
  * - the executor's rollout gate, built from the plan and its records, admits exactly the plan's
@@ -27,6 +28,7 @@ const KINDS: ServerKind[] = [
   'in-sync',
   'canary-ready',
   'canary-running',
+  'canary-task-ended',
   'running',
   'verifying',
   'unhealthy',
@@ -141,7 +143,9 @@ describe('canaries and halts over generated fleets', () => {
 
         for (const members of cohortsOf(c).values()) {
           const k = limit(c.canary as RolloutAmount, members.length);
-          const marked = members.filter(({ s }) => s.kind === 'canary-ready' || s.kind === 'canary-running');
+          const marked = members.filter(({ s }) =>
+            ['canary-ready', 'canary-running', 'canary-task-ended'].includes(s.kind),
+          );
           const proven = marked.length >= k && marked.every(({ s }) => s.kind === 'canary-ready');
           if (proven) continue;
           const started = members.filter(

@@ -2,6 +2,7 @@
  * Builders for the cohort tests (canaries, halts): servers in a chosen state of their cohort's
  * rollout, as specs, observations and status records the planner reads.
  */
+import { recordAttempt } from '../../src/apply/resolve-shared-intents.js';
 import { canonicalizeSpec, digestOfCanonical } from '../../src/plan/digest.js';
 import type { Observation, PlanInput } from '../../src/plan/types.js';
 import type { StatusRecord } from '../../src/records/types.js';
@@ -14,6 +15,7 @@ export type ServerKind =
   | 'in-sync' // runs its applied spec
   | 'canary-ready' // in sync, and its record marks it as its cohort's canary
   | 'canary-running' // its record marks it as a canary; its reinstall task runs
+  | 'canary-task-ended' // marked canary whose task ended done; no status commit says verifying or ready yet
   | 'running' // a reinstall task runs (no mark)
   | 'verifying' // reinstalled at its digest; health checks run
   | 'unhealthy' // found unhealthy at its digest
@@ -89,6 +91,35 @@ export function buildServer(
         ...(p.kind === 'canary-running' ? mark : {}),
       };
       return { spec: s, observation: o({ runningTask: RUNNING }), record: record(p.name, old, over) };
+    }
+    case 'canary-task-ended': {
+      // As the plan step's reading of the shared record of intent leaves it (recordAttempt).
+      const old = { ...s, reinstall: { generation: 0, protect: false } };
+      const running = record(p.name, old, {
+        phase: 'reinstalling',
+        lastAttempt: attempt('running'),
+        ...mark,
+      });
+      const intent = {
+        formatVersion: 1 as const,
+        serviceName: p.name,
+        attemptId: `attempt-${p.name}`,
+        writer: 'daemon@host#1-abc',
+        digest,
+        operatingSystem: os,
+        planHash: `sha256:${'1'.repeat(64)}`,
+        revision: '2'.repeat(40),
+        recordedAt: '2026-11-27T11:29:59.000Z',
+        spec: canonicalizeSpec(s),
+      };
+      const ended = { ...RUNNING, function: 'reinstallServer', status: 'done' as const, comment: null };
+      const doneAt = '2026-11-27T11:40:00.000Z';
+      const task = { ...ended, doneDate: doneAt, lastUpdate: doneAt };
+      return {
+        spec: s,
+        observation: o(),
+        record: recordAttempt(running, intent, task, os, Date.parse(doneAt)),
+      };
     }
     case 'verifying':
       return { spec: s, observation: o(), record: verifiedRecord(p.name, s, 'running') };

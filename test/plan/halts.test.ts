@@ -61,6 +61,17 @@ describe('halting a rollout', () => {
     expect(entry(plan, 'b02').reason).toBe('concurrency-limit');
   });
 
+  it('counts in flight a server whose task just ended, before a status commit says verifying or ready', () => {
+    // As the plan step's reading of the shared record of intent leaves it: reinstalling, attempt done.
+    const plan = makePlan(
+      fleetOf([{ name: 'a00', kind: 'canary-task-ended' }, ...OTHER], { maxConcurrent: 2 }),
+    );
+
+    expect(entry(plan, 'a00')).toMatchObject({ action: 'none', reason: 'in-sync' });
+    expect(reinstalled(plan)).toEqual(['b01']);
+    expect(entry(plan, 'b02').reason).toBe('concurrency-limit');
+  });
+
   it('lifts the halt when the operator acknowledges the unhealthy server by SERVICE@DIGEST', () => {
     const halted = makePlan(fleetOf([SICK, ...many('a', 2, 'candidate')]));
     const ack = halted.halts?.[0]?.acknowledge ?? [];
