@@ -39,7 +39,7 @@ const FLEET = (acknowledge: string[] = []): string =>
   // server of its cohort reinstalled). With an unlimited budget that window is rarely met.
   'api:\n  requestsPerMinute: 300\n' +
   'verify:\n  probes:\n    - {name: ssh, type: ssh, port: 22}\n  initialDelay: 0s\n  interval: 1s\n' +
-  '  timeout: 1s\n  successes: 1\n  failureLimit: 2\n  deadline: 2m\n' +
+  '  timeout: 1s\n  successes: 1\n  failureLimit: 2\n  deadline: 45s\n' +
   (acknowledge.length > 0
     ? `acknowledge:\n  verification:\n${acknowledge.map((a) => `    - "${a}"\n`).join('')}`
     : '');
