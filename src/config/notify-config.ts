@@ -60,6 +60,8 @@ export interface CommitStatusSinkConfig {
   /** The status's link; `{serviceName}`, `{specCommit}` and `{branch}` are replaced. Null: the status record on the forge's web UI. */
   targetUrl: string | null;
   filters: SinkFilters;
+  /** `FILE:LINE` of the sink in the configuration, for the problems found when it starts. */
+  position: string;
 }
 
 /** One sink. */
@@ -196,7 +198,10 @@ function parseSink(node: unknown, where: string, source: NotifySource, bad: Bad)
     return value === null ? null : path.resolve(source.baseDir, value);
   };
   if (type === 'slack') return { name, type, urlFile: file('urlFile', true) as string, filters };
-  if (type === 'commit-status') return parseCommitStatus(name, fields, where, filters, { text, file, bad });
+  if (type === 'commit-status') {
+    const position = `${source.file}:${source.lineOf((node as Node).range?.[0] ?? 0)}`;
+    return { ...parseCommitStatus(name, fields, where, filters, { text, file, bad }), position };
+  }
   const url = text('url', true) as string;
   const why = webhookUrlProblem(url);
   if (why) bad(fields.get('url')?.value, `${where}.url`, why);
@@ -215,7 +220,7 @@ function parseCommitStatus(
   where: string,
   filters: SinkFilters,
   { text, file, bad }: SinkReaders,
-): CommitStatusSinkConfig {
+): Omit<CommitStatusSinkConfig, 'position'> {
   const provider = text('provider', false);
   if (provider !== null && provider !== 'github' && provider !== 'gitlab')
     bad(fields.get('provider')?.value, `${where}.provider`, 'must be github or gitlab');

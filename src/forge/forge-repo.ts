@@ -49,7 +49,9 @@ export function forgeRepoFromUrl(url: string, override: ForgeOverride = {}): For
     // A local remote (a mirror, a test) names no forge: provider and repository must be given.
     if (!(override.repository && override.provider)) throw e;
   }
-  const host = parsed?.host ?? (override.apiUrl ? new URL(override.apiUrl).host : 'localhost');
+  // A mirror's forge is the provider's public one unless apiUrl names another (its host then).
+  const publicHost = override.provider === 'gitlab' ? 'gitlab.com' : 'github.com';
+  const host = parsed?.host ?? (override.apiUrl ? new URL(override.apiUrl).host : publicHost);
   const path = parsed?.path ?? '';
   const segments = (override.repository ?? path)
     .replace(/\/+$/, '')

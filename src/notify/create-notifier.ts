@@ -80,7 +80,9 @@ function commitStatusSinkOf(
 ): NotificationSink {
   const field = `notifications.sinks[${index}]`;
   const fail = (key: string, why: string): never => {
-    throw configError('daemon-config-invalid', `${field}.${key}: ${why}`, { key: `${field}.${key}` });
+    throw configError('daemon-config-invalid', `${sink.position}: ${field}.${key}: ${why}`, {
+      key: `${field}.${key}`,
+    });
   };
   if (!repository) return fail('type', 'commit statuses need the fleet repository');
   let repo: ForgeRepo;

@@ -12,7 +12,7 @@ import { ForgeError } from '../../src/forge/forge-error.js';
 import { parseNotifyConfig, withForgeToken } from '../../src/config/notify-config.js';
 import { haltEvent, serverEvent, type NotificationEvent } from '../../src/notify/event.js';
 import { commitStateOf, commitStatusOf, commitStatusSink } from '../../src/notify/commit-status-sink.js';
-import { DeliveryError } from '../../src/notify/sink.js';
+import type { DeliveryError } from '../../src/notify/sink.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { commitOf, recordOf } from './helpers.js';
 
