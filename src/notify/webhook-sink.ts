@@ -63,7 +63,8 @@ export async function postJson(
   } catch (error) {
     throw transportError(error, timeout.aborted);
   }
-  // The body is read and dropped: it frees the connection, and what a receiver says is not kept.
-  await response.arrayBuffer().catch(() => undefined);
+  // The body is never read: what a receiver says is not kept, and a large or endless answer (a
+  // URL pointing at a file server) must not fill the daemon's memory. Cancelling frees the socket.
+  await response.body?.cancel().catch(() => undefined);
   if (response.status < 200 || response.status >= 300) throw statusError(response.status);
 }
