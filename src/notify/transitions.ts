@@ -26,6 +26,12 @@ export interface NotifyMemory {
   seen: Record<string, string>;
   /** Keys enqueued, oldest first, at most `recentLimit`. */
   recent: string[];
+  /**
+   * Server subject → `[revision, ...phases announced at that revision]`: exact for each server's
+   * current spec commit however large the fleet (`recent` alone forgets at fleet scale). Absent in
+   * memories written before it; then `recent` alone answers.
+   */
+  announced?: Record<string, string[]>;
 }
 
 /** What a cycle left in git, as the notifier reads it. */
@@ -55,21 +61,46 @@ export function eventsOfCycle(
   const added: string[] = [];
   const events: NotificationEvent[] = [];
   const context = { planHash: view.planHash, now: view.now };
-  const consider = (subject: string, key: string, make: () => NotificationEvent | null): void => {
+  const announced: Record<string, string[]> = {};
+  /** True when the subject already announced `phase` at `revision` (servers only). */
+  const announcedBefore = (subject: string, revision: string, phase: string): boolean => {
+    const [rev, ...phases] = memory?.announced?.[subject] ?? [];
+    return rev === revision && phases.includes(phase);
+  };
+  const remember = (subject: string, revision: string, phase: string): void => {
+    const [rev, ...phases] = announced[subject] ?? memory?.announced?.[subject] ?? [];
+    announced[subject] = rev === revision ? [rev, ...new Set([...phases, phase])] : [revision, phase];
+  };
+  const consider = (
+    subject: string,
+    key: string,
+    make: () => NotificationEvent | null,
+    server?: { revision: string; phase: string },
+  ): void => {
     const before = memory?.seen[subject];
     seen[subject] = key;
+    if (server) {
+      const kept = memory?.announced?.[subject];
+      if (kept) announced[subject] = kept;
+    }
     if (baseline || before === key || recent.has(key)) return;
+    if (server && announcedBefore(subject, server.revision, server.phase)) return;
     const event = make();
     if (event === null) return;
     recent.add(key);
     added.push(key);
     events.push(event);
+    if (server) remember(subject, server.revision, server.phase);
   };
   for (const record of view.records) {
     const phase = record.phase;
-    const key = idempotencyKeyOf(record.serviceName, revisionOf(record), phase as never);
-    consider(`server/${record.serviceName}`, key, () =>
-      NOTIFIED_PHASES.has(phase) ? serverEvent(record, context) : null,
+    const revision = revisionOf(record);
+    const key = idempotencyKeyOf(record.serviceName, revision, phase as never);
+    consider(
+      `server/${record.serviceName}`,
+      key,
+      () => (NOTIFIED_PHASES.has(phase) ? serverEvent(record, context) : null),
+      { revision, phase },
     );
   }
   for (const halt of view.halts) {
@@ -82,6 +113,11 @@ export function eventsOfCycle(
   const all = [...(memory?.recent ?? []), ...added];
   return {
     events,
-    memory: { formatVersion: 1, seen, recent: all.slice(Math.max(0, all.length - recentLimit)) },
+    memory: {
+      formatVersion: 1,
+      seen,
+      recent: all.slice(Math.max(0, all.length - recentLimit)),
+      announced,
+    },
   };
 }
