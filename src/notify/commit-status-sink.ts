@@ -7,9 +7,14 @@
  * reason code; the link is the status record. Halts (no server, no spec commit) make no status.
  *
  * Order: the outbox sends a sink's deliveries oldest first and pauses the sink on an outage, so a
- * later state is not overtaken by an earlier one; a delivery older than the last one this sink set
- * for the same commit and server is dropped as stale (a refused older one retried later).
+ * later state is not overtaken by an earlier one. Only a refusal (a 4xx other than 403/429) lets a
+ * later delivery go first; the refused one is retried later and must not then replace the newer
+ * state. So a delivery older than the last one set for the same commit and server is dropped as
+ * stale, and for the (commit, server) pairs that met a refusal that watermark is kept on disk
+ * (`stateFile`), so that a restart does not forget it. Written only around refusals: rare.
  */
+import { readFileSync } from 'node:fs';
+import { writeFileDurably } from '../apply/atomic-file.js';
 import type { CommitState, CommitStatus, CommitStatusPort } from '../forge/commit-status.js';
 import { shortDescription, statusContext } from '../forge/commit-status.js';
 import { ForgeError } from '../forge/forge-error.js';
@@ -23,7 +28,12 @@ export interface CommitStatusSinkOptions {
   /** The link of a server's status: `{serviceName}`, `{specCommit}` and `{branch}` replaced; null: none. */
   targetUrl: string | null;
   branch: string;
+  /** Where the watermarks of refused (commit, server) pairs are kept; null: in memory only. */
+  stateFile?: string | null;
 }
+
+/** How many refused (commit, server) watermarks are kept on disk, newest last. */
+const KEPT_WATERMARKS = 10_000;
 
 /** Failure codes of the reinstall itself (the server's fault); any other failure is our `error`. */
 const REINSTALL_FAILURES = new Set(['reinstall-failed', 'task-timeout']);
@@ -72,8 +82,15 @@ export function commitStatusOf(
 
 /** The commit-status sink. */
 export function commitStatusSink(options: CommitStatusSinkOptions): NotificationSink {
-  /** Per (commit, context): the timestamp of the last event set. */
+  /** Per (commit, context): the timestamp of the last event set (this run). */
   const lastSet = new Map<string, string>();
+  /** Per refused (commit, context): the timestamp of the last event set, or '' (kept on disk). */
+  const refused = readWatermarks(options.stateFile ?? null);
+  const save = async (): Promise<void> => {
+    if (!options.stateFile) return;
+    while (refused.size > KEPT_WATERMARKS) refused.delete(refused.keys().next().value as string);
+    await writeFileDurably(options.stateFile, JSON.stringify(Object.fromEntries(refused)));
+  };
   return {
     name: options.name,
     package: (events) => onePerEvent(events.filter((e) => e.serviceName !== null && e.specCommit !== null)),
@@ -82,16 +99,40 @@ export function commitStatusSink(options: CommitStatusSinkOptions): Notification
       const status = event ? commitStatusOf(event, options.targetUrl, options.branch) : null;
       if (!event || !status) return;
       const key = `${status.sha}\0${status.context}`;
-      const before = lastSet.get(key);
-      if (before !== undefined && before > event.timestamp) return;
+      const before = [lastSet.get(key), refused.get(key)].filter((t) => t !== undefined && t !== '');
+      if (before.some((t) => t! > event.timestamp)) return;
       try {
         await options.port.set(status);
       } catch (e) {
-        throw deliveryErrorOf(e);
+        const error = deliveryErrorOf(e);
+        if (error.kind === 'rejected' && !refused.has(key)) {
+          refused.set(key, lastSet.get(key) ?? '');
+          await save();
+        }
+        throw error;
       }
       lastSet.set(key, event.timestamp);
+      if (refused.has(key)) {
+        refused.delete(key); // re-inserted last: the newest are kept
+        refused.set(key, event.timestamp);
+        await save();
+      }
     },
   };
+}
+
+/** The watermarks kept on disk; none when the file is missing or unreadable. */
+function readWatermarks(file: string | null): Map<string, string> {
+  if (!file) return new Map();
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return new Map(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    }
+  } catch {
+    // Missing or unreadable: nothing was refused yet (or the file is lost; order then rests on the outbox).
+  }
+  return new Map();
 }
 
 /** A forge's refusal as the outbox's DeliveryError: retryable ones pause the sink (order kept). */

@@ -6,6 +6,7 @@
  * nothing written in the state directory.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { CommitStatusSinkConfig, NotifyConfig, SinkConfig } from '../config/notify-config.js';
 import { forgeRepoFromUrl, type ForgeRepo } from '../forge/forge-repo.js';
 import { tokenReader } from '../forge/forge-token.js';
@@ -50,7 +51,7 @@ export async function createNotifier(config: NotifyConfig, deps: NotifierDeps): 
     sinks.push({
       sink:
         sink.type === 'commit-status'
-          ? commitStatusSinkOf(sink, i, config.timeoutSeconds * 1000, deps.repository)
+          ? commitStatusSinkOf(sink, i, config.timeoutSeconds * 1000, deps.repository, deps.stateDir)
           : await sinkOf(sink, i, config.timeoutSeconds * 1000),
       filters: sink.filters,
     });
@@ -77,6 +78,7 @@ function commitStatusSinkOf(
   index: number,
   timeoutMs: number,
   repository: FleetRepository | undefined,
+  stateDir: string,
 ): NotificationSink {
   const field = `notifications.sinks[${index}]`;
   const fail = (key: string, why: string): never => {
@@ -120,6 +122,8 @@ function commitStatusSinkOf(
     port,
     targetUrl: sink.targetUrl ?? record,
     branch: repository.branch,
+    // The outbox's folder (created when it opens, before any send).
+    stateFile: path.join(stateDir, 'notify', `commit-status-${sink.name}.json`),
   });
 }
 
