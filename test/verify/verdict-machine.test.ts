@@ -276,6 +276,47 @@ describe('verdict machine properties', () => {
     );
   });
 
+  it('is unhealthy by failureLimit only after failureLimit failing rounds in a row, all at or after the come-back round', () => {
+    // Late servers are the interesting case: rounds where nothing answers, then any mix.
+    const lateThenAnyArb = fc
+      .tuple(
+        fc.array(
+          fc.record({
+            outcomes: fc.array(fc.constantFrom<ProbeOutcome>('failure', 'inconclusive'), {
+              minLength: 1,
+              maxLength: 3,
+            }),
+            lateMs: fc.constant(0),
+          }),
+          { maxLength: 8 },
+        ),
+        fc.array(roundArb, { maxLength: 30 }),
+      )
+      .map(([late, rest]) => [...late, ...rest]);
+    fc.assert(
+      fc.property(settingsArb, lateThenAnyArb, (settings, rounds) => {
+        const states = trace(settings, rounds);
+        const final = states.at(-1)!;
+        const deadline = T0 + settings.deadlineMs;
+        const byLimit =
+          final.verdict === 'unhealthy' &&
+          (Date.parse(final.decidedAt!) < deadline || /failing round\(s\) in a row/.test(final.reason));
+        if (!byLimit) return;
+        const played = states.slice(1).map((s) => s.last!);
+        const cameBackAt = played.findIndex((r) => r.results.some((p) => p.outcome === 'success'));
+
+        expect(cameBackAt).toBeGreaterThanOrEqual(0);
+        const conclusive = played
+          .slice(cameBackAt)
+          .map((r) => r.outcome)
+          .filter((o) => o !== 'inconclusive');
+        expect(conclusive.length).toBeGreaterThanOrEqual(settings.failureLimit);
+        expect(conclusive.slice(-settings.failureLimit).every((o) => o === 'failure')).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('ends verification at any round at or past the deadline, and never schedules one after it', () => {
     fc.assert(
       fc.property(settingsArb, fc.array(roundArb, { maxLength: 40 }), (settings, rounds) => {
