@@ -7,7 +7,9 @@
  * its board (`verdicts`) and asks for a cycle: that cycle's record step writes the verdict.
  *
  * It never posts and never writes status: the only API call is one `GET /dedicated/server/{sn}`
- * (priority `follow`) when a verification starts with no saved state, for the server's addresses.
+ * (priority `follow`) when a verification starts with no saved state, for the server's addresses;
+ * when it fails it is tried again once per interval until the deadline, after which the
+ * verification ends `inconclusive` (verify-facts.ts).
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -18,13 +20,13 @@ import type { VerificationVerdict } from '../status/build-records.js';
 import {
   nextProbeAt,
   runRound,
-  serverFactsOf,
   startVerification,
   type ProbeEnvironment,
   type VerificationState,
   verifySettingsFor,
 } from '../verify/index.js';
 import type { FleetRepository } from '../specs/types.js';
+import { readFactsByDeadline } from './verify-facts.js';
 import { readVerifyFile, removeVerifyFilesExcept, writeVerifyFile } from './verify-files.js';
 
 /** What the watch needs. */
@@ -169,9 +171,16 @@ export class VerifyWatch {
           message: 'not checked: fleet.yaml no longer asks for health checks for this server',
         };
       }
-      const server = await this.deps.api.getServer(serviceName, { priority: 'follow', signal });
-      state = startVerification(settings, serverFactsOf(server), endedAt);
-      if (signal.aborted) return null;
+      const read = await readFactsByDeadline({ ...this.deps, log, serviceName, settings, endedAt, signal });
+      if (read === null || signal.aborted) return null;
+      if ('unreadable' in read)
+        return {
+          digest,
+          result: 'inconclusive',
+          finishedAt: new Date(clock.now()).toISOString(),
+          message: read.unreadable,
+        };
+      state = startVerification(settings, read.facts, endedAt);
       await writeVerifyFile(stateDir, serviceName, digest, state);
       log.info({ nextAt: state.nextAt }, 'verification started');
     }

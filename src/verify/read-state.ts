@@ -54,9 +54,29 @@ export function readVerificationState(value: unknown): VerificationState | strin
     return 'verification.nextAt: does not match the verdict';
   if (deciding ? value.decidedAt !== null : !isTime(value.decidedAt))
     return 'verification.decidedAt: does not match the verdict';
-  if (value.cameBack === undefined)
-    return { ...value, cameBack: cameBackBefore(value) } as unknown as VerificationState;
+  if (value.cameBack === undefined) return withCameBackInferred(value);
   return value as unknown as VerificationState;
+}
+
+/**
+ * A state saved before `cameBack` existed, with it inferred, and its `failStreak` cut to the
+ * failing rounds known to be at or after the round in which the server came back (that version
+ * counted the rounds before too). When a passing round was seen, the streak already counts only
+ * rounds after it, so after the server came back: it stays. When only the last round's probes show
+ * the server back, that round is the only one known to be after: 1 if it failed, else 0. Either way
+ * the streak can only be shorter than the truth: the inference can make a server late, never
+ * wrongly unhealthy.
+ */
+function withCameBackInferred(value: Record<string, unknown>): VerificationState {
+  const cameBack = cameBackBefore(value);
+  const rounds = value.rounds as { success: number };
+  const last = value.last as { outcome: string } | null;
+  const failStreak = value.failStreak as number;
+  const sinceBack =
+    !cameBack || rounds.success > 0 || (value.passStreak as number) > 0
+      ? failStreak
+      : Math.min(failStreak, last?.outcome === 'failure' ? 1 : 0);
+  return { ...value, cameBack, failStreak: sinceBack } as unknown as VerificationState;
 }
 
 /**

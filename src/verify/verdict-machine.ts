@@ -10,7 +10,8 @@
  *   the deadline, never toward `failureLimit` (a late server is not unhealthy for being late;
  *   the deadline is the limit for "never comes back");
  * - once it has come back, `failureLimit` failing rounds in a row → `unhealthy` (flapping, ssh
- *   up but http down); the streak counts from the round in which it came back;
+ *   up but http down); the streak counts from the round in which it came back, whatever that
+ *   round's outcome (a come-back round that passes or is inconclusive leaves it at 0);
  * - rounds are `interval` apart, the first `initialDelay` after the task's end and the last at
  *   the deadline; a round at or past the deadline always ends verification: `unhealthy` when any
  *   round failed (a server that never came back ends here), else `inconclusive` (no evidence
@@ -86,12 +87,15 @@ export function recordRound(
     cameBack: state.cameBack || comesBackNow,
     last: round,
   };
+  // The rounds before the server came back never count toward failureLimit: the streak starts
+  // again in the round in which it comes back, whatever that round's outcome.
+  const failStreakBefore = comesBackNow ? 0 : state.failStreak;
+  next.failStreak = failStreakBefore;
   if (outcome === 'success') {
     next.passStreak = state.passStreak + 1;
     next.failStreak = 0;
   } else if (outcome === 'failure') {
-    // The rounds before the server came back never count toward failureLimit.
-    next.failStreak = comesBackNow ? 1 : state.failStreak + 1;
+    next.failStreak = failStreakBefore + 1;
     next.passStreak = 0;
   }
   if (next.passStreak >= s.successes)

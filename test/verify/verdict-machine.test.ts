@@ -158,6 +158,29 @@ const roundArb = fc.record({
   lateMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3_600_000 })),
 });
 
+/** Rounds of a server not answering yet (no probe passes), on time. */
+const notAnsweringArb = fc.array(
+  fc.record({
+    outcomes: fc.array(fc.constantFrom<ProbeOutcome>('failure', 'inconclusive'), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+    lateMs: fc.constant(0),
+  }),
+  { maxLength: 8 },
+);
+/** A late server: rounds where nothing answers, then any mix. */
+const lateThenAnyArb = fc
+  .tuple(notAnsweringArb, fc.array(roundArb, { maxLength: 30 }))
+  .map(([late, rest]) => [...late, ...rest]);
+/** A late server up to the round in which it comes back, on time (that round may fail). */
+const lateThenBackArb = fc
+  .tuple(
+    notAnsweringArb,
+    fc.constantFrom<ProbeOutcome[]>(['success', 'failure'], ['success', 'inconclusive'], ['success']),
+  )
+  .map(([late, back]) => [...late, { outcomes: back, lateMs: 0 }]);
+
 /** Plays `rounds` and returns every state on the way (the first is the start). */
 function trace(
   settings: VerifySettings,
@@ -276,6 +299,31 @@ describe('verdict machine properties', () => {
     );
   });
 
+  it('is unhealthy by failureLimit only after failureLimit failing rounds in a row, all at or after the come-back round', () => {
+    fc.assert(
+      fc.property(settingsArb, lateThenAnyArb, (settings, rounds) => {
+        const states = trace(settings, rounds);
+        const final = states.at(-1)!;
+        const deadline = T0 + settings.deadlineMs;
+        const byLimit =
+          final.verdict === 'unhealthy' &&
+          (Date.parse(final.decidedAt!) < deadline || /failing round\(s\) in a row/.test(final.reason));
+        if (!byLimit) return;
+        const played = states.slice(1).map((s) => s.last!);
+        const cameBackAt = played.findIndex((r) => r.results.some((p) => p.outcome === 'success'));
+
+        expect(cameBackAt).toBeGreaterThanOrEqual(0);
+        const conclusive = played
+          .slice(cameBackAt)
+          .map((r) => r.outcome)
+          .filter((o) => o !== 'inconclusive');
+        expect(conclusive.length).toBeGreaterThanOrEqual(settings.failureLimit);
+        expect(conclusive.slice(-settings.failureLimit).every((o) => o === 'failure')).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('ends verification at any round at or past the deadline, and never schedules one after it', () => {
     fc.assert(
       fc.property(settingsArb, fc.array(roundArb, { maxLength: 40 }), (settings, rounds) => {
@@ -305,6 +353,55 @@ describe('verdict machine properties', () => {
           expect(recordRound(final, Date.parse(final.decidedAt!) + 1000, [result(extra)])).toBe(final);
         },
       ),
+    );
+  });
+
+  it('resuming a state saved before `cameBack` existed never makes a server unhealthy by failureLimit sooner than failureLimit failing rounds in a row since it came back', () => {
+    fc.assert(
+      fc.property(
+        settingsArb,
+        fc.oneof(fc.array(roundArb, { maxLength: 20 }), lateThenBackArb),
+        fc.array(roundArb, { maxLength: 20 }),
+        (settings, before, after) => {
+          const states = trace(settings, before);
+          const saved = states.at(-1)!;
+          if (saved.verdict !== 'verifying') return;
+          // What that version wrote: no cameBack, and a fail streak that counted every failing
+          // round since the last passing one (the rounds before the server came back too).
+          let oldStreak = 0;
+          for (const o of outcomesOf(states))
+            if (o === 'success') oldStreak = 0;
+            else if (o === 'failure') oldStreak += 1;
+          const { cameBack: _, ...rest } = saved;
+          const resumed = readVerificationState({ ...rest, failStreak: oldStreak });
+          if (typeof resumed === 'string') throw new Error(resumed);
+
+          const played = states.slice(1).map((s) => s.last!);
+          let state = resumed;
+          for (const round of after) {
+            const due = nextProbeAt(state);
+            if (due === undefined) break;
+            state = recordRound(
+              state,
+              due + round.lateMs,
+              round.outcomes.map((o, i) => ({ ...result(o), probe: `p${i}` })),
+            );
+            played.push(state.last!);
+          }
+          if (state.verdict !== 'unhealthy' || !/failing round\(s\) in a row/.test(state.reason)) return;
+          const cameBackAt = played.findIndex((r) => r.results.some((p) => p.outcome === 'success'));
+
+          expect(cameBackAt).toBeGreaterThanOrEqual(0);
+          const conclusive = played
+            .slice(cameBackAt)
+            .map((r) => r.outcome)
+            .filter((o) => o !== 'inconclusive');
+          expect(conclusive.slice(-settings.failureLimit)).toEqual(
+            Array<ProbeOutcome>(settings.failureLimit).fill('failure'),
+          );
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 
