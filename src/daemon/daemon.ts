@@ -306,6 +306,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
       status,
       onWebhook: () => void runner.trigger('webhook'),
       webhookSecret: deps.secrets?.webhookSecret ?? null,
+      uiAuth: deps.secrets?.uiAuth ?? null,
       metrics,
       log,
     });

@@ -1,0 +1,1 @@
+// The dashboard's entry module (docs/dashboard.md). Served at /ui/app.js; no build step.
