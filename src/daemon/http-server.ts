@@ -18,6 +18,7 @@ import { DeliveryMemory, verifyWebhook } from './webhook.js';
 import type { UiAuthSecret } from '../config/ui-config.js';
 import { challengeOf, isAuthorized } from './ui/ui-auth.js';
 import { UiAssets } from './ui/ui-assets.js';
+import { LiveEvents } from './ui/live-events.js';
 import { UI_SECURITY_HEADERS } from './ui/ui-headers.js';
 import { isUiPath, sendUiError, serveUi } from './ui/ui-routes.js';
 
@@ -39,6 +40,8 @@ export interface HttpHandlers {
   uiAuth?: UiAuthSecret | null;
   /** Where the dashboard's static files are read (default the package's `ui/` folder). */
   uiAssets?: UiAssets;
+  /** The event stream's hub (default one over `status`, which only a new client updates). */
+  events?: LiveEvents;
 }
 
 /** A listening server and its address. */
@@ -53,8 +56,9 @@ export interface HttpListener {
 export async function startHttpServer(host: string, port: number, h: HttpHandlers): Promise<HttpListener> {
   const deliveries = new DeliveryMemory(1000);
   const assets = h.uiAssets ?? new UiAssets();
+  const events = h.events ?? new LiveEvents({ status: h.status });
   const server = createServer((req, res) => {
-    handle(req, res, h, deliveries, assets).catch((error: unknown) => {
+    handle(req, res, h, deliveries, assets, events).catch((error: unknown) => {
       h.log.error({ err: error, url: req.url }, 'http handler failed');
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
     });
@@ -79,6 +83,7 @@ export async function startHttpServer(host: string, port: number, h: HttpHandler
     port: address.port,
     close: () =>
       new Promise<void>((resolve) => {
+        events.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
@@ -91,10 +96,11 @@ async function handle(
   h: HttpHandlers,
   deliveries: DeliveryMemory,
   assets: UiAssets,
+  events: LiveEvents,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
-  if (isUiPath(url.pathname)) return handleUi(req, res, url.pathname, h, assets);
+  if (isUiPath(url.pathname)) return handleUi(req, res, url.pathname, h, assets, events);
   switch (url.pathname) {
     case '/healthz':
       return send(res, 200, { status: 'ok' });
@@ -121,6 +127,7 @@ async function handleUi(
   pathname: string,
   h: HttpHandlers,
   assets: UiAssets,
+  events: LiveEvents,
 ): Promise<void> {
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD')
@@ -129,6 +136,7 @@ async function handleUi(
   if (auth !== null && !isAuthorized(req.headers, auth))
     return sendUiError(res, 401, 'unauthorized', { 'www-authenticate': challengeOf(auth) });
   if (pathname === '/api/status') return sendStatus(res, h.status(), UI_SECURITY_HEADERS);
+  if (pathname === '/api/events') return events.attach(req, res);
   if (await serveUi(req, res, pathname, h.status, assets)) return;
   return sendUiError(res, 404, 'not found');
 }
