@@ -181,16 +181,14 @@ export class FleetView {
   renderBars(all) {
     const byPhase = countBy(all, (r) => r.phase);
     const byOs = countBy(all, (r) => observedOs(r) || 'unknown');
-    const byCohort = countBy(
-      all.filter((r) => cohortOf(r) !== null),
-      (r) => cohortOf(r),
-    );
+    const marked = all.filter((r) => cohortOf(r) !== null);
+    const byCohort = countBy(marked, (r) => cohortOf(r));
     replace(
       this.bars,
       stackedBar('Servers by phase', byPhase, all.length, (k) => `phase-${k}`, PHASES),
       stackedBar('Servers by observed OS', byOs, all.length, (_k, i) => `series-${i % 8}`),
       byCohort.size > 0
-        ? stackedBar('Servers in a rollout cohort', byCohort, all.length, (_k, i) => `series-${i % 8}`)
+        ? stackedBar('Canaries by rollout cohort', byCohort, marked.length, (_k, i) => `series-${i % 8}`)
         : null,
     );
   }
