@@ -26,6 +26,11 @@ function appliedOs(r) {
   return r.lastApplied?.operatingSystem ?? '';
 }
 
+/** `key=value` of each label a server's spec declares. */
+function labelsOf(declared) {
+  return declared ? Object.entries(declared.labels).map(([k, v]) => `${k}=${v}`) : [];
+}
+
 /** The cohort of a server's last rollout mark, else none. */
 function cohortOf(r) {
   return r.rollout?.cohort ?? null;
@@ -77,7 +82,7 @@ export class FleetView {
       h(
         'div',
         { class: 'row head', role: 'row', 'aria-rowindex': '1' },
-        ['Server', 'Phase', 'Reason', 'OS (observed / applied)', 'Since'].map((t) =>
+        ['Server', 'Phase', 'Reason', 'OS (observed / declared)', 'Labels', 'Since'].map((t) =>
           h('span', { role: 'columnheader' }, t),
         ),
       ),
@@ -129,16 +134,21 @@ export class FleetView {
 
   select(all) {
     const f = this.filter;
-    const rows = all.filter(
-      (r) =>
-        (this.phase === '' || r.phase === this.phase) &&
-        (f === '' ||
-          r.serviceName.toLowerCase().includes(f) ||
-          r.reason.toLowerCase().includes(f) ||
-          observedOs(r).toLowerCase().includes(f) ||
-          appliedOs(r).toLowerCase().includes(f) ||
-          (cohortOf(r) ?? '').toLowerCase().includes(f)),
-    );
+    const store = this.store;
+    const matches = (r) => {
+      if (f === '') return true;
+      const d = store.declared(r.serviceName);
+      return [
+        r.serviceName,
+        r.reason,
+        observedOs(r),
+        appliedOs(r),
+        cohortOf(r) ?? '',
+        d?.operatingSystem ?? '',
+        ...labelsOf(d),
+      ].some((text) => text.toLowerCase().includes(f));
+    };
+    const rows = all.filter((r) => (this.phase === '' || r.phase === this.phase) && matches(r));
     return this.sort === 'name' ? rows : rows.sort(SORTS[this.sort]);
   }
 
@@ -159,8 +169,9 @@ export class FleetView {
 
   row(r, index) {
     const observed = observedOs(r) || '—';
-    const applied = appliedOs(r);
-    const differs = applied !== '' && observed !== applied;
+    const d = this.store.declared(r.serviceName);
+    const wanted = d?.operatingSystem ?? appliedOs(r);
+    const differs = wanted !== '' && observed !== wanted;
     return h(
       'div',
       { class: 'row', role: 'row', 'aria-rowindex': String(index + 2) },
@@ -171,8 +182,13 @@ export class FleetView {
         'span',
         { role: 'cell', class: differs ? 'os differs' : 'os' },
         observed,
-        applied && differs ? ` / ${applied}` : '',
+        differs ? ` / ${wanted}` : '',
         r.rollout?.canary ? h('span', { class: 'tag' }, 'canary') : null,
+      ),
+      h(
+        'span',
+        { role: 'cell', class: 'labels' },
+        labelsOf(d).map((l) => h('span', { class: 'tag' }, l)),
       ),
       h('span', { role: 'cell' }, time(r.since)),
     );
@@ -181,12 +197,18 @@ export class FleetView {
   renderBars(all) {
     const byPhase = countBy(all, (r) => r.phase);
     const byOs = countBy(all, (r) => observedOs(r) || 'unknown');
+    const byLabel = new Map();
+    for (const r of all)
+      for (const l of labelsOf(this.store.declared(r.serviceName))) byLabel.set(l, (byLabel.get(l) ?? 0) + 1);
     const marked = all.filter((r) => cohortOf(r) !== null);
     const byCohort = countBy(marked, (r) => cohortOf(r));
     replace(
       this.bars,
       stackedBar('Servers by phase', byPhase, all.length, (k) => `phase-${k}`, PHASES),
       stackedBar('Servers by observed OS', byOs, all.length, (_k, i) => `series-${i % 8}`),
+      byLabel.size > 0
+        ? stackedBar('Servers by label', byLabel, all.length, (_k, i) => `series-${i % 8}`)
+        : null,
       byCohort.size > 0
         ? stackedBar('Canaries by rollout cohort', byCohort, marked.length, (_k, i) => `series-${i % 8}`)
         : null,

@@ -28,12 +28,20 @@ export class ServerView {
       );
       return;
     }
+    const declared = this.store.declared(r.serviceName);
     const rows = [
       ['Phase', badge(r.phase)],
       ['Reason', [h('code', {}, r.reason), ` ${r.message}`]],
       ['Since', time(r.since)],
       ['Spec', r.spec ? `${r.spec.file} at ${r.spec.commit.slice(0, 12)}` : 'none (unmanaged)'],
       ['Observed OS', r.observedOs || '—'],
+      ['Declared OS', declared?.operatingSystem ?? '—'],
+      [
+        'Labels',
+        declared
+          ? Object.entries(declared.labels).map(([k, v]) => h('span', { class: 'tag' }, `${k}=${v}`))
+          : '—',
+      ],
       [
         'Last applied',
         r.lastApplied

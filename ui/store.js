@@ -44,11 +44,17 @@ export class Store {
 
   update(update) {
     const { servers, removed, kinds: _kinds, ...summary } = update;
-    this.summary = summary;
+    // `declared` comes only when it changed.
+    this.summary = { declared: this.summary?.declared, ...summary };
     for (const r of servers) this.servers.set(r.serviceName, r);
     for (const name of removed) this.servers.delete(name);
     this.noteCycle(summary.lastCycle);
     this.changed();
+  }
+
+  /** What the spec of a server declares ({operatingSystem, labels}), or null. */
+  declared(name) {
+    return this.summary?.declared?.[name] ?? null;
   }
 
   /** Records sorted by name. */

@@ -38,6 +38,7 @@ import { TaskSweep } from './task-sweep.js';
 import { TaskWatch, type WatchedTask } from './task-watch.js';
 import { liveRecords, ProgressBoard } from './live-records.js';
 import { LiveEvents } from './ui/live-events.js';
+import { DeclaredMemo } from './ui/declared.js';
 import { VerifyWatch, verifySettingsOfFleet } from './verify-watch.js';
 import {
   identityTarget,
@@ -153,6 +154,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   // The follower's progress: the cycles' board, and what /api/status shows (live-records.ts).
   // The dashboard's event stream (src/daemon/ui/live-events.ts): told of each progress and cycle.
   const events = new LiveEvents({ status: () => status() });
+  // Each spec's declared OS and labels, for the dashboard.
+  const declared = new DeclaredMemo();
   const progress = new ProgressBoard(() => events.changed('progress'));
   // Servers where the sweep found a running task, read one by one by the next cycle.
   const sweepFound = new Set<string>();
@@ -220,6 +223,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     },
     setVerifyFleet: (fleet) => {
       verifySettings = verifySettingsOfFleet(fleet);
+      declared.take(fleet.specs);
     },
     verdicts: verifyWatch.verdicts,
     stopSignal: stop.signal,
@@ -298,6 +302,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     verificationsRunning: verifyWatch.size,
     budget: deps.budgetStats?.() ?? null,
     sweep: sweep?.status() ?? null,
+    declared: declared.current,
     servers: liveRecords(memory.records.values(), progress.latest),
   });
 

@@ -33,7 +33,10 @@ export interface LiveEventsOptions {
 /** What changed, named in an update's `kinds`. */
 export type LiveChange = 'cycle' | 'progress';
 
-/** The body of an `update` event: the status's summary fields plus the servers that changed. */
+/**
+ * The body of an `update` event: the status's summary fields plus the servers that changed;
+ * `declared` only when it changed since the last event.
+ */
 export type LiveUpdate = Omit<DaemonStatus, 'servers'> & {
   kinds: LiveChange[];
   servers: StatusRecord[];
@@ -44,6 +47,7 @@ export type LiveUpdate = Omit<DaemonStatus, 'servers'> & {
 export class LiveEvents {
   private readonly clients = new Set<ServerResponse>();
   private baseline = new Map<string, StatusRecord>();
+  private declared: DaemonStatus['declared'] = undefined;
   private pending = new Set<LiveChange>();
   private timer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -92,7 +96,10 @@ export class LiveEvents {
     const status = this.options.status();
     // The others catch up to this very status, so that every client stands at one baseline.
     if (this.clients.size > 0) this.flush(status);
-    else this.baseline = byName(status.servers);
+    else {
+      this.baseline = byName(status.servers);
+      this.declared = status.declared;
+    }
     this.clients.add(res);
     res.on('close', () => this.detach(res));
     res.write(`retry: 3000\n\n`);
@@ -115,12 +122,19 @@ export class LiveEvents {
     this.pending.clear();
     if (this.clients.size === 0) return;
     const status = current ?? this.options.status();
-    const { servers, ...summary } = status;
+    const { servers, declared, ...summary } = status;
     const next = byName(servers);
     const changed = servers.filter((r) => !sameRecord(this.baseline.get(r.serviceName), r));
     const removed = [...this.baseline.keys()].filter((name) => !next.has(name));
     this.baseline = next;
-    const update: LiveUpdate = { ...summary, kinds, servers: changed, removed };
+    const update: LiveUpdate = {
+      ...summary,
+      ...(declared !== this.declared && declared !== undefined ? { declared } : {}),
+      kinds,
+      servers: changed,
+      removed,
+    };
+    this.declared = declared;
     const data = JSON.stringify(update);
     for (const res of this.clients) this.send(res, 'update', data);
   }

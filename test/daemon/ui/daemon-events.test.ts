@@ -78,6 +78,9 @@ describe('the event stream of a running daemon', () => {
     expect(
       updates.some((u) => u.servers.some((r) => r.serviceName === m.name && r.phase === 'reinstalling')),
     ).toBe(true);
+    // The declared specs carry the OS and labels only (never customizations).
+    const declared = daemon.status().declared ?? {};
+    expect(declared[m.name]).toEqual({ operatingSystem: m.other, labels: expect.any(Object) });
     const everything = client.events.map((e) => e.data).join('\n');
     expect(everything).not.toContain(IMAGE_TOKEN);
     expect(everything).not.toContain(WEBHOOK_SECRET);

@@ -111,6 +111,26 @@ describe('GET /api/events', () => {
     expect(JSON.parse(snapshot!.data)).toEqual(status);
   });
 
+  it('sends the declared specs only when they changed', async () => {
+    status = {
+      ...fleet(1),
+      declared: { 'ns0.eu': { operatingSystem: 'debian12_64', labels: { role: 'web' } } },
+    };
+    const { base, events } = await serve();
+    const client = await connect(base);
+    await client.next(1);
+    events.changed('progress');
+    await client.next(2);
+    status = {
+      ...status,
+      declared: { 'ns0.eu': { operatingSystem: 'debian12_64', labels: { role: 'db' } } },
+    };
+    events.changed('cycle');
+    const [, first, second] = await client.next(3);
+    expect(JSON.parse(first!.data)).not.toHaveProperty('declared');
+    expect((JSON.parse(second!.data) as LiveUpdate).declared).toEqual(status.declared);
+  });
+
   it('sends heartbeats', async () => {
     status = fleet(1);
     const { base } = await serve({ heartbeatMs: 20 });
