@@ -27,6 +27,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY schemas ./schemas
+# The dashboard's static files (plain ES modules and CSS, served at /ui/*: docs/dashboard.md).
+COPY ui ./ui
 RUN mkdir -p /var/lib/ovh-fleet /etc/ovh-fleet && chown node:node /var/lib/ovh-fleet
 USER node
 VOLUME ["/var/lib/ovh-fleet"]

@@ -34,4 +34,18 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // The dashboard's browser modules (ui/, served as they are: docs/dashboard.md).
+    files: ['ui/**/*.js'],
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        location: 'readonly',
+        addEventListener: 'readonly',
+        requestAnimationFrame: 'readonly',
+        EventSource: 'readonly',
+        Node: 'readonly',
+      },
+    },
+  },
 );

@@ -16,6 +16,14 @@ import { checkYamlText } from '../core/yaml-guard.js';
 import { classifyUrl, isValidRef } from './git-remote.js';
 import { NO_NOTIFICATIONS, parseNotifyConfig, withForgeToken, type NotifyConfig } from './notify-config.js';
 import { parseCommandAllowList } from './probe-commands.js';
+import {
+  OPEN_UI,
+  parseTokenFile,
+  parseUiConfig,
+  parseUsersFile,
+  type UiAuthSecret,
+  type UiConfig,
+} from './ui-config.js';
 
 /** The daemon's settings once parsed; every path is absolute. */
 export interface DaemonConfig {
@@ -52,6 +60,8 @@ export interface DaemonConfig {
   taskListSettleSeconds: number;
   /** Where events go (notify-config.ts, docs/notifications.md); file only, no environment variable. */
   notifications: NotifyConfig;
+  /** The dashboard (ui-config.ts, docs/dashboard.md); file only. Absent: open. */
+  ui?: UiConfig;
 }
 
 /** pino levels accepted by `logLevel`. */
@@ -62,6 +72,8 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 export interface DaemonSecrets {
   /** The webhook's shared secret (GitHub HMAC key / GitLab token); null: webhook disabled. */
   webhookSecret: string | null;
+  /** What the dashboard checks requests against (configuration `ui.auth`); null or absent: open. */
+  uiAuth?: UiAuthSecret | null;
 }
 
 type Kind =
@@ -220,6 +232,7 @@ export function parseDaemonConfig(
     logLevel: get('logLevel') as LogLevel,
     taskListSettleSeconds: Number(get('taskListSettleSeconds')),
     notifications: withForgeToken(sections.notifications ?? NO_NOTIFICATIONS, credential('forge-token')),
+    ui: sections.ui ?? OPEN_UI,
   };
 }
 
@@ -236,6 +249,7 @@ interface FoundValue {
 /** The structured sections of the file, parsed by their own modules. */
 interface FileSections {
   notifications?: NotifyConfig;
+  ui?: UiConfig;
 }
 
 /** The file's leaves as dotted keys; unknown keys, wrong shapes and YAML errors throw. */
@@ -260,6 +274,11 @@ function readYaml(
   if (notifications) {
     sections.notifications = parseNotifyConfig(notifications.value, { file, baseDir, lineOf });
     doc.contents.items = doc.contents.items.filter((p) => p !== notifications);
+  }
+  const ui = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'ui');
+  if (ui) {
+    sections.ui = parseUiConfig(ui.value, { file, baseDir, lineOf });
+    doc.contents.items = doc.contents.items.filter((p) => p !== ui);
   }
   walk(doc, doc.contents, '', file, lineOf, out);
   return out;
@@ -432,7 +451,23 @@ export async function readDaemonConfig(
       );
     }
   }
-  return { config, secrets: { webhookSecret } };
+  return { config, secrets: { webhookSecret, uiAuth: await readUiAuth(config.ui ?? OPEN_UI) } };
+}
+
+/** Reads the file `ui.auth` names. Throws FleetError (exit 64). */
+async function readUiAuth(ui: UiConfig): Promise<UiAuthSecret | null> {
+  const auth = ui.auth;
+  if (auth === null) return null;
+  const file = auth.type === 'bearer' ? auth.tokenFile : auth.usersFile;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw unreadable(`dashboard ${auth.type === 'bearer' ? 'token' : 'users'} file ${file}`, error);
+  }
+  return auth.type === 'bearer'
+    ? { type: 'bearer', token: parseTokenFile(text, file) }
+    : { type: 'basic', users: parseUsersFile(text, file) };
 }
 
 function unreadable(what: string, error: unknown): FleetError {

@@ -37,6 +37,8 @@ import { FleetMdMemo } from './fleet-md-memo.js';
 import { TaskSweep } from './task-sweep.js';
 import { TaskWatch, type WatchedTask } from './task-watch.js';
 import { liveRecords, ProgressBoard } from './live-records.js';
+import { LiveEvents } from './ui/live-events.js';
+import { DeclaredMemo } from './ui/declared.js';
 import { VerifyWatch, verifySettingsOfFleet } from './verify-watch.js';
 import {
   identityTarget,
@@ -150,7 +152,11 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   // fleet.yaml's api section of the last cycle (the sweep's limits).
   let apiPolicy: FleetPolicy['api'] = { ...DEFAULT_POLICY.api };
   // The follower's progress: the cycles' board, and what /api/status shows (live-records.ts).
-  const progress = new ProgressBoard();
+  // The dashboard's event stream (src/daemon/ui/live-events.ts): told of each progress and cycle.
+  const events = new LiveEvents({ status: () => status() });
+  // Each spec's declared OS and labels, for the dashboard.
+  const declared = new DeclaredMemo();
+  const progress = new ProgressBoard(() => events.changed('progress'));
   // Servers where the sweep found a running task, read one by one by the next cycle.
   const sweepFound = new Set<string>();
   // How long reinstalls take, learned by the task watch and every cycle's apply run alike.
@@ -217,6 +223,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     },
     setVerifyFleet: (fleet) => {
       verifySettings = verifySettingsOfFleet(fleet);
+      declared.take(fleet.specs);
     },
     verdicts: verifyWatch.verdicts,
     stopSignal: stop.signal,
@@ -278,6 +285,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     if (!stop.signal.aborted && ended.summary.result !== 'skipped')
       verifyWatch.update(memory.records.values());
     metrics.tasksInFlight.set(watch.size);
+    events.changed('cycle');
     // Only after full cycles: a webhook cycle that stopped early (status/ only) calls nothing.
     if (!stop.signal.aborted && ended.summary.result === 'success') void sweep?.afterCycle();
     return ended.summary;
@@ -294,6 +302,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     verificationsRunning: verifyWatch.size,
     budget: deps.budgetStats?.() ?? null,
     sweep: sweep?.status() ?? null,
+    declared: declared.current,
     servers: liveRecords(memory.records.values(), progress.latest),
   });
 
@@ -306,6 +315,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
       status,
       onWebhook: () => void runner.trigger('webhook'),
       webhookSecret: deps.secrets?.webhookSecret ?? null,
+      uiAuth: deps.secrets?.uiAuth ?? null,
+      events,
       metrics,
       log,
     });

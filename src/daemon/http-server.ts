@@ -2,8 +2,10 @@
  * The daemon's HTTP listener (node:http): /healthz (alive, cheap), /readyz (a cycle succeeded
  * within 3 schedule intervals and no operator is awaited; the body names what the daemon waits
  * for), /metrics (Prometheus), /api/status (JSON) and POST /hooks/git
- * (answers 202 at once and triggers a cycle afterwards). Bodies are capped; nothing here calls
- * git or the API.
+ * (answers 202 at once and triggers a cycle afterwards), and the read-only dashboard (`/`,
+ * `/ui/*`, `/api/events`: src/daemon/ui/, docs/dashboard.md), which shares /api/status, its
+ * optional authentication and its security headers. Bodies are capped; nothing here calls git or
+ * the API.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +15,12 @@ import type { DaemonMetrics } from './metrics.js';
 import type { WhatNext } from './retry-schedule.js';
 import type { DaemonStatus } from './types.js';
 import { DeliveryMemory, verifyWebhook } from './webhook.js';
+import type { UiAuthSecret } from '../config/ui-config.js';
+import { challengeOf, isAuthorized } from './ui/ui-auth.js';
+import { UiAssets } from './ui/ui-assets.js';
+import { LiveEvents } from './ui/live-events.js';
+import { UI_SECURITY_HEADERS } from './ui/ui-headers.js';
+import { isUiPath, sendUiError, serveUi } from './ui/ui-routes.js';
 
 /** Largest webhook body accepted (GitHub push payloads are far smaller in practice). */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -28,6 +36,12 @@ export interface HttpHandlers {
   webhookSecret: string | null;
   metrics: DaemonMetrics;
   log: Logger;
+  /** The dashboard's authentication (configuration `ui.auth`); null or absent: open. */
+  uiAuth?: UiAuthSecret | null;
+  /** Where the dashboard's static files are read (default the package's `ui/` folder). */
+  uiAssets?: UiAssets;
+  /** The event stream's hub (default one over `status`, which only a new client updates). */
+  events?: LiveEvents;
 }
 
 /** A listening server and its address. */
@@ -41,8 +55,10 @@ export interface HttpListener {
 /** Listens on host:port (0: any free port). Throws FleetError daemon-listen-failed. */
 export async function startHttpServer(host: string, port: number, h: HttpHandlers): Promise<HttpListener> {
   const deliveries = new DeliveryMemory(1000);
+  const assets = h.uiAssets ?? new UiAssets();
+  const events = h.events ?? new LiveEvents({ status: h.status });
   const server = createServer((req, res) => {
-    handle(req, res, h, deliveries).catch((error: unknown) => {
+    handle(req, res, h, deliveries, assets, events).catch((error: unknown) => {
       h.log.error({ err: error, url: req.url }, 'http handler failed');
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
     });
@@ -67,6 +83,7 @@ export async function startHttpServer(host: string, port: number, h: HttpHandler
     port: address.port,
     close: () =>
       new Promise<void>((resolve) => {
+        events.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
@@ -78,9 +95,12 @@ async function handle(
   res: ServerResponse,
   h: HttpHandlers,
   deliveries: DeliveryMemory,
+  assets: UiAssets,
+  events: LiveEvents,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
+  if (isUiPath(url.pathname)) return handleUi(req, res, url.pathname, h, assets, events);
   switch (url.pathname) {
     case '/healthz':
       return send(res, 200, { status: 'ok' });
@@ -92,14 +112,33 @@ async function handle(
       res.end(text);
       return;
     }
-    case '/api/status':
-      return sendStatus(res, h.status());
     case '/hooks/git':
       if (method !== 'POST') return send(res, 405, { error: 'POST only' }, { allow: 'POST' });
       return hook(req, res, h, deliveries);
     default:
       return send(res, 404, { error: 'not found' });
   }
+}
+
+/** The dashboard's paths: read-only, authenticated when configured, with its security headers. */
+async function handleUi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  h: HttpHandlers,
+  assets: UiAssets,
+  events: LiveEvents,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD')
+    return sendUiError(res, 405, 'read-only', { allow: 'GET, HEAD' });
+  const auth = h.uiAuth ?? null;
+  if (auth !== null && !isAuthorized(req.headers, auth))
+    return sendUiError(res, 401, 'unauthorized', { 'www-authenticate': challengeOf(auth) });
+  if (pathname === '/api/status') return sendStatus(res, h.status(), UI_SECURITY_HEADERS);
+  if (pathname === '/api/events') return events.attach(req, res);
+  if (await serveUi(req, res, pathname, h.status, assets)) return;
+  return sendUiError(res, 404, 'not found');
 }
 
 /**
@@ -190,10 +229,14 @@ const RECORDS_PER_WRITE = 200;
  * ~12 MB, and building it as one string (then one buffer) would be the daemon's memory peak. The
  * bytes are exactly `JSON.stringify(status)` and a new line.
  */
-export async function sendStatus(res: ServerResponse, status: DaemonStatus): Promise<void> {
+export async function sendStatus(
+  res: ServerResponse,
+  status: DaemonStatus,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<void> {
   const { servers, ...rest } = status;
   const head = JSON.stringify({ ...rest, servers: [] });
-  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.writeHead(200, { ...headers, 'content-type': 'application/json', 'cache-control': 'no-store' });
   let chunk = head.slice(0, -2);
   for (let i = 0; i < servers.length; i += RECORDS_PER_WRITE) {
     const part = servers.slice(i, i + RECORDS_PER_WRITE).map((r) => JSON.stringify(r));

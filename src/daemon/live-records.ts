@@ -22,14 +22,19 @@ import { PENDING_TASK_STATUSES, type TaskStatus } from '../ovh/types.js';
 export class ProgressBoard extends Map<string, FollowProgress> {
   private readonly kept = new Map<string, FollowProgress>();
 
-  /** Empty (Map's constructor would call `set` with its entries before `kept` exists). */
-  constructor() {
+  /**
+   * Empty (Map's constructor would call `set` with its entries before `kept` exists).
+   * `onSet`: told of each progress set (the dashboard's event stream).
+   */
+  constructor(private readonly onSet: () => void = () => undefined) {
     super();
   }
 
   override set(serviceName: string, progress: FollowProgress): this {
     this.kept.set(serviceName, progress);
-    return super.set(serviceName, progress);
+    super.set(serviceName, progress);
+    this.onSet();
+    return this;
   }
 
   /** The last progress seen per server, kept past the cycles' deletions. */

@@ -32,6 +32,7 @@ import type { NotifyCycle } from '../notify/notifier.js';
 import type { SpecCommits } from './spec-commits.js';
 import type { FleetMdMemo } from './fleet-md-memo.js';
 import type { SweepStatus } from './task-sweep.js';
+import type { DeclaredSpecs } from './ui/declared.js';
 
 /**
  * What started a cycle. `schedule`, `start`, `manual`, `task-ended`, `task-found` (the
@@ -228,5 +229,7 @@ export interface DaemonStatus {
   budget?: BudgetStats | null;
   /** The background sweep: its pace and the longest time a task started elsewhere can go unseen. */
   sweep?: SweepStatus | null;
+  /** What each spec of the last cycle declares: its OS and labels only (src/daemon/ui/declared.ts). */
+  declared?: DeclaredSpecs;
   servers: StatusRecord[];
 }

@@ -1,0 +1,71 @@
+// The dashboard's entry module (docs/dashboard.md), served at /ui/app.js with no build step:
+// opens /api/events, keeps the store, routes between the views by the URL's hash.
+import { Store } from './store.js';
+import { FleetView } from './fleet.js';
+import { RolloutView } from './rollout.js';
+import { ServerView } from './server.js';
+
+const store = new Store();
+const sections = {
+  fleet: document.getElementById('view-fleet'),
+  rollout: document.getElementById('view-rollout'),
+  server: document.getElementById('view-server'),
+};
+const views = {
+  fleet: new FleetView(sections.fleet, store),
+  rollout: new RolloutView(sections.rollout, store),
+  server: new ServerView(sections.server, store),
+};
+let current = 'fleet';
+
+function route() {
+  const match = /^#\/(fleet|rollout|server)(?:\/(.*))?$/.exec(location.hash);
+  const next = match ? match[1] : 'fleet';
+  if (next === 'server') views.server.show(decodeURIComponent(match[2] ?? ''));
+  const moved = next !== current;
+  current = next;
+  for (const [name, section] of Object.entries(sections)) section.hidden = name !== current;
+  for (const link of document.querySelectorAll('nav a[data-view]')) {
+    if (link.dataset.view === current) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (store.summary) views[current].render();
+  if (moved) document.getElementById('main').focus({ preventScroll: true });
+}
+
+function summarise() {
+  const s = store.summary;
+  const running = [...store.servers.values()].filter((r) => r.phase === 'reinstalling').length;
+  const cycle = s.lastCycle ? `last cycle ${s.lastCycle.result}` : 'no cycle yet';
+  document.getElementById('summary').textContent = [
+    s.ready ? 'Ready' : 'Not ready',
+    `${store.servers.size} servers`,
+    `${running} reinstalling`,
+    s.head ? `head ${s.head.slice(0, 12)}` : 'no head yet',
+    cycle,
+  ].join(' · ');
+}
+
+store.subscribe(() => {
+  summarise();
+  views[current].render();
+});
+
+const connection = document.getElementById('connection');
+function connect() {
+  const source = new EventSource('/api/events');
+  source.addEventListener('open', () => {
+    connection.dataset.state = 'live';
+    connection.textContent = 'Live';
+  });
+  source.addEventListener('snapshot', (e) => store.snapshot(JSON.parse(e.data)));
+  source.addEventListener('update', (e) => store.update(JSON.parse(e.data)));
+  source.addEventListener('error', () => {
+    connection.dataset.state = 'offline';
+    connection.textContent = 'Connection lost, reconnecting…';
+  });
+}
+
+addEventListener('hashchange', route);
+route();
+connect();

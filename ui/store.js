@@ -1,0 +1,83 @@
+// The dashboard's state (docs/dashboard.md): the snapshot of /api/events with each update laid
+// over it, as the daemon sends them. Views subscribe and are told at most once per frame.
+
+export const PHASES = [
+  'reinstalling',
+  'verifying',
+  'pending',
+  'failed',
+  'unhealthy',
+  'drifted',
+  'invalid',
+  'unknown',
+  'ready',
+  'unmanaged',
+];
+
+export class Store {
+  constructor() {
+    /** The status without its servers (ready, head, lastCycle, budget...). */
+    this.summary = null;
+    /** Records by service name. */
+    this.servers = new Map();
+    /** Records sorted by name, rebuilt lazily after a change. */
+    this.sortedCache = null;
+    /** Bumped at each change: views skip work when it did not move. */
+    this.version = 0;
+    /** The last cycles seen live, newest last (the stream tells each cycle's summary). */
+    this.cycles = [];
+    this.listeners = new Set();
+    this.frame = 0;
+  }
+
+  subscribe(listener) {
+    this.listeners.add(listener);
+  }
+
+  snapshot(status) {
+    const { servers, ...summary } = status;
+    this.summary = summary;
+    this.servers = new Map(servers.map((r) => [r.serviceName, r]));
+    this.noteCycle(summary.lastCycle);
+    this.changed();
+  }
+
+  update(update) {
+    const { servers, removed, kinds: _kinds, ...summary } = update;
+    // `declared` comes only when it changed.
+    this.summary = { declared: this.summary?.declared, ...summary };
+    for (const r of servers) this.servers.set(r.serviceName, r);
+    for (const name of removed) this.servers.delete(name);
+    this.noteCycle(summary.lastCycle);
+    this.changed();
+  }
+
+  /** What the spec of a server declares ({operatingSystem, labels}), or null. */
+  declared(name) {
+    return this.summary?.declared?.[name] ?? null;
+  }
+
+  /** Records sorted by name. */
+  sorted() {
+    this.sortedCache ??= [...this.servers.values()].sort((a, b) =>
+      a.serviceName < b.serviceName ? -1 : a.serviceName > b.serviceName ? 1 : 0,
+    );
+    return this.sortedCache;
+  }
+
+  noteCycle(cycle) {
+    if (!cycle || this.cycles.at(-1)?.id === cycle.id) return;
+    this.cycles.push(cycle);
+    if (this.cycles.length > 20) this.cycles.shift();
+  }
+
+  changed() {
+    this.version++;
+    this.sortedCache = null;
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      for (const listener of this.listeners) listener(this);
+    });
+  }
+}
