@@ -40,12 +40,19 @@ describe('review4: commit-status sink problems found at start', () => {
       stateDir: dir,
       clock: systemClock,
       log: keptLogger().logger,
-      repository: { url: 'ssh://git@git.example.com:2222/ops/fleet.git', branch: 'main', path: '.', statusBranch: 'main' },
+      repository: {
+        url: 'ssh://git@git.example.com:2222/ops/fleet.git',
+        branch: 'main',
+        path: '.',
+        statusBranch: 'main',
+      },
     }).then(
       () => null,
       (e: unknown) => e as FleetError,
     );
 
-    expect(error?.message).toMatch(new RegExp(`^${file.replaceAll('/', '\\/')}:\\d+: notifications\\.sinks\\[0\\]`));
+    expect(error?.message).toMatch(
+      new RegExp(`^${file.replaceAll('/', '\\/')}:\\d+: notifications\\.sinks\\[0\\]`),
+    );
   });
 });
