@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { isMap, isScalar, type Node } from 'yaml';
 import { configError, type FleetError } from '../core/errors.js';
+import { trimEndOf } from '../core/trim-end.js';
 
 /** How the dashboard is protected; null: open (it listens on 127.0.0.1 by default). */
 export type UiAuthConfig =
@@ -128,7 +129,7 @@ export function parseUsersFile(text: string, file: string): ReadonlyMap<string, 
 
 /** Checks a bearer token file's content (trailing new lines removed). Throws when empty or too short. */
 export function parseTokenFile(text: string, file: string): string {
-  const token = text.replace(/(\r?\n)+$/, '');
+  const token = trimEndOf(text, '\r\n');
   if (token.length < 16 || /[\s]/.test(token))
     throw invalid(
       `${file}:1: ui.auth.tokenFile: the token must be one line of at least 16 characters without spaces`,

@@ -7,6 +7,8 @@
  * `provider` it also serves a local remote (a mirror), whose URL names no forge.
  */
 
+import { trimEndOf } from '../core/trim-end.js';
+
 /** The forges that get commit statuses. */
 export type ForgeProvider = 'github' | 'gitlab';
 
@@ -53,8 +55,7 @@ export function forgeRepoFromUrl(url: string, override: ForgeOverride = {}): For
   const publicHost = override.provider === 'gitlab' ? 'gitlab.com' : 'github.com';
   const host = parsed?.host ?? (override.apiUrl ? new URL(override.apiUrl).host : publicHost);
   const path = parsed?.path ?? '';
-  const segments = (override.repository ?? path)
-    .replace(/\/+$/, '')
+  const segments = trimEndOf(override.repository ?? path, '/')
     .replace(/\.git$/, '')
     .split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..')) {

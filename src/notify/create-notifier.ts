@@ -21,6 +21,7 @@ import { Notifier, type NotifyCounters, type RoutedSink } from './notifier.js';
 import type { NotificationSink } from './sink.js';
 import { slackSink } from './slack-sink.js';
 import { webhookSink } from './webhook-sink.js';
+import { trimEndOf } from '../core/trim-end.js';
 
 /** What createNotifier needs besides the configuration. */
 export interface NotifierDeps {
@@ -114,7 +115,7 @@ function commitStatusSinkOf(
           ...(sink.checks === null ? {} : { checks: sink.checks }),
         })
       : new GitlabCommitStatus({ ...repo, token, timeoutMs });
-  const folder = repository.path === '.' ? '' : `${repository.path.replace(/\/+$/, '')}/`;
+  const folder = repository.path === '.' ? '' : `${trimEndOf(repository.path, '/')}/`;
   const blob = repo.provider === 'github' ? 'blob' : '-/blob';
   const record = `${repo.webUrl}/${blob}/${encodeURIComponent(repository.statusBranch)}/${folder}status/{serviceName}.yaml`;
   return commitStatusSink({
@@ -161,9 +162,7 @@ async function secretOf(file: string, field: string): Promise<string> {
       key: field,
     });
   }
-  let end = text.length;
-  while (end > 0 && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
-  const value = text.slice(0, end);
+  const value = trimEndOf(text, '\r\n');
   if (value === '') throw configError('daemon-config-invalid', `${field}: ${file} is empty`, { key: field });
   return value;
 }
