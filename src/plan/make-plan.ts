@@ -44,7 +44,8 @@ export function makePlan(input: PlanInput): Plan {
     }
     const record = input.applied.get(spec.serviceName);
     const observation = input.observed.get(spec.serviceName) ?? UNKNOWN;
-    cohorts.set(spec.serviceName, cohortOf(spec, observation, input.policy));
+    // Not observed this cycle: the cohort its record kept (a failed call never moves a server out).
+    cohorts.set(spec.serviceName, cohortOf(spec, observation, input.policy, record));
     const decision = decideServer(spec, {
       observation,
       record,

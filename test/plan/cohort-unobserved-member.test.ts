@@ -68,13 +68,24 @@ describe('a cohort member the API failed to answer for, this cycle (review4)', (
 
   it("the executor's re-check (rollout gate) lets a02 start past the halt too", () => {
     const input = withoutObservationOf(
-      fleetOf([{ name: 'a01', kind: 'unhealthy' }, ...many('a', 4, 'candidate').slice(1)], { maxConcurrent: 4 }),
+      fleetOf([{ name: 'a01', kind: 'unhealthy' }, ...many('a', 4, 'candidate').slice(1)], {
+        maxConcurrent: 4,
+      }),
       'a01',
     );
     const plan = makePlan(input);
-    const gate = new RolloutGate(input.policy, new VirtualClock(NOW), historyFromRecords(input.applied, plan), [], false);
+    const gate = new RolloutGate(
+      input.policy,
+      new VirtualClock(NOW),
+      historyFromRecords(input.applied, plan),
+      [],
+      false,
+    );
 
-    expect(gate.check({ serviceName: 'a02', labels: {} })).toMatchObject({ ok: false, reason: 'rollout-halted' });
+    expect(gate.check({ serviceName: 'a02', labels: {} })).toMatchObject({
+      ok: false,
+      reason: 'rollout-halted',
+    });
   });
 
   it('(the bridge) observeFleet leaves a server unobserved when its GET fails: the input above', async () => {
