@@ -307,8 +307,10 @@ export function cohortHold(
   if (gate.halted || gate.unobserved.some((u) => u.halts)) return { reason: 'rollout-halted', waitsFor: [] };
   if (gate.paused) return { reason: 'canary-pending', waitsFor: gate.waitsFor };
   const unobserved = gate.unobserved.map((u) => u.serviceName).filter((name) => name !== serviceName);
-  if (unobserved.length > 0)
-    return { reason: 'canary-pending', waitsFor: [...new Set([...gate.waitsFor, ...unobserved])].sort(cmp) };
+  if (unobserved.length > 0) {
+    const waitsFor = [...new Set([...gate.waitsFor, ...unobserved])].filter((name) => name !== serviceName);
+    return { reason: 'canary-pending', waitsFor: waitsFor.sort(cmp) };
+  }
   if (gate.canaryPending && !gate.canarySet.has(serviceName))
     return { reason: 'canary-pending', waitsFor: gate.waitsFor };
   return null;
