@@ -106,7 +106,7 @@ export function cohortHoldMessage(
 ): string {
   if (!gate) return reason;
   if (reason === 'rollout-halted' && !gate.halted) {
-    return `rollout-halted (cohort ${gate.cohort}: ${unobservedText(gate, true)})`;
+    return `rollout-halted (cohort ${gate.cohort}: ${unobservedText(gate)})`;
   }
   if (reason === 'rollout-halted') {
     return `rollout-halted (cohort ${gate.cohort}: ${gate.unhealthy.length} unhealthy, limit ${gate.maxUnhealthy})`;
@@ -114,11 +114,10 @@ export function cohortHoldMessage(
   return `canary-pending (cohort ${gate.cohort} waits for ${waitsFor.join(', ') || 'its canaries'})`;
 }
 
-/** What the servers of unknown cohort that hold `gate` are (halting ones only with `halts`). */
-function unobservedText(gate: CohortGate, halts: boolean): string {
-  const names = gate.unobserved.filter((u) => !halts || u.halts).map((u) => u.serviceName);
-  const what = halts ? 'unhealthy' : 'under way';
-  return `${names.join(', ')} ${what}, not observed this cycle and of unknown cohort: every ${templateOf(gate.cohort)} cohort waits until observed`;
+/** The unhealthy servers of unknown cohort that halt `gate` (not observed, no cohort recorded). */
+function unobservedText(gate: CohortGate): string {
+  const names = gate.unobserved.filter((u) => u.halts).map((u) => u.serviceName);
+  return `${names.join(', ')} unhealthy, not observed this cycle and of unknown cohort: every ${templateOf(gate.cohort)} cohort waits until observed`;
 }
 
 /** The halts and pauses of the plan: fleet-wide first, then per cohort in key order. */
@@ -159,7 +158,7 @@ export function planHalts(
         scope: 'cohort',
         cohort: gate.cohort,
         reason: 'rollout-halted',
-        message: `cohort ${gate.cohort} halted: ${unobservedText(gate, true)}; no new reinstall starts in it`,
+        message: `cohort ${gate.cohort} halted: ${unobservedText(gate)}; no new reinstall starts in it`,
         servers: halting.map((u) => u.serviceName),
         acknowledge: acks(halting),
       });
