@@ -13,23 +13,55 @@ import type { StatusRecord, VerificationRecord } from '../records/types.js';
 import { DEFAULT_MAX_UNHEALTHY, type FleetPolicy, type RolloutAmount } from '../specs/types.js';
 import type { Observation } from './types.js';
 
-/** The profile part of a cohort key when the API gave none, or the server was not observed. */
+/** The profile part of a cohort key when the API gave none (the server was observed). */
 export const UNKNOWN_PROFILE = 'unknown-hardware';
 
 /**
+ * The profile part of a cohort key when the server's hardware was not observed this cycle (a
+ * failed call) and its status record names no cohort either: its cohort is not known, so it holds
+ * every cohort of its template ({@link unobservedHolds}).
+ */
+export const UNOBSERVED_PROFILE = 'unobserved';
+
+/**
  * The cohort key of a server: `<template>/<profile>` and, with `rollout.cohortLabel: KEY`,
- * `/<KEY>=<value>` (an empty value when the server has no such label).
+ * `/<KEY>=<value>` (an empty value when the server has no such label). The profile is the
+ * `commercialRange` of this cycle's observation; for a server not observed this cycle (presence
+ * other than `present`), the one its status record kept (`rollout.profile`, or the recorded
+ * cohort key itself when it has the same template), else {@link UNOBSERVED_PROFILE}.
  */
 export function cohortOf(
   spec: { operatingSystem: string; labels: Readonly<Record<string, string>> },
   observation: Observation | undefined,
   policy: FleetPolicy,
+  record?: StatusRecord,
 ): string {
-  const range = observation?.commercialRange;
-  const profile = typeof range === 'string' && range.trim() !== '' ? range : UNKNOWN_PROFILE;
   const label = policy.rollout.cohortLabel;
-  const base = `${spec.operatingSystem}/${profile}`;
-  return label ? `${base}/${label}=${spec.labels[label] ?? ''}` : base;
+  const keyOf = (profile: string): string => {
+    const base = `${spec.operatingSystem}/${profile}`;
+    return label ? `${base}/${label}=${spec.labels[label] ?? ''}` : base;
+  };
+  if (observation?.presence === 'present') return keyOf(profileOf(observation.commercialRange));
+  const kept = record?.rollout;
+  if (kept && typeof kept.profile === 'string') return keyOf(kept.profile);
+  if (kept && kept.cohort.startsWith(`${spec.operatingSystem}/`)) return kept.cohort;
+  return keyOf(UNOBSERVED_PROFILE);
+}
+
+/** The profile of an observed `commercialRange`: the range, or {@link UNKNOWN_PROFILE}. */
+export function profileOf(range: string | null | undefined): string {
+  return typeof range === 'string' && range.trim() !== '' ? range : UNKNOWN_PROFILE;
+}
+
+/** The template of a cohort key whose profile is {@link UNOBSERVED_PROFILE}, else null. */
+export function unobservedTemplate(cohort: string): string | null {
+  const [template, profile] = cohort.split('/');
+  return profile === UNOBSERVED_PROFILE && template !== undefined ? template : null;
+}
+
+/** The template part of a cohort key. */
+export function templateOf(cohort: string): string {
+  return cohort.split('/')[0] ?? cohort;
 }
 
 /** `count`, or `fraction` × `size` rounded up (at least 1 when the group is not empty). */
@@ -86,6 +118,13 @@ export interface MemberFacts {
   digest: string;
   /** The plan wants a reinstall (action reinstall before the policy, or a policy deferral). */
   wanted: boolean;
+  /**
+   * The spec wants a reinstall that cannot start this cycle because its hardware was not read
+   * (`deferred`/`erasure-unknown`): still a candidate of its cohort unless its record says more
+   * (a task started, a verdict), so a server the API failed to answer for keeps its place (as a
+   * canary, for one) and no other server takes it.
+   */
+  wantedLater?: boolean;
   /** A reinstall task runs (the plan follows it). */
   following: boolean;
   record: StatusRecord | undefined;
@@ -111,6 +150,7 @@ export function memberState(facts: MemberFacts): MemberState {
   if (attempt?.digest === digest && taskJustEnded(record)) return 'started';
   if (attempt?.digest === digest && attempt.result === 'failed') return 'failed';
   if (record?.phase === 'ready' && record.lastApplied?.digest === digest) return 'passed';
+  if (facts.wantedLater) return 'candidate';
   return 'other';
 }
 
@@ -149,6 +189,11 @@ export interface CohortGate {
   paused: boolean;
   /** Servers that want a reinstall. */
   candidates: number;
+  /**
+   * Servers of the same template whose cohort is not known this cycle ({@link UNOBSERVED_PROFILE})
+   * and that hold this cohort ({@link unobservedHolds}), sorted: `halts` for an unhealthy one.
+   */
+  unobserved: { serviceName: string; digest: string; halts: boolean }[];
 }
 
 /** The limits of `rollout.maxUnhealthy`, defaults applied. */
@@ -164,15 +209,49 @@ export function cohortGates(members: readonly CohortMember[], policy: FleetPolic
     if (list) list.push(m);
     else byCohort.set(m.cohort, [m]);
   }
+  const holds = unobservedHolds(members, policy);
   const gates = new Map<string, CohortGate>();
   for (const cohort of [...byCohort.keys()].sort()) {
     const list = [...(byCohort.get(cohort) ?? [])].sort((a, b) => cmp(a.serviceName, b.serviceName));
-    gates.set(cohort, gateOf(cohort, list, policy));
+    gates.set(cohort, gateOf(cohort, list, policy, holds.get(templateOf(cohort)) ?? []));
   }
   return gates;
 }
 
-function gateOf(cohort: string, members: readonly CohortMember[], policy: FleetPolicy): CohortGate {
+/**
+ * Fail safe for a server whose cohort is not known this cycle (its hardware was not observed and
+ * its record names no cohort): it might belong to any cohort of its template, so it holds them
+ * all, as it would hold its own. Unhealthy: a halt (`rollout-halted`). Inconclusive: a pause. With
+ * `rollout.canary`, started, failed or wanting a reinstall: it could be its cohort's canary
+ * (`canary-pending`). Per template, sorted by serviceName.
+ */
+export function unobservedHolds(
+  members: readonly CohortMember[],
+  policy: FleetPolicy,
+): Map<string, { serviceName: string; digest: string; halts: boolean }[]> {
+  const canaries = Boolean(policy.rollout.canary);
+  const holding: MemberState[] = canaries
+    ? ['unhealthy', 'inconclusive', 'started', 'failed', 'candidate']
+    : ['unhealthy', 'inconclusive'];
+  const out = new Map<string, { serviceName: string; digest: string; halts: boolean }[]>();
+  const sorted = [...members].sort((a, b) => cmp(a.serviceName, b.serviceName));
+  for (const m of sorted) {
+    const template = unobservedTemplate(m.cohort);
+    if (template === null || !holding.includes(m.state)) continue;
+    const hold = { serviceName: m.serviceName, digest: m.digest, halts: m.state === 'unhealthy' };
+    const list = out.get(template);
+    if (list) list.push(hold);
+    else out.set(template, [hold]);
+  }
+  return out;
+}
+
+function gateOf(
+  cohort: string,
+  members: readonly CohortMember[],
+  policy: FleetPolicy,
+  unobserved: { serviceName: string; digest: string; halts: boolean }[],
+): CohortGate {
   const pick = (state: MemberState): { serviceName: string; digest: string }[] =>
     members.filter((m) => m.state === state).map((m) => ({ serviceName: m.serviceName, digest: m.digest }));
   const unhealthy = pick('unhealthy');
@@ -194,6 +273,7 @@ function gateOf(cohort: string, members: readonly CohortMember[], policy: FleetP
     halted: unhealthy.length >= maxUnhealthy,
     paused: inconclusive.length > 0,
     candidates: members.filter((m) => m.state === 'candidate').length,
+    unobserved,
   };
 }
 
@@ -224,8 +304,13 @@ export function cohortHold(
   gate: CohortGate | undefined,
 ): { reason: 'rollout-halted' | 'canary-pending'; waitsFor: string[] } | null {
   if (!gate) return null;
-  if (gate.halted) return { reason: 'rollout-halted', waitsFor: [] };
+  if (gate.halted || gate.unobserved.some((u) => u.halts)) return { reason: 'rollout-halted', waitsFor: [] };
   if (gate.paused) return { reason: 'canary-pending', waitsFor: gate.waitsFor };
+  const unobserved = gate.unobserved.map((u) => u.serviceName).filter((name) => name !== serviceName);
+  if (unobserved.length > 0) {
+    const waitsFor = [...new Set([...gate.waitsFor, ...unobserved])].filter((name) => name !== serviceName);
+    return { reason: 'canary-pending', waitsFor: waitsFor.sort(cmp) };
+  }
   if (gate.canaryPending && !gate.canarySet.has(serviceName))
     return { reason: 'canary-pending', waitsFor: gate.waitsFor };
   return null;

@@ -44,7 +44,8 @@ export function makePlan(input: PlanInput): Plan {
     }
     const record = input.applied.get(spec.serviceName);
     const observation = input.observed.get(spec.serviceName) ?? UNKNOWN;
-    cohorts.set(spec.serviceName, cohortOf(spec, observation, input.policy));
+    // Not observed this cycle: the cohort its record kept (a failed call never moves a server out).
+    cohorts.set(spec.serviceName, cohortOf(spec, observation, input.policy, record));
     const decision = decideServer(spec, {
       observation,
       record,
@@ -79,12 +80,14 @@ export function makePlan(input: PlanInput): Plan {
 
   const lifted = finishWith(admitReinstalls(candidates, input.policy, state, input.now, hold, view.gates));
   const validSpecs = input.specs.filter((s) => !invalidNames.has(s.serviceName)).length;
-  const fraction = validSpecs === 0 ? 0 : candidates.length / validSpecs;
+  // A reinstall held back only because its hardware was not read this cycle still counts: a server
+  // the API failed to answer for never lifts the guard for the others (docs/plan.md).
+  const wanting = candidates.length + decidedKnown.filter((s) => s.reason === 'erasure-unknown').length;
+  const fraction = validSpecs === 0 ? 0 : wanting / validSpecs;
   // Holds, first that applies: suspended > circuit-open > rollout-halted (fleet) > mass-reinstall-guard
   // > window-closed > the cohort rules > the limits. Under the first three nothing starts anyway,
   // and the operator reads what to clear first.
-  if (outranksGuard || candidates.length <= 1 || fraction <= input.policy.rollout.maxFleetFraction)
-    return lifted;
+  if (outranksGuard || wanting <= 1 || fraction <= input.policy.rollout.maxFleetFraction) return lifted;
   // What is acknowledged is the plan that would run: the guard lifted and the windows open. So a
   // hash acknowledged while the window is closed lets the rollout start when it opens.
   const openState = { ...state, windows: { open: true, nextOpening: null, problems: [] } };
@@ -92,7 +95,7 @@ export function makePlan(input: PlanInput): Plan {
     finishWith(admitReinstalls(candidates, input.policy, openState, input.now, null, view.gates)).servers,
   );
   if (input.policy.acknowledgedPlanHashes.includes(ackHash)) return lifted;
-  const message = `would reinstall ${candidates.length} of ${validSpecs} managed servers (more than ${input.policy.rollout.maxFleetFraction * 100}%); acknowledge plan ${ackHash} to proceed`;
+  const message = `would reinstall ${wanting} of ${validSpecs} managed servers (more than ${input.policy.rollout.maxFleetFraction * 100}%); acknowledge plan ${ackHash} to proceed`;
   const guard = { reason: 'mass-reinstall-guard' as const, notBefore: null };
   const plan = finishWith(admitReinstalls(candidates, input.policy, state, input.now, guard, view.gates));
   return {

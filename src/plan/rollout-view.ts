@@ -11,6 +11,7 @@ import {
   maxUnhealthyOf,
   memberState,
   taskJustEnded,
+  templateOf,
   verificationAck,
   verificationOf,
   type CohortGate,
@@ -52,6 +53,7 @@ export function cohortView(
       serviceName: e.serviceName,
       digest: e.digest,
       wanted,
+      wantedLater: e.action === 'deferred' && e.reason === 'erasure-unknown',
       following: e.action === 'follow',
       record,
       acknowledged,
@@ -103,10 +105,19 @@ export function cohortHoldMessage(
   waitsFor: readonly string[],
 ): string {
   if (!gate) return reason;
+  if (reason === 'rollout-halted' && !gate.halted) {
+    return `rollout-halted (cohort ${gate.cohort}: ${unobservedText(gate)})`;
+  }
   if (reason === 'rollout-halted') {
     return `rollout-halted (cohort ${gate.cohort}: ${gate.unhealthy.length} unhealthy, limit ${gate.maxUnhealthy})`;
   }
   return `canary-pending (cohort ${gate.cohort} waits for ${waitsFor.join(', ') || 'its canaries'})`;
+}
+
+/** The unhealthy servers of unknown cohort that halt `gate` (not observed, no cohort recorded). */
+function unobservedText(gate: CohortGate): string {
+  const names = gate.unobserved.filter((u) => u.halts).map((u) => u.serviceName);
+  return `${names.join(', ')} unhealthy, not observed this cycle and of unknown cohort: every ${templateOf(gate.cohort)} cohort waits until observed`;
 }
 
 /** The halts and pauses of the plan: fleet-wide first, then per cohort in key order. */
@@ -141,6 +152,17 @@ export function planHalts(
         acknowledge: acks(gate.unhealthy),
       });
     }
+    const halting = gate.unobserved.filter((u) => u.halts);
+    if (!gate.halted && halting.length > 0) {
+      halts.push({
+        scope: 'cohort',
+        cohort: gate.cohort,
+        reason: 'rollout-halted',
+        message: `cohort ${gate.cohort} halted: ${unobservedText(gate)}; no new reinstall starts in it`,
+        servers: halting.map((u) => u.serviceName),
+        acknowledge: acks(halting),
+      });
+    }
     if (gate.paused) {
       halts.push({
         scope: 'cohort',
@@ -163,8 +185,10 @@ export function planCohorts(view: CohortView, policy: FleetPolicy): PlanCohort[]
   const out: PlanCohort[] = [];
   const canaries = Boolean(policy.rollout.canary);
   for (const g of view.gates.values()) {
-    if (!(canaries && g.candidates > 0) && !g.halted && !g.paused) continue;
-    const state = g.halted ? 'halted' : g.paused ? 'paused' : g.canaryPending ? 'canaries' : 'proceeding';
+    const halted = g.halted || g.unobserved.some((u) => u.halts);
+    if (!(canaries && g.candidates > 0) && !halted && !g.paused) continue;
+    const waiting = g.canaryPending || g.unobserved.length > 0;
+    const state = halted ? 'halted' : g.paused ? 'paused' : waiting ? 'canaries' : 'proceeding';
     out.push({
       cohort: g.cohort,
       servers: g.size,

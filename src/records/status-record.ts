@@ -165,7 +165,8 @@ function optional<K extends string, T>(key: K, value: T | null): { [k in K]?: T 
 
 function readRollout(f: Fields): RolloutMark {
   const canary = f.bool('canary');
-  return { cohort: f.str('cohort'), canary };
+  const profile = f.optStr('profile');
+  return { cohort: f.str('cohort'), canary, ...(profile !== null ? { profile } : {}) };
 }
 
 function mapOpt<T>(f: Fields | null, read: (f: Fields) => T): T | null {
@@ -303,7 +304,15 @@ export function orderedRecord(record: StatusRecord): Record<string, unknown> {
           },
         }
       : {}),
-    ...(record.rollout ? { rollout: { cohort: record.rollout.cohort, canary: record.rollout.canary } } : {}),
+    ...(record.rollout
+      ? {
+          rollout: {
+            cohort: record.rollout.cohort,
+            canary: record.rollout.canary,
+            ...(record.rollout.profile !== undefined ? { profile: record.rollout.profile } : {}),
+          },
+        }
+      : {}),
   };
 }
 

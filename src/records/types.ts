@@ -131,13 +131,20 @@ export interface VerificationProbeResult {
 
 /**
  * The server's part in its cohort's rollout, as the last plan gave it (docs/plan.md, "Canaries
- * and halts"). Written only for a canary, so that the next plans keep the same canaries.
+ * and halts"). Written for every managed server whose cohort is known, so that the next plans keep
+ * the same canaries, and so that a server the API fails to answer for keeps its cohort (and holds
+ * it: its halt, its canary wait) until it is observed again.
  */
 export interface RolloutMark {
   /** The cohort key, e.g. `debian12_64/ADVANCE-1/role=web`. */
   cohort: string;
   /** True: one of its cohort's canaries in the rollout under way. */
   canary: boolean;
+  /**
+   * The hardware profile the cohort was read from (the API's `commercialRange`, or
+   * `unknown-hardware`). Absent in records written before it existed (canary marks only).
+   */
+  profile?: string;
 }
 
 /** The last error met for this server (API, apply, spec). */
@@ -173,6 +180,6 @@ export interface StatusRecord {
   lastError: ErrorRecord | null;
   /** The health checks of the last reinstall; absent (or null) when none ran. Written only when set. */
   verification?: VerificationRecord | null;
-  /** The canary mark of the rollout under way; absent (or null) otherwise. Written only when set. */
+  /** The server's cohort and canary mark; absent (or null) when its cohort is not known. Written only when set. */
   rollout?: RolloutMark | null;
 }

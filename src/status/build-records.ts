@@ -7,7 +7,7 @@
 import type { ApplyOutcome, FollowProgress } from '../records/outcomes.js';
 import { rolloutReasons } from '../core/codes/plan-codes.js';
 import type { ErrorCode } from '../core/codes/registry.js';
-import { verificationOf } from '../plan/cohorts.js';
+import { profileOf, unobservedTemplate, verificationOf } from '../plan/cohorts.js';
 import type { Observation, Plan, PlanServer } from '../plan/types.js';
 import type {
   AttemptRecord,
@@ -256,9 +256,29 @@ function buildOne(
     lastAttempt,
     attempts: recent,
     lastError,
-    // The canary mark follows the plan, so that the next plans keep the same canaries (docs/plan.md).
     ...(verification ? { verification } : {}),
-    ...(entry.canary && entry.cohort ? { rollout: { cohort: entry.cohort, canary: true } } : {}),
+    ...rolloutOf(entry, observation, prev),
+  };
+}
+
+/**
+ * The cohort and canary mark follow the plan, so that the next plans keep the same canaries, and
+ * a server not observed in a later cycle keeps its cohort (docs/plan.md, "Canaries and halts").
+ * The profile is this cycle's observation, else the one the record kept. A cohort the plan could
+ * not tell (not observed, none recorded) is not written.
+ */
+function rolloutOf(
+  entry: PlanServer,
+  observation: Observation | undefined,
+  prev: StatusRecord | null,
+): Pick<StatusRecord, 'rollout'> {
+  const cohort = entry.cohort;
+  if (!cohort || unobservedTemplate(cohort) !== null) return {};
+  const observed = observation?.presence === 'present' ? profileOf(observation.commercialRange) : undefined;
+  const kept = prev?.rollout?.cohort === cohort ? prev.rollout.profile : undefined;
+  const profile = observed ?? kept;
+  return {
+    rollout: { cohort, canary: entry.canary === true, ...(profile !== undefined ? { profile } : {}) },
   };
 }
 

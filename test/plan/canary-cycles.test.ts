@@ -85,7 +85,11 @@ describe('canaries across cycles', () => {
       'a03 deferred',
     ]);
     const records1 = record(start, plan1, [outcome(plan1, 'a01', 'running', NOW)], NOW);
-    expect(records1.get('a01')?.rollout).toEqual({ cohort: 'debian12_64/advance', canary: true });
+    expect(records1.get('a01')?.rollout).toEqual({
+      cohort: 'debian12_64/advance',
+      canary: true,
+      profile: 'advance',
+    });
 
     // Cycle 2: its task runs; the others still wait for it.
     const input2 = {
@@ -169,7 +173,12 @@ describe('canaries across cycles', () => {
     };
     const plan5 = makePlan(input5);
     const records5 = record(input5, plan5, [], NOW + 27 * MINUTE);
-    expect(records5.get('a01')?.rollout).toBeUndefined();
+    // The canary mark is dropped; the cohort stays recorded (for a cycle it is not observed).
+    expect(records5.get('a01')?.rollout).toEqual({
+      cohort: 'debian12_64/advance',
+      canary: false,
+      profile: 'advance',
+    });
     expect(records5.get('a01')?.verification?.result).toBe('healthy');
   });
 });

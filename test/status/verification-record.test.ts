@@ -162,7 +162,12 @@ describe('verification phases in status records', () => {
     });
     expect(records.get('b00')).toMatchObject({ phase: 'unhealthy', reason: 'last-attempt-failed' });
     expect(records.get('a01')).toMatchObject({ phase: 'pending', reason: 'canary-pending' });
-    expect(records.get('a01')?.rollout).toBeUndefined();
+    // Not a canary: only its cohort is recorded (kept for a cycle it is not observed).
+    expect(records.get('a01')?.rollout).toEqual({
+      cohort: 'debian12_64/advance',
+      canary: false,
+      profile: 'advance',
+    });
     const md = renderFleetMd(records.values());
     expect(md).toContain('1 verifying, 1 unhealthy');
     expect(md).toContain("2 server(s) wait for their cohort's canaries (`canary-pending`).");
