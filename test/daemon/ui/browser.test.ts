@@ -5,7 +5,7 @@
  * neither exists) against a real in-process daemon (the simulator over HTTPS, a bare git origin)
  * with bearer authentication configured. It checks that the page loads with no console error, no
  * failed request and no CSP violation; that a merged change shows as reinstalling then ready with
- * no reload; that axe-core finds no serious or critical violation in any view; and that filtering
+ * no reload, its step (n of m) shown live by a second dashboard on the Rollout view; that axe-core finds no serious or critical violation in any view; and that filtering
  * 10,000 servers (served by the real listener over a synthetic status) leaves the right rows. The
  * filter's time is measured in the page and printed, never asserted.
  */
@@ -21,7 +21,10 @@ import type { RunningDaemon } from '../../../src/daemon/daemon.js';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
 import type { StatusRecord } from '../../../src/records/types.js';
 import { record, spec as planSpec } from '../../plan/helpers.js';
-import { closeSimulator, spec, WEBHOOK_SECRET, World } from '../helpers.js';
+import { closeSimulator, spec, useSimulatorOptions, WEBHOOK_SECRET, World } from '../helpers.js';
+
+// Slow enough (a reinstall takes some 15 s) for the follower to read install/status's steps.
+useSimulatorOptions({ speed: 60 });
 
 const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -178,6 +181,20 @@ describe.skipIf(!HAVE_CHROMIUM)(
           characterData: true,
         });
       }, m.name);
+      // A second dashboard on the Rollout view records the step lines it shows meanwhile.
+      const rollout = await watched(context);
+      await rollout.page.goto(`${base}/#/rollout`);
+      await rollout.page.locator('#connection[data-state="live"]').waitFor();
+      await rollout.page.evaluate(() => {
+        const w = window as unknown as { steps: string[] };
+        w.steps = [];
+        const section = document.getElementById('view-rollout')!;
+        new MutationObserver(() => {
+          for (const p of section.querySelectorAll('p'))
+            if (/^Step \d+ of \d+/.test(p.textContent ?? '') && !w.steps.includes(p.textContent!))
+              w.steps.push(p.textContent!);
+        }).observe(section, { subtree: true, childList: true, characterData: true });
+      });
 
       world.pull();
       world.write(m.file, spec(m.name, m.other));
@@ -207,6 +224,10 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(seen).toContain('reinstalling');
       expect(seen.indexOf('reinstalling')).toBeLessThan(seen.lastIndexOf('ready'));
       expect(navigations).toBe(1);
+      const steps = await rollout.page.evaluate(() => (window as unknown as { steps: string[] }).steps);
+      console.log(`step lines the Rollout view showed live: ${JSON.stringify(steps)}`);
+      expect(steps.length).toBeGreaterThan(0);
+      expect(rollout.trouble).toEqual({ console: [], failed: [] });
       expect(await page.locator('#summary').textContent()).toContain('0 reinstalling');
       expect(trouble).toEqual({ console: [], failed: [] });
       expect(await cspViolations(page)).toEqual([]);
