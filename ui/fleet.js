@@ -47,10 +47,12 @@ export class FleetView {
     this.bars = h('div', { class: 'bars' });
     this.count = h('p', { class: 'list-count', 'aria-live': 'polite' });
     this.spacer = h('div', { class: 'spacer' });
-    this.body = h('div', { class: 'rows', role: 'rowgroup' });
+    // The scrolling viewport is the row group (it is focusable and named, so it cannot be a bare
+    // div between the table and its rows); the spacer and the rows' box are plain layout.
+    this.body = h('div', { class: 'rows' });
     this.viewport = h(
       'div',
-      { class: 'viewport', tabindex: '0', 'aria-label': 'Servers (scroll for more)' },
+      { class: 'viewport', role: 'rowgroup', tabindex: '0', 'aria-label': 'Servers (scroll for more)' },
       this.spacer,
     );
     this.spacer.append(this.body);

@@ -1,0 +1,140 @@
+// Regenerates the screenshots of the dashboard's views in docs/dashboard/ (linked from
+// docs/dashboard.md): `npm run docs:screenshots`. It serves the real dashboard (dist/, so run
+// after `npm run build`) over a made-up fleet of 240 servers (some reinstalling, waiting,
+// failed) on 127.0.0.1, and photographs each view with the distribution's Chromium
+// (OVH_FLEET_CHROMIUM, else /usr/bin/chromium) through playwright-core, in light and dark.
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createLogger } from '../dist/core/logger.js';
+import { startHttpServer } from '../dist/daemon/http-server.js';
+import { createDaemonMetrics } from '../dist/daemon/metrics.js';
+
+const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
+const OUT = fileURLToPath(new URL('../docs/dashboard/', import.meta.url));
+const OSES = ['debian12_64', 'ubuntu2404-server_64', 'rocky9_64', 'alma9_64'];
+const ROLES = ['web', 'db', 'cache', 'batch'];
+const at = (minutesAgo) => new Date(Date.UTC(2026, 11, 3, 12, 0) - minutesAgo * 60_000).toISOString();
+
+function server(i) {
+  const name = `ns${String(5000 + i)}.ip-51-79-${i % 200}.eu`;
+  const os = OSES[i % OSES.length];
+  const base = {
+    serviceName: name,
+    phase: 'ready',
+    reason: 'in-sync',
+    message: '',
+    since: at(600 + i),
+    spec: { file: `servers/${name}.yaml`, commit: '4f1c2a9e7b3d' },
+    desiredDigest: `sha256:${'a'.repeat(64)}`,
+    observedOs: os,
+    task: null,
+    lastApplied: null,
+    lastAttempt: null,
+    attempts: [],
+    lastError: null,
+  };
+  if (i < 3)
+    return {
+      ...base,
+      phase: 'reinstalling',
+      reason: 'task-running',
+      message: 'reinstall task running',
+      since: at(6 + i),
+      observedOs: OSES[(i + 1) % OSES.length],
+      task: {
+        id: 561472500 + i,
+        status: 'doing',
+        step: 9 + i * 4,
+        steps: 21,
+        currentStep: ['Partitioning disks', 'Downloading OS image', 'Installing the operating system'][i],
+        elapsedSeconds: 360 + i * 60,
+        startedAt: at(6 + i),
+      },
+    };
+  if (i < 8)
+    return {
+      ...base,
+      phase: 'pending',
+      reason: 'batch-limit',
+      message: 'waits for a free slot of the batch (2 at a time)',
+    };
+  if (i === 8)
+    return {
+      ...base,
+      phase: 'failed',
+      reason: 'install-failed',
+      message: 'install/status reported an error at step 14',
+    };
+  return base;
+}
+
+const servers = Array.from({ length: 240 }, (_, i) => server(i));
+const declared = Object.fromEntries(
+  servers.map((r, i) => [
+    r.serviceName,
+    { operatingSystem: OSES[i % OSES.length], labels: { role: ROLES[i % 4], dc: i % 3 ? 'gra' : 'rbx' } },
+  ]),
+);
+const status = {
+  ready: true,
+  head: '4f1c2a9e7b3d5a60c1e2f3a4b5c6d7e8f9a0b1c2',
+  block: null,
+  lastCycle: {
+    id: 'c-0042',
+    trigger: 'webhook',
+    result: 'success',
+    startedAt: at(1),
+    endedAt: at(0),
+    head: '4f1c2a9e7b3d5a60c1e2f3a4b5c6d7e8f9a0b1c2',
+    planHash: null,
+    statusCommit: null,
+    block: null,
+    error: null,
+  },
+  lastGoodCycleAt: at(0),
+  tasksInFlight: 3,
+  servers,
+  declared,
+};
+
+if (!existsSync(CHROMIUM)) {
+  console.error(
+    `no Chromium at ${CHROMIUM}: install the distribution's chromium package or set OVH_FLEET_CHROMIUM`,
+  );
+  process.exit(1);
+}
+mkdirSync(OUT, { recursive: true });
+const listener = await startHttpServer('127.0.0.1', 0, {
+  ready: () => true,
+  status: () => status,
+  onWebhook: () => undefined,
+  webhookSecret: null,
+  metrics: createDaemonMetrics(),
+  log: createLogger({ level: 'silent' }),
+});
+const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+try {
+  const views = {
+    fleet: '#/fleet',
+    rollout: '#/rollout',
+    server: `#/server/${encodeURIComponent(servers[1].serviceName)}`,
+  };
+  for (const scheme of ['light', 'dark']) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+    const page = await context.newPage();
+    for (const [view, hash] of Object.entries(views)) {
+      await page.goto(`http://127.0.0.1:${listener.port}/${hash}`);
+      await page.locator('#connection[data-state="live"]').waitFor();
+      await page.locator(`#view-${view}`).waitFor();
+      const file = `${OUT}${view}-${scheme}.png`;
+      await page.screenshot({ path: file, fullPage: false });
+      console.log(`wrote ${file}`);
+    }
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await listener.close();
+}
