@@ -82,4 +82,11 @@ async function runDaemon(file: string | undefined): Promise<void> {
     process.on('SIGINT', onSignal);
     if (signalled !== null) onSignal(signalled);
   });
+  // Everything is stopped: the process ends when its event loop drains. Should a handle outlive
+  // the stop (a keep-alive socket, a library's timer), it must not hold the exit that systemd or
+  // an operator waits for: say what was left, and exit 0 anyway.
+  setTimeout(() => {
+    logger.warn({ resources: process.getActiveResourcesInfo() }, 'handles still open after stop; exiting');
+    process.exit(0);
+  }, 5_000).unref();
 }
