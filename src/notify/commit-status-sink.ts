@@ -35,6 +35,13 @@ export interface CommitStatusSinkOptions {
 /** How many refused (commit, server) watermarks are kept on disk, newest last. */
 const KEPT_WATERMARKS = 10_000;
 
+/**
+ * How many (commit, server) pairs this run remembers the last state of, newest last: the daemon
+ * runs for months, so the memory is bounded; an older pair forgotten can only be overtaken by a
+ * refused delivery, and those pairs keep their watermark on disk.
+ */
+const KEPT_LAST_SET = 50_000;
+
 /** Failure codes of the reinstall itself (the server's fault); any other failure is our `error`. */
 const REINSTALL_FAILURES = new Set(['reinstall-failed', 'task-timeout']);
 
@@ -82,7 +89,7 @@ export function commitStatusOf(
 
 /** The commit-status sink. */
 export function commitStatusSink(options: CommitStatusSinkOptions): NotificationSink {
-  /** Per (commit, context): the timestamp of the last event set (this run). */
+  /** Per (commit, context): the timestamp of the last event set (this run, at most KEPT_LAST_SET). */
   const lastSet = new Map<string, string>();
   /** Per refused (commit, context): the timestamp of the last event set, or '' (kept on disk). */
   const refused = readWatermarks(options.stateFile ?? null);
@@ -111,7 +118,9 @@ export function commitStatusSink(options: CommitStatusSinkOptions): Notification
         }
         throw error;
       }
+      lastSet.delete(key); // re-inserted last: the newest are kept
       lastSet.set(key, event.timestamp);
+      if (lastSet.size > KEPT_LAST_SET) lastSet.delete(lastSet.keys().next().value as string);
       if (refused.has(key)) {
         refused.delete(key); // re-inserted last: the newest are kept
         refused.set(key, event.timestamp);
