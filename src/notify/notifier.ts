@@ -186,7 +186,10 @@ export class Notifier {
     let sent = false;
     for (const entry of entries) {
       if (this.stopping.signal.aborted) return sent;
-      if (entry.nextAttemptAt > clock.now()) continue;
+      // Oldest first, never around one: a delivery waiting for its retry holds the newer ones of
+      // its sink (after a restart the sink's pause is forgotten, and a receiver got `ready` before
+      // `reinstalling`).
+      if (entry.nextAttemptAt > clock.now()) return sent;
       try {
         await routed.sink.send(entry.delivery, this.stopping.signal);
       } catch (caught) {
