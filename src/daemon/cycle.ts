@@ -19,6 +19,7 @@ import { observeLoaded } from '../pipeline/observe.js';
 import { planInputOf } from '../pipeline/plan-input.js';
 import { validateObserved } from '../pipeline/validate.js';
 import type { StatusRecord } from '../records/types.js';
+import type { Plan } from '../plan/types.js';
 import { writeDaemonState } from './daemon-state.js';
 import { buildStatus, commitBuiltStatus, type Recorded } from './record-status.js';
 import { notifyCycleOf } from './notify-cycle.js';
@@ -48,6 +49,8 @@ export const CYCLE_STEPS = [
 export interface CycleEnd {
   summary: CycleSummary;
   memory: DaemonMemory;
+  /** The cycle's plan; null when the cycle stopped before planning. */
+  plan: Plan | null;
 }
 
 /** The results of the steps before record, filled as they run. */
@@ -146,7 +149,7 @@ export async function runCycle(
     },
     'cycle ended',
   );
-  return { summary, memory: next };
+  return { summary, memory: next, plan: results.planned?.plan ?? null };
 }
 
 /** fetch → load → observe → validate → plan → apply, each result kept in `results` as it comes. */

@@ -7,6 +7,7 @@
  */
 import { parseSecretRule, type SecretRule } from '../core/secret-rule.js';
 import path from 'node:path';
+import type { Plan } from '../plan/types.js';
 import type { FSWatcher } from 'chokidar';
 import type { ScheduledTask } from 'node-cron';
 import { IntentJournal } from '../apply/intent-journal.js';
@@ -267,11 +268,15 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     trigger: (kind) => void runner.trigger(kind),
     stopSignal: stop.signal,
   });
+  /** The plan of the last cycle that planned (the dashboard's Rollout and Server views). */
+  let lastPlan: Plan | null = null;
   const runner: CycleRunner = new CycleRunner(async (kind) => {
     const probed = await scheduler.admit(kind);
     if (probed) return probed;
     const ended = await runCycle(cycleDeps, memory, kind, logger);
     memory = ended.memory;
+    // The last plan made stands until a cycle makes another (the dashboard shows it).
+    lastPlan = ended.plan ?? lastPlan;
     progress.prune(memory.records.values());
     scheduler.settle(ended.summary);
     if (memory.raceLost && !stop.signal.aborted) {
