@@ -38,6 +38,7 @@ import { FleetMdMemo } from './fleet-md-memo.js';
 import { TaskSweep } from './task-sweep.js';
 import { TaskWatch, type WatchedTask } from './task-watch.js';
 import { liveRecords, ProgressBoard } from './live-records.js';
+import { CycleTimeline } from './cycle-timeline.js';
 import { LiveEvents } from './ui/live-events.js';
 import { DeclaredMemo } from './ui/declared.js';
 import { VerifyWatch, verifySettingsOfFleet } from './verify-watch.js';
@@ -157,7 +158,10 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   const events = new LiveEvents({ status: () => status() });
   // Each spec's declared OS and labels, for the dashboard.
   const declared = new DeclaredMemo();
-  const progress = new ProgressBoard(() => events.changed('progress'));
+  const progress = new ProgressBoard(
+    () => events.changed('progress'),
+    () => clock.now(),
+  );
   // Servers where the sweep found a running task, read one by one by the next cycle.
   const sweepFound = new Set<string>();
   // How long reinstalls take, learned by the task watch and every cycle's apply run alike.
@@ -242,15 +246,17 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     durations,
   });
   const intervalMs = scheduleIntervalMs(config.schedule);
+  // What OVHcloud counts: every HTTP request (each page, each retry) when the adapter counts
+  // them, else the port's calls (the sweep's credit, and each cycle's share on the dashboard).
+  const requestsSoFar = deps.apiRequestCounts ? httpRequestsSoFar(deps.apiRequestCounts) : () => apiCalls;
+  const timeline = new CycleTimeline(requestsSoFar, () => deps.budgetStats?.()?.requestsPerMinute ?? null);
   sweep = new TaskSweep({
     api,
     clock,
     log: log.child({ component: 'sweep' }),
     limits: () => apiPolicy,
     servers: () => sweptServers(memory),
-    // What OVHcloud counts: every HTTP request (each page, each retry) when the adapter counts
-    // them, else the port's calls.
-    callsSoFar: deps.apiRequestCounts ? httpRequestsSoFar(deps.apiRequestCounts) : () => apiCalls,
+    callsSoFar: requestsSoFar,
     busy: () => rolloutWaits(deps.budgetStats?.() ?? null, watch.size),
     cycleIntervalMs: intervalMs,
     onFound: (serviceName) => {
@@ -271,9 +277,15 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   /** The plan of the last cycle that planned (the dashboard's Rollout and Server views). */
   let lastPlan: Plan | null = null;
   const runner: CycleRunner = new CycleRunner(async (kind) => {
+    const measure = timeline.begin();
     const probed = await scheduler.admit(kind);
-    if (probed) return probed;
+    if (probed) {
+      measure.end(probed);
+      events.changed('cycle');
+      return probed;
+    }
     const ended = await runCycle(cycleDeps, memory, kind, logger);
+    measure.end(ended.summary);
     memory = ended.memory;
     // The last plan made stands until a cycle makes another (the dashboard shows it).
     lastPlan = ended.plan ?? lastPlan;
@@ -308,6 +320,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     budget: deps.budgetStats?.() ?? null,
     sweep: sweep?.status() ?? null,
     declared: declared.current,
+    cycles: timeline.entries,
     servers: liveRecords(memory.records.values(), progress.latest),
   });
 

@@ -33,6 +33,8 @@ import type { SpecCommits } from './spec-commits.js';
 import type { FleetMdMemo } from './fleet-md-memo.js';
 import type { SweepStatus } from './task-sweep.js';
 import type { DeclaredSpecs } from './ui/declared.js';
+import type { CycleTimelineEntry } from './cycle-timeline.js';
+import type { LiveRecord } from './live-records.js';
 
 /**
  * What started a cycle. `schedule`, `start`, `manual`, `task-ended`, `task-found` (the
@@ -231,5 +233,8 @@ export interface DaemonStatus {
   sweep?: SweepStatus | null;
   /** What each spec of the last cycle declares: its OS and labels only (src/daemon/ui/declared.ts). */
   declared?: DeclaredSpecs;
-  servers: StatusRecord[];
+  /** The last cycles, oldest first, with the API requests each used (src/daemon/cycle-timeline.ts). */
+  cycles?: readonly CycleTimelineEntry[];
+  /** The records with the follower's progress laid over their task (src/daemon/live-records.ts). */
+  servers: LiveRecord[];
 }

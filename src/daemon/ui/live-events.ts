@@ -2,7 +2,8 @@
  * The dashboard's live event stream, `GET /api/events` (Server-Sent Events, docs/dashboard.md):
  * on connect a `snapshot` (exactly what /api/status gives), then an `update` after each cycle and
  * each change of a task's progress, coalesced (at most one per `coalesceMs`), carrying the
- * summary fields and only the server records that changed (`servers`) or went away (`removed`),
+ * summary fields and only the server records that changed (`servers`) or went away (`removed`)
+ * (`declared` and `cycles` only when they changed),
  * and a comment line as heartbeat. Streams are capped (503 beyond), a client that stops reading
  * is dropped (it reconnects and gets a new snapshot), and a closed connection is forgotten.
  *
@@ -35,7 +36,7 @@ export type LiveChange = 'cycle' | 'progress';
 
 /**
  * The body of an `update` event: the status's summary fields plus the servers that changed;
- * `declared` only when it changed since the last event.
+ * `declared` and `cycles` only when they changed since the last event.
  */
 export type LiveUpdate = Omit<DaemonStatus, 'servers'> & {
   kinds: LiveChange[];
@@ -48,6 +49,7 @@ export class LiveEvents {
   private readonly clients = new Set<ServerResponse>();
   private baseline = new Map<string, StatusRecord>();
   private declared: DaemonStatus['declared'] = undefined;
+  private cycles: DaemonStatus['cycles'] = undefined;
   private pending = new Set<LiveChange>();
   private timer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -99,6 +101,7 @@ export class LiveEvents {
     else {
       this.baseline = byName(status.servers);
       this.declared = status.declared;
+      this.cycles = status.cycles;
     }
     this.clients.add(res);
     res.on('close', () => this.detach(res));
@@ -122,7 +125,7 @@ export class LiveEvents {
     this.pending.clear();
     if (this.clients.size === 0) return;
     const status = current ?? this.options.status();
-    const { servers, declared, ...summary } = status;
+    const { servers, declared, cycles, ...summary } = status;
     const next = byName(servers);
     const changed = servers.filter((r) => !sameRecord(this.baseline.get(r.serviceName), r));
     const removed = [...this.baseline.keys()].filter((name) => !next.has(name));
@@ -130,11 +133,14 @@ export class LiveEvents {
     const update: LiveUpdate = {
       ...summary,
       ...(declared !== this.declared && declared !== undefined ? { declared } : {}),
+      // The timeline is a new array after each cycle, the same one in between.
+      ...(cycles !== this.cycles && cycles !== undefined ? { cycles } : {}),
       kinds,
       servers: changed,
       removed,
     };
     this.declared = declared;
+    this.cycles = cycles;
     const data = JSON.stringify(update);
     for (const res of this.clients) this.send(res, 'update', data);
   }

@@ -131,6 +131,35 @@ describe('GET /api/events', () => {
     expect((JSON.parse(second!.data) as LiveUpdate).declared).toEqual(status.declared);
   });
 
+  it('sends the cycle timeline only when it changed', async () => {
+    const cycle = {
+      id: 'c1',
+      trigger: 'schedule' as const,
+      result: 'success' as const,
+      startedAt: '2026-12-03T10:00:00.000Z',
+      endedAt: '2026-12-03T10:00:02.000Z',
+      head: null,
+      planHash: null,
+      statusCommit: null,
+      block: null,
+      error: null,
+      apiRequests: 12,
+      requestsPerMinute: 60,
+    };
+    status = { ...fleet(1), cycles: [cycle] };
+    const { base, events } = await serve();
+    const client = await connect(base);
+    await client.next(1);
+    events.changed('progress');
+    await client.next(2);
+    status = { ...status, cycles: [cycle, { ...cycle, id: 'c2', apiRequests: 3 }] };
+    events.changed('cycle');
+    const [snapshot, first, second] = await client.next(3);
+    expect((JSON.parse(snapshot!.data) as DaemonStatus).cycles).toEqual([cycle]);
+    expect(JSON.parse(first!.data)).not.toHaveProperty('cycles');
+    expect((JSON.parse(second!.data) as LiveUpdate).cycles).toEqual(status.cycles);
+  });
+
   it('sends heartbeats', async () => {
     status = fleet(1);
     const { base } = await serve({ heartbeatMs: 20 });
