@@ -50,6 +50,8 @@ function server(i) {
         currentStep: ['Partitioning disks', 'Downloading OS image', 'Installing the operating system'][i],
         elapsedSeconds: 360 + i * 60,
         startedAt: at(6 + i),
+        etaSeconds: 420 - i * 90,
+        expectedEndAt: new Date(Date.parse(at(0)) + (420 - i * 90) * 1000).toISOString(),
       },
     };
   if (i < 8)
@@ -76,6 +78,26 @@ const declared = Object.fromEntries(
     { operatingSystem: OSES[i % OSES.length], labels: { role: ROLES[i % 4], dc: i % 3 ? 'gra' : 'rbx' } },
   ]),
 );
+// The daemon's timeline of the last cycles: one every 5 minutes, a few slower while reinstalling.
+const cycles = Array.from({ length: 24 }, (_, i) => {
+  const minutesAgo = (23 - i) * 5;
+  const seconds = [3, 4, 2, 48, 61, 35, 4, 3][i % 8];
+  const failed = i === 14;
+  return {
+    id: `c-${String(19 + i).padStart(4, '0')}`,
+    trigger: i % 6 === 3 ? 'webhook' : i % 6 === 4 ? 'task-ended' : 'schedule',
+    result: failed ? 'error' : i === 15 ? 'skipped' : 'success',
+    startedAt: new Date(Date.parse(at(minutesAgo)) - seconds * 1000).toISOString(),
+    endedAt: at(minutesAgo),
+    head: '4f1c2a9e7b3d5a60c1e2f3a4b5c6d7e8f9a0b1c2',
+    planHash: null,
+    statusCommit: null,
+    block: null,
+    error: failed ? { code: 'api-unavailable', message: 'HTTP 503 from OVHcloud', next: 'retry' } : null,
+    apiRequests: failed ? 4 : seconds > 30 ? 40 + i : 6 + (i % 3),
+    requestsPerMinute: 60,
+  };
+});
 const status = {
   ready: true,
   head: '4f1c2a9e7b3d5a60c1e2f3a4b5c6d7e8f9a0b1c2',
@@ -94,6 +116,7 @@ const status = {
   },
   lastGoodCycleAt: at(0),
   tasksInFlight: 3,
+  cycles,
   servers,
   declared,
 };

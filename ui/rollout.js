@@ -1,8 +1,10 @@
 // The Rollout view (docs/dashboard.md): what runs (each task's step n of m, its name, elapsed
-// time), what waits and why, what failed or is halted, canaries and verifications, and the
-// last cycles seen since the page opened.
+// time and ETA: task-card.js), what waits and why, what failed or is halted, canaries and
+// verifications, and the timeline of the last cycles (cycles.js).
 import { formatDuration, h, replace, serverHref, time } from './dom.js';
 import { badge } from './fleet.js';
+import { cyclesSection } from './cycles.js';
+import { taskItem } from './task-card.js';
 
 const WAITING = new Set(['pending']);
 const TROUBLE = new Set(['failed', 'unhealthy', 'drifted', 'invalid', 'unknown']);
@@ -31,7 +33,7 @@ export class RolloutView {
     // Re-render only when what is shown changed (keeps keyboard focus while nothing moves).
     const key = JSON.stringify([
       store.summary,
-      store.cycles.length,
+      store.timeline(),
       running,
       verifying,
       waiting,
@@ -47,13 +49,13 @@ export class RolloutView {
       s.block
         ? h('p', { class: 'alert', role: 'alert' }, `Cycles blocked (${s.block.reason}): ${s.block.message}`)
         : null,
-      group('Reinstalling now', running, taskItem, 'No reinstall runs.'),
+      group('Reinstalling now', running, (r) => taskItem(r, title), 'No reinstall runs.'),
       group('Verifying (health checks)', verifying, verifyItem, 'No verification runs.'),
       group('Waiting', waiting, reasonItem, 'Nothing waits.'),
       group('Failed, unhealthy or drifted', trouble, troubleItem, 'Nothing failed.'),
       group('Canaries of the rollout under way', canaries, canaryItem, 'No canary.'),
       budget(s.budget),
-      cycles(store.cycles),
+      cyclesSection(store.timeline(), store.summary?.cycles !== undefined),
     );
   }
 }
@@ -82,33 +84,6 @@ function title(r) {
     ' ',
     badge(r.phase),
   );
-}
-
-function taskItem(r) {
-  const t = r.task;
-  const step = t?.step ?? 0;
-  const steps = t?.steps ?? null;
-  const label = steps ? `Step ${step} of ${steps}` : t?.step ? `Step ${step}` : 'Not started';
-  const progress = h('progress', {
-    max: String(steps ?? 1),
-    value: String(steps ? step : 0),
-    'aria-label': label,
-  });
-  return [
-    title(r),
-    h('p', {}, `${label}${t?.currentStep ? `: ${t.currentStep}` : ''}`),
-    progress,
-    h(
-      'p',
-      { class: 'meta' },
-      `Task ${t?.id ?? '—'} (${t?.status ?? '—'}) · elapsed ${formatDuration(t?.elapsedSeconds)}`,
-      t?.etaSeconds !== undefined && t?.etaSeconds !== null
-        ? ` · about ${formatDuration(t.etaSeconds)} left`
-        : '',
-      ' · started ',
-      time(t?.startedAt),
-    ),
-  ];
 }
 
 function verifyItem(r) {
@@ -160,45 +135,5 @@ function budget(b) {
       `${b.remaining} of ${b.requestsPerMinute} requests a minute left`,
       b.pausedMs > 0 ? ` · paused ${formatDuration(b.pausedMs / 1000)} after a 429` : '',
     ),
-  );
-}
-
-function cycles(list) {
-  return h(
-    'section',
-    { class: 'group', 'aria-label': 'Cycles' },
-    h('h3', {}, 'Cycles seen since this page opened'),
-    list.length === 0
-      ? h('p', { class: 'empty' }, 'No cycle yet.')
-      : h(
-          'table',
-          { class: 'cycles' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['Ended', 'Trigger', 'Result', 'Duration', 'Error'].map((t) => h('th', { scope: 'col' }, t)),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            [...list]
-              .reverse()
-              .map((c) =>
-                h(
-                  'tr',
-                  {},
-                  h('td', {}, time(c.endedAt)),
-                  h('td', {}, c.trigger),
-                  h('td', {}, h('span', { class: `result result-${c.result}` }, c.result)),
-                  h('td', {}, formatDuration((Date.parse(c.endedAt) - Date.parse(c.startedAt)) / 1000)),
-                  h('td', {}, c.error ? `${c.error.code}: ${c.error.message}` : ''),
-                ),
-              ),
-          ),
-        ),
   );
 }

@@ -24,7 +24,10 @@ export class Store {
     this.sortedCache = null;
     /** Bumped at each change: views skip work when it did not move. */
     this.version = 0;
-    /** The last cycles seen live, newest last (the stream tells each cycle's summary). */
+    /**
+     * The last cycles seen live, newest last: the timeline's fallback when the status carries no
+     * `cycles` (the daemon's own timeline, see timeline()).
+     */
     this.cycles = [];
     this.listeners = new Set();
     this.frame = 0;
@@ -44,8 +47,8 @@ export class Store {
 
   update(update) {
     const { servers, removed, kinds: _kinds, ...summary } = update;
-    // `declared` comes only when it changed.
-    this.summary = { declared: this.summary?.declared, ...summary };
+    // `declared` and `cycles` come only when they changed.
+    this.summary = { declared: this.summary?.declared, cycles: this.summary?.cycles, ...summary };
     for (const r of servers) this.servers.set(r.serviceName, r);
     for (const name of removed) this.servers.delete(name);
     this.noteCycle(summary.lastCycle);
@@ -55,6 +58,11 @@ export class Store {
   /** What the spec of a server declares ({operatingSystem, labels}), or null. */
   declared(name) {
     return this.summary?.declared?.[name] ?? null;
+  }
+
+  /** The last cycles, oldest first: the daemon's timeline, else the cycles this page saw. */
+  timeline() {
+    return this.summary?.cycles ?? this.cycles;
   }
 
   /** Records sorted by name. */
