@@ -94,7 +94,7 @@ const cycles = Array.from({ length: 24 }, (_, i) => {
     statusCommit: null,
     block: null,
     error: failed ? { code: 'api-unavailable', message: 'HTTP 503 from OVHcloud', next: 'retry' } : null,
-    apiRequests: failed ? 4 : seconds > 30 ? 40 + i : 6 + (i % 3),
+    apiRequests: failed ? 4 : i === 15 ? 0 : seconds > 30 ? 40 + i : 6 + (i % 3),
     requestsPerMinute: 60,
   };
 });
