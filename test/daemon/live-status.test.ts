@@ -4,7 +4,8 @@
  * end is remembered, instead of showing the record of the cycle that posted it (task `todo`) for
  * the time that cycle takes to commit and push. Real components: the simulator over HTTPS, a bare
  * git origin, the daemon in process; the view is sampled every few milliseconds through a whole
- * reinstall and the rule is checked on every sample (no timing is asserted).
+ * reinstall and the rule is checked on every sample (no timing is asserted). The live view's
+ * estimate (etaSeconds, expectedEndAt) is in no status commit.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -61,6 +62,10 @@ describe('the live view of a reinstall', () => {
     }
 
     expect(seen.some((s) => s.status === 'done')).toBe(true);
+    // The live view's estimate never reaches git: no status commit of the reinstall carries it.
+    const history = w.git(w.origin, ['log', '-p', 'main', '--', 'status/']);
+    expect(history).toContain('elapsedSeconds'); // a record with its task was committed
+    expect(history).not.toMatch(/etaSeconds|expectedEndAt/);
     for (const [i, s] of seen.entries()) {
       const earlier = seen.slice(0, i).filter((e) => e.id === s.id);
       for (const e of earlier)
