@@ -42,9 +42,7 @@ export interface ServerDetail {
 }
 
 /** What the route answers: a detail, or an error with its HTTP code. */
-export type ServerDetailAnswer =
-  | { code: 200; body: ServerDetail }
-  | { code: 400 | 404 | 503; error: string };
+export type ServerDetailAnswer = { code: 200; body: ServerDetail } | { code: 400 | 404 | 503; error: string };
 
 /** What the details are read from (daemon.ts wires them). */
 export interface ServerDetailSources {
@@ -70,8 +68,7 @@ export class ServerDetails {
   /** The answer for the raw (still percent-encoded) path segment after {@link SERVER_DETAIL_PREFIX}. */
   async answer(segment: string): Promise<ServerDetailAnswer> {
     const serviceName = decodeSegment(segment);
-    if (serviceName === null || !isServiceName(serviceName))
-      return { code: 400, error: 'not a server name' };
+    if (serviceName === null || !isServiceName(serviceName)) return { code: 400, error: 'not a server name' };
     const record = this.s.record(serviceName);
     const plan = this.s.plan();
     const planEntry = plan ? (this.entryOf(plan, serviceName) ?? null) : null;

@@ -101,7 +101,18 @@ describe('GET /api/servers/<name> of a running daemon', () => {
     expect(await unknown.json()).toEqual({ error: 'no server ns9.ip-9-9-9.eu in the fleet status' });
     // (`..` and `%2e%2e` are normalised by the client, out of /api/servers/: 404 there.)
     expect((await fetch(`${base}/api/servers/%2e%2e`, { headers: AUTH })).status).toBe(404);
-    for (const bad of ['-x', 'a%2Fb', 'a%00b', '.x', 'a%20b', '%3Cb%3E', '%E0%A4%A', 'a..b', 'x'.repeat(201), '']) {
+    for (const bad of [
+      '-x',
+      'a%2Fb',
+      'a%00b',
+      '.x',
+      'a%20b',
+      '%3Cb%3E',
+      '%E0%A4%A',
+      'a..b',
+      'x'.repeat(201),
+      '',
+    ]) {
       const response = await fetch(`${base}/api/servers/${bad}`, { headers: AUTH });
       expect(response.status, bad).toBe(400);
       expect(await response.json()).toEqual({ error: 'not a server name' });
