@@ -172,7 +172,7 @@ function historySection(detail) {
     h(
       'details',
       {},
-      h('summary', {}, 'As `ovh-fleet history` prints it'),
+      h('summary', {}, 'As ', h('code', {}, 'ovh-fleet history'), ' prints it'),
       h('pre', { tabindex: '0' }, detail.history.text),
     ),
   );
