@@ -4,6 +4,9 @@
 // last attempt): never on a timer. Text is always inserted as text.
 import { h, replace, time } from './dom.js';
 
+/** History rows put in the page (a long-lived server can have thousands; the text has them all). */
+const MAX_ROWS = 200;
+
 /** What, in a record, says that the plan entry or the history may have changed. */
 function keyOf(record) {
   if (!record) return null;
@@ -156,7 +159,13 @@ function historySection(detail) {
           h(
             'table',
             { class: 'cycles history' },
-            h('caption', { class: 'meta' }, `${entries.length} entries, newest first`),
+            h(
+              'caption',
+              { class: 'meta' },
+              entries.length > MAX_ROWS
+                ? `${entries.length} entries, the ${MAX_ROWS} newest shown (all of them in the text below)`
+                : `${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}, newest first`,
+            ),
             h(
               'thead',
               {},
@@ -166,7 +175,7 @@ function historySection(detail) {
                 ['When', 'Who', 'Commit', 'What'].map((t) => h('th', { scope: 'col' }, t)),
               ),
             ),
-            h('tbody', {}, [...entries].reverse().map(historyRow)),
+            h('tbody', {}, entries.slice(-MAX_ROWS).reverse().map(historyRow)),
           ),
         ),
     h(

@@ -9,7 +9,8 @@
  *   never from the working tree, so a cycle that fetches or resets the clone meanwhile cannot change
  *   what is read (see daemon.ts for which clone object runs it).
  * - Answers are cached per (server, spec head, status head, spec files): opening the view again
- *   costs no git work until a commit moved one of them. Failures are not cached.
+ *   costs no git work until a commit moved one of them. The cache is bounded by histories and by
+ *   entries in all. Failures are not cached.
  * - A git failure answers 503 with a plain message (logged with its details), never a stack trace.
  */
 import type { ServerResponse } from 'node:http';
@@ -25,8 +26,9 @@ import { UI_SECURITY_HEADERS } from './ui-headers.js';
 /** The path prefix of the route. */
 export const SERVER_DETAIL_PREFIX = '/api/servers/';
 
-/** Histories kept in memory (one per server, at the newest heads asked for). */
+/** Histories kept in memory (most recently asked for), and their entries in all (bounds the memory). */
 const CACHE_SIZE = 256;
+const CACHE_ENTRIES = 20_000;
 
 /** The body of a 200 answer. */
 export interface ServerDetail {
@@ -60,7 +62,9 @@ export interface ServerDetailSources {
 
 /** Answers `/api/servers/<name>` from the sources, with a cache of histories. */
 export class ServerDetails {
-  private readonly cache = new Map<string, Promise<ServerDetail['history']>>();
+  private readonly cache = new Map<string, { reading: Promise<ServerDetail['history']>; size: number }>();
+  /** Entries of the histories read so far that are still in the cache. */
+  private cachedEntries = 0;
   private readonly entries = new WeakMap<Plan, Map<string, PlanServer>>();
 
   constructor(private readonly s: ServerDetailSources) {}
@@ -112,17 +116,34 @@ export class ServerDetails {
       // Most recently used last.
       this.cache.delete(key);
       this.cache.set(key, known);
-      return known;
+      return known.reading;
     }
     const reading = this.s.git
       .history(serviceName, () => specPaths, { specRev, statusRev })
-      .then((entries) => ({ entries, text: renderHistory(serviceName, entries) }));
-    this.cache.set(key, reading);
+      .then((entries) => {
+        if (this.cache.get(key) === slot) {
+          slot.size = entries.length;
+          this.cachedEntries += entries.length;
+          this.trim();
+        }
+        return { entries, text: renderHistory(serviceName, entries) };
+      });
+    const slot = { reading, size: 0 };
+    this.cache.set(key, slot);
     reading.catch(() => {
-      if (this.cache.get(key) === reading) this.cache.delete(key);
+      if (this.cache.get(key) === slot) this.cache.delete(key);
     });
-    while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    this.trim();
     return reading;
+  }
+
+  /** Drops the least recently asked histories beyond the bounds (the newest one always stays). */
+  private trim(): void {
+    while (this.cache.size > CACHE_SIZE || (this.cachedEntries > CACHE_ENTRIES && this.cache.size > 1)) {
+      const [oldest, slot] = this.cache.entries().next().value!;
+      this.cache.delete(oldest);
+      this.cachedEntries -= slot.size;
+    }
   }
 
   private entryOf(plan: Plan, serviceName: string): PlanServer | undefined {

@@ -213,6 +213,30 @@ describe('server details: cache and failures', () => {
     expect(calls[1]!.paths).toEqual(['servers/web-1.yaml']);
   });
 
+  it('keeps at most 20,000 history entries in all, dropping the least recently asked', async () => {
+    const { s } = sources();
+    const long = Array.from({ length: 12_000 }, () => ENTRIES[0]!);
+    const asked: string[] = [];
+    const details = new ServerDetails({
+      ...s,
+      git: {
+        ...s.git,
+        history: (serviceName) => {
+          asked.push(serviceName);
+          return Promise.resolve(serviceName === 'web-1' ? ENTRIES : long);
+        },
+      },
+    });
+    await details.answer('web-1');
+    await details.answer('ns1.ip-1-2-3.eu');
+    await details.answer('web-1');
+    expect(asked).toEqual(['web-1', 'ns1.ip-1-2-3.eu']);
+    await details.answer('A9.b-c'); // 24,001 entries: the least recently asked (ns1) goes
+    await details.answer('web-1');
+    await details.answer('ns1.ip-1-2-3.eu');
+    expect(asked).toEqual(['web-1', 'ns1.ip-1-2-3.eu', 'A9.b-c', 'ns1.ip-1-2-3.eu']);
+  });
+
   it('a git failure answers 503 with a plain message, logs the details and is not cached', async () => {
     const lines: string[] = [];
     const log = createLogger(
