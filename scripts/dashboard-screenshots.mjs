@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import { createLogger } from '../dist/core/logger.js';
 import { startHttpServer } from '../dist/daemon/http-server.js';
 import { createDaemonMetrics } from '../dist/daemon/metrics.js';
+import { renderHistory } from '../dist/git/history.js';
 
 const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
 const OUT = fileURLToPath(new URL('../docs/dashboard/', import.meta.url));
@@ -121,6 +122,69 @@ const status = {
   declared,
 };
 
+/** The Server view's plan entry and history (`/api/servers/<name>`) of the photographed server. */
+function detailOf(r) {
+  const ann = { name: 'Ann Operator', email: 'ann@example.com' };
+  const bot = { name: 'ovh-fleet', email: 'ovh-fleet@example.com' };
+  const commit = (hash, author, minutesAgo, subject) => ({
+    hash: hash.repeat(40 / hash.length),
+    author,
+    date: at(minutesAgo).replace('.000Z', '+00:00'),
+    subject,
+  });
+  const entries = [
+    {
+      kind: 'spec',
+      commit: commit('1a2b', ann, 9000, 'Add the web servers of rbx'),
+      file: r.spec.file,
+      osBefore: null,
+      osAfter: OSES[2],
+    },
+    {
+      kind: 'status',
+      commit: commit('3c4d', bot, 8990, 'ovh-fleet: status of 240 servers'),
+      tasks: [],
+      specCommits: ['1a2b'.repeat(10)],
+      result: `${r.serviceName}: adopted (${OSES[2]} already installed)`,
+    },
+    {
+      kind: 'spec',
+      commit: commit('5e6f', ann, 12, `Move ${r.serviceName} to ${OSES[1]}`),
+      file: r.spec.file,
+      osBefore: OSES[2],
+      osAfter: OSES[1],
+    },
+    {
+      kind: 'status',
+      commit: commit('7a8b', bot, 7, 'ovh-fleet: reinstall 3 servers'),
+      tasks: [String(r.task.id)],
+      specCommits: ['5e6f'.repeat(10)],
+      result: `${r.serviceName}: reinstall started (${OSES[1]})`,
+    },
+  ];
+  return {
+    serviceName: r.serviceName,
+    revisions: { spec: status.head, status: '7a8b'.repeat(10) },
+    plan: { revision: status.head, generatedAt: at(1) },
+    planEntry: {
+      serviceName: r.serviceName,
+      file: r.spec.file,
+      action: 'follow',
+      reason: 'task-in-progress',
+      message: `reinstall task ${r.task.id} is running (step ${r.task.step} of ${r.task.steps})`,
+      digest: r.desiredDigest,
+      from: { operatingSystem: OSES[2] },
+      to: { operatingSystem: OSES[1] },
+      changes: [],
+      erases: null,
+      notBefore: null,
+      batch: null,
+      labels: declared[r.serviceName].labels,
+    },
+    history: { entries, text: renderHistory(r.serviceName, entries) },
+  };
+}
+
 if (!existsSync(CHROMIUM)) {
   console.error(
     `no Chromium at ${CHROMIUM}: install the distribution's chromium package or set OVH_FLEET_CHROMIUM`,
@@ -133,6 +197,10 @@ const listener = await startHttpServer('127.0.0.1', 0, {
   status: () => status,
   onWebhook: () => undefined,
   webhookSecret: null,
+  serverDetail: async (segment) => {
+    const r = servers.find((x) => x.serviceName === decodeURIComponent(segment));
+    return r?.task ? { code: 200, body: detailOf(r) } : { code: 404, error: 'no such server here' };
+  },
   metrics: createDaemonMetrics(),
   log: createLogger({ level: 'silent' }),
 });
@@ -151,8 +219,10 @@ try {
       await page.goto(`http://127.0.0.1:${listener.port}/${hash}`);
       await page.locator('#connection[data-state="live"]').waitFor();
       await page.locator(`#view-${view}`).waitFor();
+      if (view === 'server') await page.locator('#view-server table.history').waitFor();
       const file = `${OUT}${view}-${scheme}.png`;
-      await page.screenshot({ path: file, fullPage: false });
+      // The Server view is photographed whole (its history is below the fold).
+      await page.screenshot({ path: file, fullPage: view === 'server' });
       console.log(`wrote ${file}`);
     }
     await context.close();

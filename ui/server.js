@@ -1,6 +1,8 @@
-// The Server view (docs/dashboard.md): one server's status record, laid out, then as JSON.
+// The Server view (docs/dashboard.md): one server's status record, laid out, its last plan entry
+// and history from git (server-detail.js), then the record as JSON.
 import { formatDuration, h, replace, time } from './dom.js';
 import { badge } from './fleet.js';
+import { ServerDetailPanel } from './server-detail.js';
 
 export class ServerView {
   constructor(section, store) {
@@ -8,6 +10,7 @@ export class ServerView {
     this.store = store;
     this.name = null;
     this.shown = undefined;
+    this.detail = new ServerDetailPanel();
   }
 
   show(name) {
@@ -20,6 +23,7 @@ export class ServerView {
     const r = this.store.servers.get(this.name);
     if (r === this.shown) return;
     this.shown = r;
+    this.detail.follow(r);
     if (!r) {
       replace(
         this.section,
@@ -89,7 +93,13 @@ export class ServerView {
         { class: 'record' },
         rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
       ),
-      h('details', {}, h('summary', {}, 'The record as JSON'), h('pre', {}, JSON.stringify(r, null, 2))),
+      this.detail.element,
+      h(
+        'details',
+        {},
+        h('summary', {}, 'The record as JSON'),
+        h('pre', { tabindex: '0' }, JSON.stringify(r, null, 2)),
+      ),
     );
   }
 }

@@ -14,7 +14,7 @@ import { IntentJournal } from '../apply/intent-journal.js';
 import { writerIdFor } from '../apply/shared-intents.js';
 import { acquireStateLock, type StateLock } from '../apply/state-lock.js';
 import type { DaemonConfig } from '../config/daemon-config.js';
-import { systemClock } from '../core/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { SimpleGitRepo } from '../git/simple-git-repo.js';
 import { MemoryObservationCache } from '../observe/index.js';
@@ -41,6 +41,7 @@ import { liveRecords, ProgressBoard } from './live-records.js';
 import { CycleTimeline } from './cycle-timeline.js';
 import { LiveEvents } from './ui/live-events.js';
 import { DeclaredMemo } from './ui/declared.js';
+import { ServerDetails } from './ui/server-detail.js';
 import { VerifyWatch, verifySettingsOfFleet } from './verify-watch.js';
 import {
   identityTarget,
@@ -324,6 +325,22 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     servers: liveRecords(memory.records.values(), progress.latest),
   });
 
+  // The Server view's history (ui/server-detail.ts). A clone the daemon made itself is read by a
+  // second, read-only adapter on the same folder: it reads by commit ids only, so it needs no turn
+  // in the cycle's git queue and a long history never delays a cycle.
+  const reader = deps.git ?? historyReader(config, cloneDir, prefix, clock);
+  const details = new ServerDetails({
+    git: {
+      history: (serviceName, specPaths, options) => reader.history(serviceName, specPaths, options),
+      statusHead: () => git.statusHead(),
+    },
+    prefix,
+    specHead: () => memory.lastHead,
+    record: (serviceName) => memory.records.get(serviceName),
+    plan: () => lastPlan,
+    log,
+  });
+
   const triggers = deps.triggers ?? {};
   let http: HttpListener | null = null;
   if (triggers.http !== false) {
@@ -335,6 +352,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
       webhookSecret: deps.secrets?.webhookSecret ?? null,
       uiAuth: deps.secrets?.uiAuth ?? null,
       events,
+      serverDetail: (segment) => details.answer(segment),
       metrics,
       log,
     });
@@ -408,6 +426,18 @@ async function commandHostOf(config: DaemonConfig, root: string): Promise<Comman
   const scratchDir = path.join(config.stateDir, 'probe-scratch');
   await mkdir(scratchDir, { recursive: true, mode: 0o700 });
   return { root, allow, scratchDir };
+}
+
+/** A read-only adapter on the daemon's clone, for histories read by commit ids (no fetch, no write). */
+function historyReader(config: DaemonConfig, cloneDir: string, prefix: string, clock: Clock): SimpleGitRepo {
+  return new SimpleGitRepo({
+    url: config.repository.url,
+    branch: config.repository.branch,
+    dir: cloneDir,
+    statusDir: `${prefix}status`,
+    committer: config.commit,
+    clock,
+  });
 }
 
 function authOf(config: DaemonConfig): NonNullable<ConstructorParameters<typeof SimpleGitRepo>[0]['auth']> {

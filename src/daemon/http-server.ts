@@ -3,9 +3,9 @@
  * within 3 schedule intervals and no operator is awaited; the body names what the daemon waits
  * for), /metrics (Prometheus), /api/status (JSON) and POST /hooks/git
  * (answers 202 at once and triggers a cycle afterwards), and the read-only dashboard (`/`,
- * `/ui/*`, `/api/events`: src/daemon/ui/, docs/dashboard.md), which shares /api/status, its
+ * `/ui/*`, `/api/events`, `/api/servers/<name>`: src/daemon/ui/, docs/dashboard.md), which shares /api/status, its
  * optional authentication and its security headers. Bodies are capped; nothing here calls git or
- * the API.
+ * the API (a server's history is read by the handler the daemon gives).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +21,7 @@ import { UiAssets } from './ui/ui-assets.js';
 import { LiveEvents } from './ui/live-events.js';
 import { UI_SECURITY_HEADERS } from './ui/ui-headers.js';
 import { isUiPath, sendUiError, serveUi } from './ui/ui-routes.js';
+import { SERVER_DETAIL_PREFIX, sendServerDetail, type ServerDetailAnswer } from './ui/server-detail.js';
 
 /** Largest webhook body accepted (GitHub push payloads are far smaller in practice). */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -42,6 +43,8 @@ export interface HttpHandlers {
   uiAssets?: UiAssets;
   /** The event stream's hub (default one over `status`, which only a new client updates). */
   events?: LiveEvents;
+  /** `/api/servers/<name>` (server-detail.ts); absent: that route answers 503. */
+  serverDetail?(segment: string): Promise<ServerDetailAnswer>;
 }
 
 /** A listening server and its address. */
@@ -137,6 +140,13 @@ async function handleUi(
     return sendUiError(res, 401, 'unauthorized', { 'www-authenticate': challengeOf(auth) });
   if (pathname === '/api/status') return sendStatus(res, h.status(), UI_SECURITY_HEADERS);
   if (pathname === '/api/events') return events.attach(req, res);
+  if (pathname.startsWith(SERVER_DETAIL_PREFIX)) {
+    const segment = pathname.slice(SERVER_DETAIL_PREFIX.length);
+    const answer = h.serverDetail
+      ? await h.serverDetail(segment)
+      : ({ code: 503, error: 'server details are not served here' } as const);
+    return sendServerDetail(res, answer, method === 'HEAD');
+  }
   if (await serveUi(req, res, pathname, h.status, assets)) return;
   return sendUiError(res, 404, 'not found');
 }

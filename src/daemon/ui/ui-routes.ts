@@ -8,6 +8,7 @@ import type { DaemonStatus } from '../types.js';
 import type { UiAssets } from './ui-assets.js';
 import { UI_SECURITY_HEADERS } from './ui-headers.js';
 import { renderPage } from './page.js';
+import { SERVER_DETAIL_PREFIX } from './server-detail.js';
 
 /** True for the paths that make the dashboard (and need its authentication and headers). */
 export function isUiPath(pathname: string): boolean {
@@ -15,7 +16,8 @@ export function isUiPath(pathname: string): boolean {
     pathname === '/' ||
     pathname.startsWith('/ui/') ||
     pathname === '/api/status' ||
-    pathname === '/api/events'
+    pathname === '/api/events' ||
+    pathname.startsWith(SERVER_DETAIL_PREFIX)
   );
 }
 
