@@ -69,9 +69,16 @@ export async function collectHistory(
 ): Promise<HistoryEntry[]> {
   const revs = specRev === statusRev ? [specRev] : [specRev, statusRev];
   const logged = (await git.logNow(revs, [...specPaths, `${statusDir}/`])).reverse();
+  // The commits that changed a spec file: a commit with one parent (or none) that is not among
+  // them changed only status/, and its spec files need no read (a merge is always read).
+  const touched =
+    specPaths.length === 0
+      ? new Set<string>()
+      : new Set((await git.logNow(revs, specPaths)).map((c) => c.commit.hash));
   const entries: HistoryEntry[] = [];
   for (const c of logged) {
-    for (const file of specPaths) {
+    const mayChangeSpec = c.parents.length > 1 || touched.has(c.commit.hash);
+    for (const file of mayChangeSpec ? specPaths : []) {
       const after = await git.readFile(c.commit.hash, file);
       const parents =
         c.parents.length === 0 ? [null] : await Promise.all(c.parents.map((p) => git.readFile(p, file)));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderHistory } from '../../src/git/history.js';
+import { collectHistory, renderHistory, type HistoryGit } from '../../src/git/history.js';
 import { makeTemplate, makeWorld, request, SPEC } from './helpers.js';
 
 let template: string;
@@ -67,5 +67,42 @@ describe('history', () => {
     expect(renderHistory('ns9.example.net', [])).toBe(
       'ns9.example.net: no spec change or status commit in the history\n',
     );
+  });
+});
+
+describe('history cost', () => {
+  it('reads spec file contents only for commits that touched the spec, not for each status commit', async () => {
+    const w = makeWorld(template);
+    const repo = w.repo();
+    await repo.ensureClone();
+    for (let i = 0; i < 12; i++)
+      await repo.commitStatus(request({ 'status/ns1.example.net.yaml': `state: applied ${i}\n` }));
+    w.humanCommit('servers/web-1.yaml', SPEC('ns1.example.net', 'ubuntu2404_64'), 'web-1 to ubuntu');
+    await repo.sync();
+    const reads: string[] = [];
+    const counting: HistoryGit = {
+      logNow: (revs, paths) => repo.logNow(revs, paths),
+      readFile: (rev, file) => {
+        reads.push(rev);
+        return repo.readFile(rev, file);
+      },
+    };
+
+    const entries = await collectHistory(
+      counting,
+      'ns1.example.net',
+      ['servers/web-1.yaml'],
+      'HEAD',
+      'HEAD',
+      'status',
+    );
+
+    expect(entries.filter((e) => e.kind === 'status')).toHaveLength(12);
+    expect(entries.filter((e) => e.kind === 'spec').map((e) => e.commit.subject)).toEqual([
+      'initial fleet',
+      'web-1 to ubuntu',
+    ]);
+    // The initial commit (no parent: one read) and the human commit (itself and its parent).
+    expect(reads).toHaveLength(3);
   });
 });
