@@ -40,6 +40,7 @@ import { TaskWatch, type WatchedTask } from './task-watch.js';
 import { liveRecords, ProgressBoard } from './live-records.js';
 import { LiveEvents } from './ui/live-events.js';
 import { DeclaredMemo } from './ui/declared.js';
+import { DashboardPlanMemo } from './ui/dashboard-plan.js';
 import { VerifyWatch, verifySettingsOfFleet } from './verify-watch.js';
 import {
   identityTarget,
@@ -270,6 +271,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   });
   /** The plan of the last cycle that planned (the dashboard's Rollout and Server views). */
   let lastPlan: Plan | null = null;
+  /** Its dashboard shape, the same object while the plan did not change (src/daemon/ui/dashboard-plan.ts). */
+  const planView = new DashboardPlanMemo();
   const runner: CycleRunner = new CycleRunner(async (kind) => {
     const probed = await scheduler.admit(kind);
     if (probed) return probed;
@@ -277,6 +280,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     memory = ended.memory;
     // The last plan made stands until a cycle makes another (the dashboard shows it).
     lastPlan = ended.plan ?? lastPlan;
+    if (ended.plan) planView.take(ended.plan);
     progress.prune(memory.records.values());
     scheduler.settle(ended.summary);
     if (memory.raceLost && !stop.signal.aborted) {
@@ -308,6 +312,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     budget: deps.budgetStats?.() ?? null,
     sweep: sweep?.status() ?? null,
     declared: declared.current,
+    plan: planView.current,
     servers: liveRecords(memory.records.values(), progress.latest),
   });
 

@@ -33,6 +33,7 @@ import type { SpecCommits } from './spec-commits.js';
 import type { FleetMdMemo } from './fleet-md-memo.js';
 import type { SweepStatus } from './task-sweep.js';
 import type { DeclaredSpecs } from './ui/declared.js';
+import type { DashboardPlan } from './ui/dashboard-plan.js';
 
 /**
  * What started a cycle. `schedule`, `start`, `manual`, `task-ended`, `task-found` (the
@@ -231,5 +232,10 @@ export interface DaemonStatus {
   sweep?: SweepStatus | null;
   /** What each spec of the last cycle declares: its OS and labels only (src/daemon/ui/declared.ts). */
   declared?: DeclaredSpecs;
+  /**
+   * The plan of the last cycle that planned: its halts, cohorts, reinstalls and deferred servers
+   * (src/daemon/ui/dashboard-plan.ts); null before any cycle planned.
+   */
+  plan?: DashboardPlan | null;
   servers: StatusRecord[];
 }

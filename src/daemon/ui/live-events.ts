@@ -35,7 +35,7 @@ export type LiveChange = 'cycle' | 'progress';
 
 /**
  * The body of an `update` event: the status's summary fields plus the servers that changed;
- * `declared` only when it changed since the last event.
+ * `declared` and `plan` only when they changed since the last event.
  */
 export type LiveUpdate = Omit<DaemonStatus, 'servers'> & {
   kinds: LiveChange[];
@@ -48,6 +48,7 @@ export class LiveEvents {
   private readonly clients = new Set<ServerResponse>();
   private baseline = new Map<string, StatusRecord>();
   private declared: DaemonStatus['declared'] = undefined;
+  private plan: DaemonStatus['plan'] = undefined;
   private pending = new Set<LiveChange>();
   private timer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -99,6 +100,7 @@ export class LiveEvents {
     else {
       this.baseline = byName(status.servers);
       this.declared = status.declared;
+      this.plan = status.plan;
     }
     this.clients.add(res);
     res.on('close', () => this.detach(res));
@@ -122,7 +124,7 @@ export class LiveEvents {
     this.pending.clear();
     if (this.clients.size === 0) return;
     const status = current ?? this.options.status();
-    const { servers, declared, ...summary } = status;
+    const { servers, declared, plan, ...summary } = status;
     const next = byName(servers);
     const changed = servers.filter((r) => !sameRecord(this.baseline.get(r.serviceName), r));
     const removed = [...this.baseline.keys()].filter((name) => !next.has(name));
@@ -130,11 +132,14 @@ export class LiveEvents {
     const update: LiveUpdate = {
       ...summary,
       ...(declared !== this.declared && declared !== undefined ? { declared } : {}),
+      // The same object while the plan did not change (DashboardPlanMemo): sent only when it did.
+      ...(plan !== this.plan && plan !== undefined ? { plan } : {}),
       kinds,
       servers: changed,
       removed,
     };
     this.declared = declared;
+    this.plan = plan;
     const data = JSON.stringify(update);
     for (const res of this.clients) this.send(res, 'update', data);
   }
