@@ -1,8 +1,9 @@
 // The Rollout view (docs/dashboard.md): what runs (each task's step n of m, its name, elapsed
 // time), what waits and why, what failed or is halted, canaries and verifications, and the
-// last cycles seen since the page opened.
+// last cycles seen since the page opened; above them, the current plan (plan.js).
 import { formatDuration, h, replace, serverHref, time } from './dom.js';
 import { badge } from './fleet.js';
+import { PlanView } from './plan.js';
 
 const WAITING = new Set(['pending']);
 const TROUBLE = new Set(['failed', 'unhealthy', 'drifted', 'invalid', 'unknown']);
@@ -12,6 +13,8 @@ export class RolloutView {
     this.section = section;
     this.store = store;
     this.key = '';
+    this.plan = new PlanView(store);
+    this.shownPlan = undefined;
   }
 
   render() {
@@ -28,7 +31,8 @@ export class RolloutView {
       else if (TROUBLE.has(r.phase)) trouble.push(r);
       if (r.rollout?.canary) canaries.push(r);
     }
-    // Re-render only when what is shown changed (keeps keyboard focus while nothing moves).
+    // Re-render only when what is shown changed (keeps keyboard focus while nothing moves); the
+    // plan is a new object only when it changed.
     const key = JSON.stringify([
       store.summary,
       store.cycles.length,
@@ -38,7 +42,8 @@ export class RolloutView {
       trouble,
       canaries,
     ]);
-    if (key === this.key) return;
+    if (key === this.key && store.plan === this.shownPlan) return;
+    this.shownPlan = store.plan;
     this.key = key;
     const s = store.summary ?? {};
     replace(
@@ -47,6 +52,7 @@ export class RolloutView {
       s.block
         ? h('p', { class: 'alert', role: 'alert' }, `Cycles blocked (${s.block.reason}): ${s.block.message}`)
         : null,
+      this.plan.render(),
       group('Reinstalling now', running, taskItem, 'No reinstall runs.'),
       group('Verifying (health checks)', verifying, verifyItem, 'No verification runs.'),
       group('Waiting', waiting, reasonItem, 'Nothing waits.'),
