@@ -1,5 +1,5 @@
-// The current plan on the Rollout view (docs/dashboard.md): its revision and when it was made,
-// its halts and cohorts, the reinstalls by batch with what each one erases and the fields that
+// The current plan on the Rollout view (docs/dashboard.md): its halts (at the top of the view),
+// its revision and when it was made, its cohorts, the reinstalls by batch with what each one erases and the fields that
 // changed, and the deferred servers with their reason and `notBefore`. Built from /api/status
 // `plan` (src/daemon/ui/dashboard-plan.ts), rebuilt only when the plan changes; long lists are
 // capped so that 10,000 deferred servers stay fast.
@@ -25,15 +25,29 @@ export class PlanView {
   constructor(store) {
     this.store = store;
     this.node = null;
+    this.haltsNode = null;
     this.shown = undefined;
     setInterval(() => this.tick(), TICK_MS);
   }
 
-  /** The plan section, rebuilt only when the plan is another one. */
+  /** The plan's halts and pauses as alerts (for the top of the view), or null. */
+  renderHalts() {
+    this.build();
+    return this.haltsNode;
+  }
+
+  /** The plan section. */
   render() {
+    this.build();
+    return this.node;
+  }
+
+  /** Builds both parts, only when the plan is another one. */
+  build() {
     const plan = this.store.plan;
-    if (this.node && plan === this.shown) return this.node;
+    if (this.node && plan === this.shown) return;
     this.shown = plan;
+    this.haltsNode = plan ? halts(plan.halts) : null;
     this.node = h(
       'section',
       { class: 'group plan', 'aria-labelledby': 'h-plan' },
@@ -42,12 +56,12 @@ export class PlanView {
         ? planBody(plan)
         : h('p', { class: 'empty' }, 'No plan yet: no cycle has planned since the daemon started.'),
     );
-    return this.node;
   }
 
   /** Brings the relative times up to date, in place. */
   tick() {
     if (!this.node?.isConnected) return;
+    // Only the plan section holds relative times (the halts do not).
     const now = Date.now();
     for (const el of this.node.querySelectorAll('[data-relative]'))
       el.textContent = relative(el.dataset.relative, now);
@@ -68,7 +82,7 @@ function planBody(plan) {
       relativeSpan(plan.generatedAt, now),
       `) · ${plan.planHash.replace(/^sha256:/, 'hash ').slice(0, 17)}`,
     ),
-    halts(plan.halts),
+    plan.halts.length > 0 ? h('p', {}, `${plan.halts.length} halted or paused (above).`) : null,
     h('p', {}, counts(plan.summary)),
     deferredSummary(deferred),
     cohorts(plan.cohorts),

@@ -1,6 +1,6 @@
 // The Rollout view (docs/dashboard.md): what runs (each task's step n of m, its name, elapsed
 // time), what waits and why, what failed or is halted, canaries and verifications, and the
-// last cycles seen since the page opened; above them, the current plan (plan.js).
+// last cycles seen since the page opened; and the current plan (plan.js), its halts on top.
 import { formatDuration, h, replace, serverHref, time } from './dom.js';
 import { badge } from './fleet.js';
 import { PlanView } from './plan.js';
@@ -52,12 +52,13 @@ export class RolloutView {
       s.block
         ? h('p', { class: 'alert', role: 'alert' }, `Cycles blocked (${s.block.reason}): ${s.block.message}`)
         : null,
-      this.plan.render(),
+      this.plan.renderHalts(),
       group('Reinstalling now', running, taskItem, 'No reinstall runs.'),
       group('Verifying (health checks)', verifying, verifyItem, 'No verification runs.'),
       group('Waiting', waiting, reasonItem, 'Nothing waits.'),
       group('Failed, unhealthy or drifted', trouble, troubleItem, 'Nothing failed.'),
       group('Canaries of the rollout under way', canaries, canaryItem, 'No canary.'),
+      this.plan.render(),
       budget(s.budget),
       cycles(store.cycles),
     );

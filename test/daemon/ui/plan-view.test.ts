@@ -4,10 +4,10 @@
  * Chromium (skipped with a message when it is missing, as browser.test.ts): a synthetic status
  * served by the real listener and its event stream carries a plan with a halt, cohorts, two
  * reinstalls starting now (one on hardware that was read, one on hardware that was not) and
- * 10,000 deferred servers in later batches with a `notBefore`. The view shows the batches, the
- * erasures, the deferrals' `notBefore`, caps the long lists, follows a new plan sent by the stream
- * with no reload, logs no console error, and axe-core finds no serious or critical violation. The
- * time to show the view is printed, never asserted.
+ * 10,000 deferred servers in later batches with a `notBefore`. The view shows the halt on top,
+ * the batches, the erasures, the deferrals' `notBefore`, caps the long lists, follows a new plan
+ * sent by the stream with no reload, logs no console error, and axe-core finds no serious or
+ * critical violation. The time to show the view is printed, never asserted.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -180,7 +180,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the current plan on the Rollout view, in Chromi
       const text = await planText(page);
 
       expect(text).toContain('Revision f00dfeedf00d');
-      expect(await page.locator('#view-rollout .plan [role="alert"]').textContent()).toContain(
+      expect(text).toContain('1 halted or paused (above).');
+      expect(await page.locator('#view-rollout .halts [role="alert"]').textContent()).toContain(
         'Rollout halted (cohort debian12_64/scale): cohort debian12_64/scale halted: 1 unhealthy, limit 1',
       );
       const cohortRows = await page.$$eval('#view-rollout .cohorts tbody tr', (rows) =>
