@@ -100,13 +100,15 @@ function counts(summary) {
 
 function halts(list) {
   if (list.length === 0) return null;
+  // Styled as alerts but not role="alert": the view is rebuilt at each progress update, and a
+  // screen reader would announce them again every time.
   return h(
-    'div',
-    { class: 'halts' },
+    'section',
+    { class: 'halts', 'aria-label': 'Halts and pauses of the plan' },
     list.map((halt) =>
       h(
         'div',
-        { class: 'alert', role: 'alert' },
+        { class: 'alert' },
         h(
           'p',
           {},

@@ -181,7 +181,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the current plan on the Rollout view, in Chromi
 
       expect(text).toContain('Revision f00dfeedf00d');
       expect(text).toContain('1 halted or paused (above).');
-      expect(await page.locator('#view-rollout .halts [role="alert"]').textContent()).toContain(
+      expect(await page.locator('#view-rollout .halts .alert').textContent()).toContain(
         'Rollout halted (cohort debian12_64/scale): cohort debian12_64/scale halted: 1 unhealthy, limit 1',
       );
       const cohortRows = await page.$$eval('#view-rollout .cohorts tbody tr', (rows) =>
