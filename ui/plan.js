@@ -1,8 +1,8 @@
 // The current plan on the Rollout view (docs/dashboard.md): its halts (at the top of the view),
-// its revision and when it was made, its cohorts, the reinstalls by batch with what each one erases and the fields that
-// changed, and the deferred servers with their reason and `notBefore`. Built from /api/status
-// `plan` (src/daemon/ui/dashboard-plan.ts), rebuilt only when the plan changes; long lists are
-// capped so that 10,000 deferred servers stay fast.
+// its revision and when it was made, its cohorts, the reinstalls by batch with what each one
+// erases and the fields that changed (cards: plan-entry.js), and the deferred servers with their
+// reason and `notBefore`. Built from /api/status `plan` (src/daemon/ui/dashboard-plan.ts), rebuilt
+// only when the plan changes; long lists are capped so that 10,000 deferred servers stay fast.
 import { h, time } from './dom.js';
 import { capped, count, entry, relative, relativeSpan } from './plan-entry.js';
 
