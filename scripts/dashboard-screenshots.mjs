@@ -99,6 +99,40 @@ const cycles = Array.from({ length: 24 }, (_, i) => {
     requestsPerMinute: 60,
   };
 });
+// The plan of the last cycle: it started servers 0-2 (batch 1) and holds 3-7 for the batch limit.
+const disks = [
+  {
+    diskGroupId: 1,
+    description: '2 X Disk SSD 480 GB, JBOD',
+    numberOfDisks: 2,
+    diskSize: { unit: 'GB', value: 480 },
+  },
+];
+const planEntry = (r, i) => ({
+  serviceName: r.serviceName,
+  file: r.spec.file,
+  action: i < 3 ? 'reinstall' : 'deferred',
+  reason: i < 3 ? 'os-changed' : 'batch-limit',
+  message: i < 3 ? 'the spec asks for another OS' : 'the spec asks for another OS; held back: batch-limit',
+  batch: i < 3 ? 1 : 2 + Math.floor((i - 3) / 3),
+  from: { operatingSystem: OSES[(i + 1) % OSES.length] },
+  to: { operatingSystem: OSES[i % OSES.length] },
+  erases: i === 4 ? null : disks,
+  notBefore: null,
+  changes: [{ path: '/operatingSystem', from: OSES[(i + 1) % OSES.length], to: OSES[i % OSES.length] }],
+  cohort: null,
+  canary: false,
+  waitsFor: [],
+});
+const plan = {
+  planHash: `sha256:${'5e'.repeat(32)}`,
+  revision: '4f1c2a9e7b3d5a60c1e2f3a4b5c6d7e8f9a0b1c2',
+  generatedAt: at(1),
+  summary: { reinstall: 3, adopt: 0, follow: 0, deferred: 5, invalid: 0, none: 232 },
+  halts: [],
+  cohorts: [],
+  entries: servers.slice(0, 8).map(planEntry),
+};
 const status = {
   ready: true,
   head: '4f1c2a9e7b3d5a60c1e2f3a4b5c6d7e8f9a0b1c2',
@@ -120,6 +154,7 @@ const status = {
   cycles,
   servers,
   declared,
+  plan,
 };
 
 /** The Server view's plan entry and history (`/api/servers/<name>`) of the photographed server. */

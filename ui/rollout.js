@@ -1,9 +1,11 @@
 // The Rollout view (docs/dashboard.md): what runs (each task's step n of m, its name, elapsed
 // time and ETA: task-card.js), what waits and why, what failed or is halted, canaries and
-// verifications, and the timeline of the last cycles (cycles.js).
+// verifications, the timeline of the last cycles (cycles.js), and the current plan (plan.js),
+// its halts on top.
 import { formatDuration, h, replace, serverHref, time } from './dom.js';
 import { badge } from './fleet.js';
 import { cyclesSection } from './cycles.js';
+import { PlanView } from './plan.js';
 import { taskItem } from './task-card.js';
 
 const WAITING = new Set(['pending']);
@@ -14,6 +16,8 @@ export class RolloutView {
     this.section = section;
     this.store = store;
     this.key = '';
+    this.plan = new PlanView(store);
+    this.shownPlan = undefined;
   }
 
   render() {
@@ -30,9 +34,12 @@ export class RolloutView {
       else if (TROUBLE.has(r.phase)) trouble.push(r);
       if (r.rollout?.canary) canaries.push(r);
     }
-    // Re-render only when what is shown changed (keeps keyboard focus while nothing moves).
+    // Re-render only when what is shown changed (keeps keyboard focus while nothing moves); the
+    // plan is a new object only when it changed.
+    // `declared` (one entry per spec) is not shown here: leave it out of the key.
+    const { declared: _declared, ...shown } = store.summary ?? {};
     const key = JSON.stringify([
-      store.summary,
+      shown,
       store.timeline(),
       running,
       verifying,
@@ -40,7 +47,8 @@ export class RolloutView {
       trouble,
       canaries,
     ]);
-    if (key === this.key) return;
+    if (key === this.key && store.plan === this.shownPlan) return;
+    this.shownPlan = store.plan;
     this.key = key;
     const s = store.summary ?? {};
     replace(
@@ -49,11 +57,13 @@ export class RolloutView {
       s.block
         ? h('p', { class: 'alert', role: 'alert' }, `Cycles blocked (${s.block.reason}): ${s.block.message}`)
         : null,
+      this.plan.renderHalts(),
       group('Reinstalling now', running, (r) => taskItem(r, title), 'No reinstall runs.'),
       group('Verifying (health checks)', verifying, verifyItem, 'No verification runs.'),
       group('Waiting', waiting, reasonItem, 'Nothing waits.'),
       group('Failed, unhealthy or drifted', trouble, troubleItem, 'Nothing failed.'),
       group('Canaries of the rollout under way', canaries, canaryItem, 'No canary.'),
+      this.plan.render(),
       budget(s.budget),
       cyclesSection(store.timeline(), store.summary?.cycles !== undefined),
     );

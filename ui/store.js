@@ -16,8 +16,10 @@ export const PHASES = [
 
 export class Store {
   constructor() {
-    /** The status without its servers (ready, head, lastCycle, budget...). */
+    /** The status without its servers and plan (ready, head, lastCycle, budget...). */
     this.summary = null;
+    /** The current plan (src/daemon/ui/dashboard-plan.ts), null before any; a new object when it changed. */
+    this.plan = null;
     /** Records by service name. */
     this.servers = new Map();
     /** Records sorted by name, rebuilt lazily after a change. */
@@ -38,17 +40,19 @@ export class Store {
   }
 
   snapshot(status) {
-    const { servers, ...summary } = status;
+    const { servers, plan, ...summary } = status;
     this.summary = summary;
+    this.plan = plan ?? null;
     this.servers = new Map(servers.map((r) => [r.serviceName, r]));
     this.noteCycle(summary.lastCycle);
     this.changed();
   }
 
   update(update) {
-    const { servers, removed, kinds: _kinds, ...summary } = update;
-    // `declared` and `cycles` come only when they changed.
+    const { servers, removed, kinds: _kinds, plan, ...summary } = update;
+    // `declared`, `cycles` and `plan` come only when they changed.
     this.summary = { declared: this.summary?.declared, cycles: this.summary?.cycles, ...summary };
+    if (plan !== undefined) this.plan = plan;
     for (const r of servers) this.servers.set(r.serviceName, r);
     for (const name of removed) this.servers.delete(name);
     this.noteCycle(summary.lastCycle);

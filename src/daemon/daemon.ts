@@ -42,6 +42,7 @@ import { CycleTimeline } from './cycle-timeline.js';
 import { LiveEvents } from './ui/live-events.js';
 import { DeclaredMemo } from './ui/declared.js';
 import { ServerDetails } from './ui/server-detail.js';
+import { DashboardPlanMemo } from './ui/dashboard-plan.js';
 import { VerifyWatch, verifySettingsOfFleet } from './verify-watch.js';
 import {
   identityTarget,
@@ -277,6 +278,8 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
   });
   /** The plan of the last cycle that planned (the dashboard's Rollout and Server views). */
   let lastPlan: Plan | null = null;
+  /** Its dashboard shape, the same object while the plan did not change (src/daemon/ui/dashboard-plan.ts). */
+  const planView = new DashboardPlanMemo();
   const runner: CycleRunner = new CycleRunner(async (kind) => {
     const measure = timeline.begin();
     const probed = await scheduler.admit(kind);
@@ -290,6 +293,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     memory = ended.memory;
     // The last plan made stands until a cycle makes another (the dashboard shows it).
     lastPlan = ended.plan ?? lastPlan;
+    if (ended.plan) planView.take(ended.plan);
     progress.prune(memory.records.values());
     scheduler.settle(ended.summary);
     if (memory.raceLost && !stop.signal.aborted) {
@@ -322,6 +326,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
     sweep: sweep?.status() ?? null,
     declared: declared.current,
     cycles: timeline.entries,
+    plan: planView.current,
     servers: liveRecords(memory.records.values(), progress.latest),
   });
 

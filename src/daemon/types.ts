@@ -35,6 +35,7 @@ import type { SweepStatus } from './task-sweep.js';
 import type { DeclaredSpecs } from './ui/declared.js';
 import type { CycleTimelineEntry } from './cycle-timeline.js';
 import type { LiveRecord } from './live-records.js';
+import type { DashboardPlan } from './ui/dashboard-plan.js';
 
 /**
  * What started a cycle. `schedule`, `start`, `manual`, `task-ended`, `task-found` (the
@@ -235,6 +236,11 @@ export interface DaemonStatus {
   declared?: DeclaredSpecs;
   /** The last cycles, oldest first, with the API requests each used (src/daemon/cycle-timeline.ts). */
   cycles?: readonly CycleTimelineEntry[];
+  /**
+   * The plan of the last cycle that planned: its halts, cohorts, reinstalls and deferred servers
+   * (src/daemon/ui/dashboard-plan.ts); null before any cycle planned.
+   */
+  plan?: DashboardPlan | null;
   /** The records with the follower's progress laid over their task (src/daemon/live-records.ts). */
   servers: LiveRecord[];
 }

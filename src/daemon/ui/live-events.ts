@@ -36,7 +36,7 @@ export type LiveChange = 'cycle' | 'progress';
 
 /**
  * The body of an `update` event: the status's summary fields plus the servers that changed;
- * `declared` and `cycles` only when they changed since the last event.
+ * `declared`, `cycles` and `plan` only when they changed since the last event.
  */
 export type LiveUpdate = Omit<DaemonStatus, 'servers'> & {
   kinds: LiveChange[];
@@ -50,6 +50,7 @@ export class LiveEvents {
   private baseline = new Map<string, StatusRecord>();
   private declared: DaemonStatus['declared'] = undefined;
   private cycles: DaemonStatus['cycles'] = undefined;
+  private plan: DaemonStatus['plan'] = undefined;
   private pending = new Set<LiveChange>();
   private timer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -102,6 +103,7 @@ export class LiveEvents {
       this.baseline = byName(status.servers);
       this.declared = status.declared;
       this.cycles = status.cycles;
+      this.plan = status.plan;
     }
     this.clients.add(res);
     res.on('close', () => this.detach(res));
@@ -125,7 +127,7 @@ export class LiveEvents {
     this.pending.clear();
     if (this.clients.size === 0) return;
     const status = current ?? this.options.status();
-    const { servers, declared, cycles, ...summary } = status;
+    const { servers, declared, cycles, plan, ...summary } = status;
     const next = byName(servers);
     const changed = servers.filter((r) => !sameRecord(this.baseline.get(r.serviceName), r));
     const removed = [...this.baseline.keys()].filter((name) => !next.has(name));
@@ -135,12 +137,15 @@ export class LiveEvents {
       ...(declared !== this.declared && declared !== undefined ? { declared } : {}),
       // The timeline is a new array after each cycle, the same one in between.
       ...(cycles !== this.cycles && cycles !== undefined ? { cycles } : {}),
+      // The same object while the plan did not change (DashboardPlanMemo): sent only when it did.
+      ...(plan !== this.plan && plan !== undefined ? { plan } : {}),
       kinds,
       servers: changed,
       removed,
     };
     this.declared = declared;
     this.cycles = cycles;
+    this.plan = plan;
     const data = JSON.stringify(update);
     for (const res of this.clients) this.send(res, 'update', data);
   }

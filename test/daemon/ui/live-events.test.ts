@@ -9,7 +9,9 @@ import { startHttpServer, type HttpListener } from '../../../src/daemon/http-ser
 import { createDaemonMetrics } from '../../../src/daemon/metrics.js';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
 import { LiveEvents, type LiveEventsOptions, type LiveUpdate } from '../../../src/daemon/ui/live-events.js';
-import { record, spec } from '../../plan/helpers.js';
+import { DashboardPlanMemo } from '../../../src/daemon/ui/dashboard-plan.js';
+import { makePlan } from '../../../src/plan/make-plan.js';
+import { input, NOW, observed, record, spec } from '../../plan/helpers.js';
 import { SseClient } from './sse-client.js';
 
 let listener: HttpListener | undefined;
@@ -158,6 +160,39 @@ describe('GET /api/events', () => {
     expect((JSON.parse(snapshot!.data) as DaemonStatus).cycles).toEqual([cycle]);
     expect(JSON.parse(first!.data)).not.toHaveProperty('cycles');
     expect((JSON.parse(second!.data) as LiveUpdate).cycles).toEqual(status.cycles);
+  });
+
+  it('sends the plan once, and again only when it changed (not for a new generatedAt alone)', async () => {
+    const planned = (now: number, os: string) =>
+      makePlan(
+        input({
+          now,
+          specs: [spec('ns0.eu', { operatingSystem: os })],
+          observed: new Map([['ns0.eu', observed()]]),
+          applied: new Map([['ns0.eu', record('ns0.eu', spec('ns0.eu'))]]),
+        }),
+      );
+    const memo = new DashboardPlanMemo();
+    memo.take(planned(NOW, 'rocky9_64'));
+    status = { ...fleet(1), plan: memo.current };
+    const { base, events } = await serve();
+    const client = await connect(base);
+    const [snapshot] = await client.next(1);
+    expect((JSON.parse(snapshot!.data) as DaemonStatus).plan).toEqual(memo.current);
+
+    // A later cycle plans the same at a later time: nothing to send.
+    memo.take(planned(NOW + 60_000, 'rocky9_64'));
+    status = { ...status, plan: memo.current };
+    events.changed('cycle');
+    await client.next(2);
+    memo.take(planned(NOW + 120_000, 'alma9_64'));
+    status = { ...status, plan: memo.current };
+    events.changed('cycle');
+    const [, same, changed] = await client.next(3);
+    expect(JSON.parse(same!.data)).not.toHaveProperty('plan');
+    const sent = (JSON.parse(changed!.data) as LiveUpdate).plan;
+    expect(sent?.entries.map((e) => e.to?.operatingSystem)).toEqual(['alma9_64']);
+    expect(sent).toEqual(memo.current);
   });
 
   it('sends heartbeats', async () => {
