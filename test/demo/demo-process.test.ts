@@ -3,13 +3,13 @@
  * dashboard's URL as soon as the daemon listens, the URL serves the dashboard, and without
  * `--exit` it keeps running after its change until Ctrl-C, which stops the daemon and the
  * simulator, removes the demo's directory and exits 0 with no stack trace. SIGTERM in the middle
- * of the demo ends it as cleanly.
+ * of the demo ends it as cleanly. Its help shows `--exit`, and `--keep-running` as deprecated.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAIN } from '../cli/run-cli.js';
+import { cli, MAIN } from '../cli/run-cli.js';
 
 /** A running `ovh-fleet demo`: its output so far, and a wait for a line matching a pattern. */
 interface DemoProcess {
@@ -109,4 +109,15 @@ describe('ovh-fleet demo, the process', () => {
     expect(existsSync(root)).toBe(false);
     await expect(fetch(url!)).rejects.toThrow();
   }, 120_000);
+
+  it('documents --exit, and --keep-running as deprecated, in its help; the two together are refused', async () => {
+    const help = await cli(['demo', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--exit +stop right after the demo's change/);
+    expect(help.stdout).toMatch(/--keep-running +deprecated: /);
+
+    const both = await cli(['demo', '--exit', '--keep-running']);
+    expect(both.code).toBe(64);
+    expect(both.stderr).toContain("option '--keep-running' cannot be used with option '--exit'");
+  });
 });
