@@ -13,15 +13,14 @@
  * cycles. `daemon-rss-plain` runs the same with a bare `node`, for comparison.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { runImport } from '../cli/import-command.js';
 import { loadCredentials } from '../config/credentials.js';
 import { createOvhApi } from '../ovh/create-ovh-api.js';
 import { shippedDaemonLaunch } from './daemon-launch.js';
-import { benchGit } from './bench-git.js';
+import { importedFleet } from './imported-fleet.js';
 import type { Bench } from './main.js';
 import { countBy } from './count-by.js';
 import { stopChild } from './sim-child.js';
@@ -32,7 +31,7 @@ const DEADLINE_MS = 10 * 60_000;
 const MiB = 1024 * 1024;
 
 /** VmRSS and VmHWM of a process, in bytes (null once it is gone). */
-function memoryOf(pid: number): { rss: number; hwm: number } | null {
+export function memoryOf(pid: number): { rss: number; hwm: number } | null {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kib = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1]);
@@ -98,35 +97,16 @@ async function measure(
   const simStartMs = performance.now() - t0;
   const api = createOvhApi(await loadCredentials(simEnv), { requestsPerMinute: 1_000_000 });
 
-  const origin = join(root, 'origin.git');
-  const human = join(root, 'human');
-  benchGit(root, ['init', '--quiet', '--bare', '--initial-branch=main', origin], root);
-  benchGit(root, ['clone', '--quiet', origin, human], root);
-  writeFileSync(
-    join(human, 'fleet.yaml'),
-    'apiVersion: ovh-fleet/v1\nkind: Fleet\napi:\n  requestsPerMinute: 1000000\n',
-  );
-  const t1 = performance.now();
-  const imported = await runImport({ repo: human, api, print: () => undefined, printErr: () => undefined });
-  const importMs = performance.now() - t1;
   // The servers import cannot declare (their OS is past its end of install, or unknown) are
   // managed too, as an operator holds such servers back: a protected spec each. All 10,000
   // servers then have a spec, a status record and observations.
-  mkdirSync(join(human, 'servers', 'held'), { recursive: true });
-  for (const { serviceName } of imported.skipped) {
-    writeFileSync(
-      join(human, 'servers', 'held', `${serviceName}.yaml`),
-      `apiVersion: ovh-fleet/v1\nkind: Server\nserviceName: ${serviceName}\noperatingSystem: debian12_64\nreinstall:\n  protect: true\n`,
-    );
-  }
-  benchGit(human, ['add', '--all'], root);
-  benchGit(human, ['commit', '--quiet', '-m', 'fleet: imported'], root);
-  benchGit(human, ['push', '--quiet', 'origin', 'HEAD:main'], root);
+  const fleet = await importedFleet(root, api);
+  const origin = fleet.origin;
   process.stdout.write(
     `daemon-rss: simulator child with ${SERVERS} servers listening after ${simStartMs.toFixed(0)} ms; ` +
-      `import: ${imported.written.length} specs written, ${imported.skipped.length} skipped ` +
-      `(${countBy(imported.skipped.map((s) => s.reason))}) in ${(importMs / 1000).toFixed(1)} s; ` +
-      `a protected spec written for each skipped server: ${imported.written.length + imported.skipped.length} specs in all\n`,
+      `import: ${fleet.written} specs written, ${fleet.skipped} skipped ` +
+      `(${fleet.skippedReasons}) in ${(fleet.importMs / 1000).toFixed(1)} s; ` +
+      `a protected spec written for each skipped server: ${fleet.written + fleet.skipped} specs in all\n`,
   );
 
   const config = join(root, 'daemon.yaml');

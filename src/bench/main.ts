@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { adapterBench } from './adapter-bench.js';
 import { applyBench } from './apply-bench.js';
 import { daemonBench } from './daemon-bench.js';
+import { dashboardBench } from './dashboard-bench.js';
 import { daemonRssBench, daemonRssPlainBench } from './daemon-rss-bench.js';
 import { planBench } from './plan-bench.js';
 import { planObserveBench } from './plan-observe-bench.js';
@@ -34,6 +35,7 @@ export const BENCHES: Bench[] = [
   daemonRssBench,
   steadyCycleBench,
   verifyReadyBench,
+  dashboardBench,
 ];
 
 /** Benches run only when named. */

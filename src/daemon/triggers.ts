@@ -25,8 +25,8 @@ export class CycleRunner {
   private current: Promise<CycleSummary> | null = null;
   private pending: {
     kind: TriggerKind;
-    promise: Promise<CycleSummary>;
-    resolve: (s: CycleSummary) => void;
+    promise: Promise<CycleSummary | null>;
+    resolve: (s: CycleSummary | null) => void;
   } | null = null;
   private stopped = false;
 
@@ -40,8 +40,8 @@ export class CycleRunner {
       if (FULL.has(kind)) this.pending.kind = kind;
       return this.pending.promise;
     }
-    let resolve!: (s: CycleSummary) => void;
-    const promise = new Promise<CycleSummary>((r) => (resolve = r));
+    let resolve!: (s: CycleSummary | null) => void;
+    const promise = new Promise<CycleSummary | null>((r) => (resolve = r));
     this.pending = { kind, promise, resolve };
     return promise;
   }
@@ -63,7 +63,9 @@ export class CycleRunner {
       this.current = null;
       const next = this.pending;
       this.pending = null;
-      if (next && !this.stopped) void this.start(next.kind).then(next.resolve);
+      // Stopped: the triggers that waited for the follow-up cycle are answered, with null.
+      if (next && this.stopped) next.resolve(null);
+      else if (next) void this.start(next.kind).then(next.resolve);
     });
     this.current = promise;
     return promise;

@@ -3,7 +3,10 @@
  * remote from the example fleet, starts the daemon on it, then plays a merged pull request that
  * moves one server to another OS, and shows as it happens: the plan, the webhook, the reinstall's
  * progress, its verification (reinstalling → verifying → ready, with the probe results), the
- * status commits with their trailers, and the server's history from git.
+ * status commits with their trailers, and the server's history from git. The dashboard's URL is
+ * printed as soon as the daemon listens; after the change, everything keeps running until the
+ * operator stops it (Ctrl-C: `stop` aborts), unless `keepRunning` is false (`--exit`). Stopping at
+ * any point stops the daemon and the simulator and removes the demo's temporary directory.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -25,8 +28,16 @@ import { DemoRepo, type Person } from './demo-repo.js';
 export interface DemoOptions {
   /** Simulator time scale: at 60 a reinstall takes about 11 s instead of 11 min. */
   speed: number;
-  /** Leave everything running at the end and print how to try one's own change. */
+  /**
+   * After the demo's change, leave everything running until `stop` aborts, and print how to try
+   * one's own change; false (`--exit`): stop right after the change.
+   */
   keepRunning: boolean;
+  /**
+   * Aborted when the operator stops the demo (Ctrl-C, SIGTERM): wherever the demo is, it stops
+   * the daemon and the simulator and resolves. Without it, a demo that keeps running never ends.
+   */
+  stop?: AbortSignal;
   print: (line: string) => void;
   /** The command line's own `plan`, `history` and `status`, which the demo shows. */
   commands: DemoCommands;
@@ -90,19 +101,95 @@ verify:
 const WEBHOOK_SECRET = 'demo-webhook-secret';
 const TIMEOUT_MS = 5 * 60_000;
 
-/** Runs the demo; resolves when it is over (or, with keepRunning, when interrupted). */
+/** Raised inside the demo's steps once the operator stopped it: not an error, the demo is over. */
+class Stopped extends Error {
+  constructor() {
+    super('the demo was stopped');
+  }
+}
+
+/**
+ * What the demo started, stopped in reverse order when it ends; its temporary directory is removed
+ * last, once the steps under way have ended (a step may still write into it). Once closed,
+ * anything started late (the operator stopped the demo while it was starting) is stopped at once.
+ */
+class Owned {
+  private readonly closers: (() => Promise<void>)[] = [];
+  private readonly dirs: string[] = [];
+  private closed = false;
+
+  async add<T>(thing: T, close: (thing: T) => Promise<void>): Promise<T> {
+    if (this.closed) {
+      await close(thing);
+      throw new Stopped();
+    }
+    this.closers.push(() => close(thing));
+    return thing;
+  }
+
+  /** A directory removed at the very end. */
+  async addDir(dir: string): Promise<void> {
+    this.dirs.push(dir);
+    if (this.closed) throw new Stopped();
+  }
+
+  /** Stops everything, waits (10 s at most) for `steps` to end, then removes the directories. */
+  async close(steps: Promise<unknown>): Promise<void> {
+    this.closed = true;
+    for (const close of this.closers.splice(0).reverse()) await close();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      steps.catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, 10_000))),
+    ]);
+    clearTimeout(timer);
+    for (const dir of this.dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs the demo; resolves when it is over: right after the change without keepRunning, else
+ * when `stop` aborts. Aborting `stop` earlier ends it there, as cleanly.
+ */
 export async function runDemo(options: DemoOptions): Promise<void> {
-  const { print, commands } = options;
+  const stop = options.stop ?? new AbortController().signal;
+  const stopped = new Promise<'stopped'>((resolve) => {
+    if (stop.aborted) resolve('stopped');
+    else stop.addEventListener('abort', () => resolve('stopped'), { once: true });
+  });
+  const owned = new Owned();
+  const played = playDemo(options, owned, stop);
+  // Once stopped, the steps still under way fail as what they use stops: that is expected.
+  played.catch(() => undefined);
+  try {
+    const end = await Promise.race([played, stopped]);
+    if (end !== 'stopped' && options.keepRunning) await stopped;
+  } finally {
+    await owned.close(played);
+  }
+}
+
+/** The demo's steps, up to the "keeps running" lines; what it starts goes into `owned`. */
+async function playDemo(options: DemoOptions, owned: Owned, stop: AbortSignal): Promise<'played'> {
+  const { commands } = options;
+  // Once stopped, the steps still under way print nothing more: their next line ends them.
+  const print = (line: string): void => {
+    if (stop.aborted) throw new Stopped();
+    options.print(line);
+  };
   const started = Date.now();
   const elapsed = (): string => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
   const say = (line: string): void => print(`[${elapsed()}] ${line}`);
 
   say(`1/6 Starting the OVHcloud API simulator (12 servers, seed 1, ${options.speed}x speed)`);
-  const sim = await startSimulator({ servers: 12, seed: 1, speed: options.speed });
+  const sim = await owned.add(await startSimulator({ servers: 12, seed: 1, speed: options.speed }), (s) =>
+    s.close(),
+  );
   say(`    ${sim.url} (self-signed certificate ${sim.certPath})`);
 
   say('2/6 Making a git remote from the example fleet/ (12 servers, one YAML file each)');
   const repo = await DemoRepo.create(ALICE, DEMO_VERIFY);
+  await owned.addDir(repo.root);
   say('    fleet.yaml also asks for health checks after each reinstall: ssh banner and web page');
   say(`    origin ${repo.origin}, operator's clone ${repo.clone}`);
 
@@ -118,23 +205,27 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   };
   // The simulator runs faster than real time, so the demo scales the request budget likewise.
   const api = createOvhApi(await loadCredentials(env), { logger, requestsPerMinute: 60 * options.speed });
-  const daemon = await startDaemon(
-    parseDaemonConfig('', {
-      OVH_FLEET_REPOSITORY_URL: repo.origin,
-      OVH_FLEET_STATE_DIR: join(repo.root, 'state'),
-      OVH_FLEET_LISTEN: '127.0.0.1:0',
-      OVH_FLEET_LOG_LEVEL: 'info',
-    }),
-    {
-      api,
-      logger,
-      env: { FLEET_SECRET_IMAGE_TOKEN: 'demo-image-token' },
-      secrets: { webhookSecret: WEBHOOK_SECRET },
-      triggers: { schedule: true, watch: false, http: true },
-      follower: { slowIntervalMs: 1000, intervalMs: 1000, minIntervalMs: 500 },
-      probes: options.probes(sim.control.probeMap()),
-    },
+  const daemon = await owned.add(
+    await startDaemon(
+      parseDaemonConfig('', {
+        OVH_FLEET_REPOSITORY_URL: repo.origin,
+        OVH_FLEET_STATE_DIR: join(repo.root, 'state'),
+        OVH_FLEET_LISTEN: '127.0.0.1:0',
+        OVH_FLEET_LOG_LEVEL: 'info',
+      }),
+      {
+        api,
+        logger,
+        env: { FLEET_SECRET_IMAGE_TOKEN: 'demo-image-token' },
+        secrets: { webhookSecret: WEBHOOK_SECRET },
+        triggers: { schedule: true, watch: false, http: true },
+        follower: { slowIntervalMs: 1000, intervalMs: 1000, minIntervalMs: 500 },
+        probes: options.probes(sim.control.probeMap()),
+      },
+    ),
+    (d) => d.stop(),
   );
+  print(`Dashboard: ${dashboardUrl(daemon)} — open it in a browser`);
   const first = await daemon.trigger('manual');
   const phases = countPhases(daemon.status().servers);
   say(
@@ -165,11 +256,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   say(`    merged as ${short(commit)} by ${BOB.name}; GitHub-style webhook answered ${hook}`);
 
   say('5/6 The daemon plans, posts the reinstall, follows the task, then checks the server:');
-  const record = await followReinstall(daemon, CHANGE.serviceName, say);
+  const record = await followReinstall(daemon, CHANGE.serviceName, say, stop);
   say(`    ${CHANGE.serviceName} is ${record.phase} (${record.reason}): ${record.message}`);
   if (record.verification?.probes) say(`    health checks: ${probeResults(record.verification)}`);
 
-  await waitForStatusCommit(repo, CHANGE.serviceName, record.lastAttempt?.taskId ?? null);
+  await waitForStatusCommit(repo, CHANGE.serviceName, record.lastAttempt?.taskId ?? null, stop);
   say('6/6 What git now says');
   await repo.pull();
   const log = await repo.inOrigin(['log', '-3', '--format=%h %s (%an)%n%(trailers:only,unfold)']);
@@ -190,12 +281,31 @@ export async function runDemo(options: DemoOptions): Promise<void> {
 
   if (options.keepRunning) {
     printTryIt(print, repo, sim, daemon, env);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    print(
+      `The daemon and the simulator keep running: watch ${dashboardUrl(daemon)}; press Ctrl-C to stop (--exit stops right after the change).`,
+    );
   }
-  await shutdown(daemon, sim, repo, options.keepRunning);
+  return 'played';
+}
+
+/** `http://127.0.0.1:PORT/`, where the daemon serves the dashboard. */
+function dashboardUrl(daemon: RunningDaemon): string {
+  return `http://${daemon.address?.host}:${daemon.address?.port}/`;
+}
+
+/** Waits `ms`; throws Stopped at once when the operator stops the demo. */
+async function pause(ms: number, stop: AbortSignal): Promise<void> {
+  if (stop.aborted) throw new Stopped();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
+      resolve();
+    }
+    stop.addEventListener('abort', done, { once: true });
+  });
+  if (stop.aborted) throw new Stopped();
 }
 
 /** Waits until the origin's status file of the server records the finished task and its verdict. */
@@ -203,6 +313,7 @@ async function waitForStatusCommit(
   repo: DemoRepo,
   serviceName: string,
   taskId: number | null,
+  stop: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -213,7 +324,7 @@ async function waitForStatusCommit(
     };
     const verified = record.verification?.result !== 'running';
     if (taskId !== null && record.lastApplied?.taskId === taskId && verified) return;
-    await new Promise((r) => setTimeout(r, 250));
+    await pause(250, stop);
   }
   throw new Error(`no status commit recorded the reinstall of ${serviceName} within a minute`);
 }
@@ -264,6 +375,7 @@ async function followReinstall(
   daemon: RunningDaemon,
   serviceName: string,
   say: (line: string) => void,
+  stop: AbortSignal,
 ): Promise<StatusRecord> {
   const deadline = Date.now() + TIMEOUT_MS;
   let last = '';
@@ -291,7 +403,7 @@ async function followReinstall(
     }
     if (Date.now() > deadline)
       throw new Error(`the reinstall of ${serviceName} did not end within 5 minutes`);
-    await new Promise((r) => setTimeout(r, 250));
+    await pause(250, stop);
   }
 }
 
@@ -303,7 +415,7 @@ function printTryIt(
   env: Record<string, string>,
 ): void {
   print('');
-  print('Everything keeps running. Try your own change:');
+  print(`Try your own change (${repo.root} is removed when the demo stops):`);
   print(`  cd ${repo.clone}`);
   print('  $EDITOR servers/...yaml && git commit -am "my change" && git push origin HEAD:main');
   print(`  the daemon picks it up within 2 minutes (schedule), or at once through the webhook of`);
@@ -314,16 +426,4 @@ function printTryIt(
   print(
     `  simulator: ${sim.url}; daemon status: http://${daemon.address?.host}:${daemon.address?.port}/api/status`,
   );
-  print('Press Ctrl-C to stop.');
-}
-
-async function shutdown(
-  daemon: RunningDaemon,
-  sim: RunningSimulator,
-  repo: DemoRepo,
-  keep: boolean,
-): Promise<void> {
-  await daemon.stop();
-  await sim.close();
-  if (!keep) await rm(repo.root, { recursive: true, force: true });
 }

@@ -9,7 +9,7 @@ describe('ovh-fleet demo (the README main job)', () => {
 
     await runDemo({
       speed: 300,
-      keepRunning: false,
+      keepRunning: false, // `ovh-fleet demo --exit`: ends right after its change
       print: (line) => lines.push(line),
       commands: demoCommands,
       probes: simulatorProbes,

@@ -307,6 +307,34 @@ const verifyReadyFigures: Figure[] = inBench('verify-ready', [
   },
 ]);
 
+/** dashboard: the page with 10,000 servers in Chromium, and the daemon's RSS with 5 dashboards open. */
+const dashboardFigures: Figure[] = inBench('dashboard', [
+  {
+    name: 'dashboard: first render of 10,000 servers (median)',
+    pattern: /^dashboard: first render of \d+ servers in Chromium .*: median (\d+) ms/,
+    unit: 'ms',
+    kind: 'time',
+  },
+  {
+    name: 'dashboard: filter of 10,000 servers (slowest median)',
+    pattern: /^dashboard: filter of \d+ servers in Chromium .*; slowest ([\d.]+) ms/,
+    unit: 'ms',
+    kind: 'time',
+  },
+  {
+    name: 'dashboard: daemon VmRSS without dashboards',
+    pattern: /^dashboard: daemon with .*: before ([\d.]+) MiB/,
+    unit: 'MiB',
+    kind: 'memory',
+  },
+  {
+    name: 'dashboard: daemon extra VmRSS with 5 dashboards',
+    pattern: /^dashboard: daemon with .*; extra (-?[\d.]+) MiB/,
+    unit: 'MiB',
+    kind: 'memory',
+  },
+]);
+
 /** Every compared figure, in the order of the table. */
 export const FIGURES: readonly Figure[] = [
   ...adapterFigures,
@@ -317,6 +345,7 @@ export const FIGURES: readonly Figure[] = [
   ...daemonFigures,
   ...steadyCycleFigures,
   ...verifyReadyFigures,
+  ...dashboardFigures,
   ...daemonRssFigures('daemon-rss'),
   ...daemonRssFigures('daemon-rss-plain'),
 ];
