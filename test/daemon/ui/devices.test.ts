@@ -365,6 +365,13 @@ async function overflow(page: Page): Promise<string[]> {
       }
       if (verdict !== '' && !out.includes(verdict)) out.push(verdict);
     }
+    // Text is no element: a box whose text scrolls sideways is found by its scroll width.
+    for (const e of document.body.querySelectorAll('*')) {
+      const style = getComputedStyle(e);
+      if (style.overflowX !== 'auto' && style.overflowX !== 'scroll') continue;
+      const verdict = `${describe(e)} scrolls sideways with no name of its own`;
+      if (e.scrollWidth > e.clientWidth && !named(e) && !out.includes(verdict)) out.push(verdict);
+    }
     return out;
   });
 }
@@ -446,6 +453,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard on desktops and phones, light and
           await page.goto(base + hash);
           await page.locator('#connection[data-state="live"]').waitFor();
           await page.locator(ready).first().waitFor({ timeout: 60_000 });
+          // What folds away is checked unfolded (the changed fields, the history's text, the JSON).
+          await page.$$eval('details', (all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
           const found: string[] = [];
           for (const colorScheme of ['light', 'dark'] as const) {
             await page.emulateMedia({ colorScheme });
