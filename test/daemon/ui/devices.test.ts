@@ -585,6 +585,58 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard by keyboard alone, in Chromium', 
   }, 120_000);
 });
 
+describe.skipIf(!HAVE_CHROMIUM)('the server list by keyboard, in Chromium', () => {
+  it('Tab walks through every server of the list in order, though it renders only the rows in sight', async () => {
+    const { page, trouble } = await watchedPage(DEVICES.desktop!);
+    try {
+      await page.goto(base);
+      await page.locator(VIEWS.Fleet.ready).first().waitFor({ timeout: 60_000 });
+      await page.focus('#sort');
+      const reached: string[] = [];
+      for (let i = 0; i < servers.length + 5; i += 1) {
+        await page.keyboard.press('Tab');
+        const at = await focused(page);
+        if (at.server) reached.push(at.text);
+        else if (reached.length > 0) break;
+      }
+      expect(reached).toEqual(servers.map((r) => r.serviceName).sort());
+      expect(await trouble()).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!HAVE_CHROMIUM)('focus rings on every stop of each view, in Chromium', () => {
+  for (const [view, { hash, ready }] of Object.entries(VIEWS))
+    it(`${view} view: each element Tab reaches shows a ring no box clips, light and dark`, async () => {
+      const { page, trouble } = await watchedPage(DEVICES.desktop!);
+      try {
+        await page.goto(base + hash);
+        await page.locator(ready).first().waitFor({ timeout: 60_000 });
+        const rings: string[] = [];
+        let stops = 0;
+        for (const colorScheme of ['light', 'dark'] as const) {
+          await page.emulateMedia({ colorScheme });
+          await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+          // Up to 120 stops, or until the focus leaves the page (back to the body).
+          for (let i = 0; i < 120; i += 1) {
+            await page.keyboard.press('Tab');
+            if (await page.evaluate(() => document.activeElement === document.body)) break;
+            stops += 1;
+            const problem = await focusRingProblem(page);
+            if (problem !== '') rings.push(`${colorScheme}: ${problem}`);
+          }
+        }
+        expect(stops).toBeGreaterThan(10);
+        expect(rings).toEqual([]);
+        expect(await trouble()).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    }, 120_000);
+});
+
 describe.skipIf(!HAVE_CHROMIUM)('the light and dark themes, in Chromium', () => {
   it('follow prefers-color-scheme with no reload', async () => {
     const { page, trouble } = await watchedPage({ ...DEVICES.desktop!, colorScheme: 'light' });
