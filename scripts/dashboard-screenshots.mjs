@@ -2,7 +2,8 @@
 // docs/dashboard.md): `npm run docs:screenshots`. It serves the real dashboard (dist/, so run
 // after `npm run build`) over a made-up fleet of 240 servers (some reinstalling, waiting,
 // failed) on 127.0.0.1, and photographs each view with the distribution's Chromium
-// (OVH_FLEET_CHROMIUM, else /usr/bin/chromium) through playwright-core, in light and dark.
+// (OVH_FLEET_CHROMIUM, else /usr/bin/chromium) through playwright-core, in light and dark, and the
+// Fleet and Rollout views on a phone (375×812).
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -262,6 +263,23 @@ try {
     }
     await context.close();
   }
+  // A phone (375×812, light): the Fleet and Rollout views as they first show, no scrolling.
+  const phone = await browser.newContext({
+    viewport: { width: 375, height: 812 },
+    isMobile: true,
+    hasTouch: true,
+    colorScheme: 'light',
+  });
+  const page = await phone.newPage();
+  for (const view of ['fleet', 'rollout']) {
+    await page.goto(`http://127.0.0.1:${listener.port}/${views[view]}`);
+    await page.locator('#connection[data-state="live"]').waitFor();
+    await page.locator(`#view-${view}`).waitFor();
+    const file = `${OUT}${view}-phone.png`;
+    await page.screenshot({ path: file });
+    console.log(`wrote ${file}`);
+  }
+  await phone.close();
 } finally {
   await browser.close();
   await listener.close();

@@ -18,7 +18,8 @@ const views = {
 };
 let current = 'fleet';
 
-function route() {
+/** Shows the view the hash names; `focusMain` (a navigation, not the page's load) moves the focus to main. */
+function route(focusMain) {
   const match = /^#\/(fleet|rollout|server)(?:\/(.*))?$/.exec(location.hash);
   const next = match ? match[1] : 'fleet';
   if (next === 'server') views.server.show(decodeURIComponent(match[2] ?? ''));
@@ -30,7 +31,7 @@ function route() {
     else link.removeAttribute('aria-current');
   }
   if (store.summary) views[current].render();
-  if (moved) document.getElementById('main').focus({ preventScroll: true });
+  if (moved && focusMain) document.getElementById('main').focus({ preventScroll: true });
 }
 
 function summarise() {
@@ -66,6 +67,11 @@ function connect() {
   });
 }
 
-addEventListener('hashchange', route);
-route();
+// The skip link moves the focus without touching the hash (`#main` is no view: it would show the Fleet).
+document.querySelector('a.skip').addEventListener('click', (e) => {
+  e.preventDefault();
+  document.getElementById('main').focus();
+});
+addEventListener('hashchange', () => route(true));
+route(false);
 connect();

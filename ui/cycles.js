@@ -65,7 +65,16 @@ function picture(list) {
   );
 }
 
+/** The table, in a box of its own that scrolls sideways on a narrow screen (named, focusable). */
 function table(list) {
+  return h(
+    'div',
+    { class: 'scroll-x', tabindex: '0', role: 'region', 'aria-label': 'Cycles (table)' },
+    cycleTable(list),
+  );
+}
+
+function cycleTable(list) {
   return h(
     'table',
     { class: 'cycles' },

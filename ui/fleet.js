@@ -163,10 +163,18 @@ export class FleetView {
     if (this.lastRange === range) return;
     this.lastRange = range;
     this.body.style.setProperty('transform', `translateY(${first * ROW_HEIGHT}px)`);
+    // The rows are drawn anew: a server's link that had the focus gets it back in its new row
+    // (else the focus falls to the page, and the next Tab starts again at the top of the list).
+    const focused = this.body.contains(document.activeElement)
+      ? document.activeElement.closest('.row')?.dataset.name
+      : undefined;
     replace(
       this.body,
       this.rows.slice(first, last).map((r, i) => this.row(r, first + i)),
     );
+    if (focused === undefined) return;
+    for (const row of this.body.children)
+      if (row.dataset.name === focused) row.querySelector('a')?.focus({ preventScroll: true });
   }
 
   row(r, index) {
@@ -176,7 +184,7 @@ export class FleetView {
     const differs = wanted !== '' && observed !== wanted;
     return h(
       'div',
-      { class: 'row', role: 'row', 'aria-rowindex': String(index + 2) },
+      { class: 'row', role: 'row', 'aria-rowindex': String(index + 2), 'data-name': r.serviceName },
       h('span', { role: 'cell' }, h('a', { href: serverHref(r.serviceName) }, r.serviceName)),
       h('span', { role: 'cell' }, badge(r.phase)),
       h('span', { role: 'cell', class: 'reason', title: r.message }, r.reason),

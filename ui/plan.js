@@ -136,6 +136,14 @@ function halts(list) {
 function cohorts(list) {
   if (list.length === 0) return null;
   return h(
+    'div',
+    { class: 'scroll-x', tabindex: '0', role: 'region', 'aria-label': 'Cohorts (table)' },
+    cohortTable(list),
+  );
+}
+
+function cohortTable(list) {
+  return h(
     'table',
     { class: 'cohorts' },
     h('caption', {}, 'Cohorts'),

@@ -182,7 +182,7 @@ function historySection(detail) {
       'details',
       {},
       h('summary', {}, 'As ', h('code', {}, 'ovh-fleet history'), ' prints it'),
-      h('pre', { tabindex: '0' }, detail.history.text),
+      h('pre', { tabindex: '0', 'aria-label': 'The history as text' }, detail.history.text),
     ),
   );
 }

@@ -98,7 +98,7 @@ export class ServerView {
         'details',
         {},
         h('summary', {}, 'The record as JSON'),
-        h('pre', { tabindex: '0' }, JSON.stringify(r, null, 2)),
+        h('pre', { tabindex: '0', 'aria-label': 'The record as JSON' }, JSON.stringify(r, null, 2)),
       ),
     );
   }
