@@ -38,15 +38,7 @@ export class RolloutView {
     // plan is a new object only when it changed.
     // `declared` (one entry per spec) is not shown here: leave it out of the key.
     const { declared: _declared, ...shown } = store.summary ?? {};
-    const key = JSON.stringify([
-      shown,
-      store.timeline(),
-      running,
-      verifying,
-      waiting,
-      trouble,
-      canaries,
-    ]);
+    const key = JSON.stringify([shown, store.timeline(), running, verifying, waiting, trouble, canaries]);
     if (key === this.key && store.plan === this.shownPlan) return;
     this.shownPlan = store.plan;
     this.key = key;
