@@ -1,5 +1,7 @@
 // The dashboard's entry module (docs/dashboard.md), served at /ui/app.js with no build step:
-// opens /api/events, keeps the store, routes between the views by the URL's hash.
+// listens to /api/events (opened early by stream.js), keeps the store, routes between the views
+// by the URL's hash.
+import { listen } from './stream.js';
 import { Store } from './store.js';
 import { FleetView } from './fleet.js';
 import { RolloutView } from './rollout.js';
@@ -52,20 +54,19 @@ store.subscribe(() => {
 });
 
 const connection = document.getElementById('connection');
-function connect() {
-  const source = new EventSource('/api/events');
-  source.addEventListener('open', () => {
+const handlers = {
+  open: () => {
     connection.dataset.state = 'live';
     connection.textContent = 'Live';
-  });
-  source.addEventListener('snapshot', (e) => store.snapshot(JSON.parse(e.data)));
-  source.addEventListener('update', (e) => store.update(JSON.parse(e.data)));
-  source.addEventListener('error', () => {
+  },
+  snapshot: (e) => store.snapshot(JSON.parse(e.data)),
+  update: (e) => store.update(JSON.parse(e.data)),
+  error: () => {
     connection.dataset.state = 'offline';
     connection.textContent = 'Connection lost, reconnecting…';
-  });
-}
+  },
+};
 
 addEventListener('hashchange', route);
 route();
-connect();
+listen((e) => handlers[e.type]?.(e));
