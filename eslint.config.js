@@ -44,6 +44,7 @@ export default tseslint.config(
         addEventListener: 'readonly',
         requestAnimationFrame: 'readonly',
         EventSource: 'readonly',
+        TextDecoderStream: 'readonly',
         Node: 'readonly',
       },
     },

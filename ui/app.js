@@ -1,5 +1,7 @@
 // The dashboard's entry module (docs/dashboard.md), served at /ui/app.js with no build step:
-// opens /api/events, keeps the store, routes between the views by the URL's hash.
+// listens to /api/events (opened early by stream.js), keeps the store, routes between the views
+// by the URL's hash.
+import { listen } from './stream.js';
 import { Store } from './store.js';
 import { FleetView } from './fleet.js';
 import { RolloutView } from './rollout.js';
@@ -53,19 +55,18 @@ store.subscribe(() => {
 });
 
 const connection = document.getElementById('connection');
-function connect() {
-  const source = new EventSource('/api/events');
-  source.addEventListener('open', () => {
+const handlers = {
+  open: () => {
     connection.dataset.state = 'live';
     connection.textContent = 'Live';
-  });
-  source.addEventListener('snapshot', (e) => store.snapshot(JSON.parse(e.data)));
-  source.addEventListener('update', (e) => store.update(JSON.parse(e.data)));
-  source.addEventListener('error', () => {
+  },
+  snapshot: (e) => store.snapshot(JSON.parse(e.data)),
+  update: (e) => store.update(JSON.parse(e.data)),
+  error: () => {
     connection.dataset.state = 'offline';
     connection.textContent = 'Connection lost, reconnecting…';
-  });
-}
+  },
+};
 
 // The skip link moves the focus without touching the hash (`#main` is no view: it would show the Fleet).
 document.querySelector('a.skip').addEventListener('click', (e) => {
@@ -74,4 +75,4 @@ document.querySelector('a.skip').addEventListener('click', (e) => {
 });
 addEventListener('hashchange', () => route(true));
 route(false);
-connect();
+listen((e) => handlers[e.type]?.(e));

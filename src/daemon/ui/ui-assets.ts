@@ -40,6 +40,12 @@ export class UiAssets {
     this.loaded ??= loadAssets(this.dir);
     return (await this.loaded).get(name);
   }
+
+  /** The names of the JavaScript modules served, sorted (the page preloads them all). */
+  async modules(): Promise<string[]> {
+    this.loaded ??= loadAssets(this.dir);
+    return [...(await this.loaded).keys()].filter((name) => name.endsWith('.js')).sort();
+  }
 }
 
 async function loadAssets(dir: string): Promise<ReadonlyMap<string, UiAsset>> {

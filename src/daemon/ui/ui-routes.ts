@@ -31,7 +31,7 @@ export async function serveUi(
 ): Promise<boolean> {
   if (pathname === '/') {
     const { servers, ...rest } = status();
-    const html = renderPage({ ...rest, serverCount: servers.length });
+    const html = renderPage({ ...rest, serverCount: servers.length }, await assets.modules());
     res.writeHead(200, {
       ...UI_SECURITY_HEADERS,
       'content-type': 'text/html; charset=utf-8',

@@ -58,6 +58,13 @@ describe('the dashboard on the daemon listener', () => {
     expectStrictHeaders(response);
     expect(html).toContain('2 servers');
     expect(html).toContain('<script type="module" src="/ui/app.js"></script>');
+    // The stream's reader first (it opens /api/events at once), then every other module preloaded.
+    expect(html).toContain('<script type="module" async src="/ui/stream.js"></script>');
+    expect(html.indexOf('<script type="module" async src="/ui/stream.js"></script>')).toBeLessThan(
+      html.indexOf('/ui/app.css'),
+    );
+    for (const module of ['app.js', 'dom.js', 'fleet.js', 'store.js'])
+      expect(html).toContain(`<link rel="modulepreload" href="/ui/${module}">`);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/\sstyle=|<style/);
   });
