@@ -18,10 +18,19 @@ const views = {
 };
 let current = 'fleet';
 
+/** A name from the hash; a pasted or cut link (`ns1%`) is not percent-encoding: shown as typed. */
+function decodeHash(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function route() {
   const match = /^#\/(fleet|rollout|server)(?:\/(.*))?$/.exec(location.hash);
   const next = match ? match[1] : 'fleet';
-  if (next === 'server') views.server.show(decodeURIComponent(match[2] ?? ''));
+  if (next === 'server') views.server.show(decodeHash(match[2] ?? ''));
   const moved = next !== current;
   current = next;
   for (const [name, section] of Object.entries(sections)) section.hidden = name !== current;
