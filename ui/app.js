@@ -4,6 +4,7 @@ import { Store } from './store.js';
 import { FleetView } from './fleet.js';
 import { RolloutView } from './rollout.js';
 import { ServerView } from './server.js';
+import { keepConnected } from './live-connection.js';
 
 const store = new Store();
 const sections = {
@@ -60,21 +61,10 @@ store.subscribe(() => {
   views[current].render();
 });
 
-const connection = document.getElementById('connection');
-function connect() {
-  const source = new EventSource('/api/events');
-  source.addEventListener('open', () => {
-    connection.dataset.state = 'live';
-    connection.textContent = 'Live';
-  });
-  source.addEventListener('snapshot', (e) => store.snapshot(JSON.parse(e.data)));
-  source.addEventListener('update', (e) => store.update(JSON.parse(e.data)));
-  source.addEventListener('error', () => {
-    connection.dataset.state = 'offline';
-    connection.textContent = 'Connection lost, reconnecting…';
-  });
-}
-
 addEventListener('hashchange', route);
 route();
-connect();
+keepConnected(
+  '/api/events',
+  { snapshot: (status) => store.snapshot(status), update: (update) => store.update(update) },
+  document.getElementById('connection'),
+);
