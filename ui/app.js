@@ -20,11 +20,20 @@ const views = {
 };
 let current = 'fleet';
 
+/** A name from the hash; a pasted or cut link (`ns1%`) is not percent-encoding: shown as typed. */
+function decodeHash(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** Shows the view the hash names; `focusMain` (a navigation, not the page's load) moves the focus to main. */
 function route(focusMain) {
   const match = /^#\/(fleet|rollout|server)(?:\/(.*))?$/.exec(location.hash);
   const next = match ? match[1] : 'fleet';
-  if (next === 'server') views.server.show(decodeURIComponent(match[2] ?? ''));
+  if (next === 'server') views.server.show(decodeHash(match[2] ?? ''));
   const moved = next !== current;
   current = next;
   for (const [name, section] of Object.entries(sections)) section.hidden = name !== current;
@@ -62,9 +71,15 @@ const handlers = {
   },
   snapshot: (e) => store.snapshot(JSON.parse(e.data)),
   update: (e) => store.update(JSON.parse(e.data)),
-  error: () => {
+  error: (e) => {
     connection.dataset.state = 'offline';
-    connection.textContent = 'Connection lost, reconnecting…';
+    const seconds = Math.ceil(e.data.retryInMs / 1000);
+    connection.textContent =
+      e.data.reason === 'credentials'
+        ? 'The dashboard needs credentials: reload the page to sign in.'
+        : e.data.reason === 'refused'
+          ? `Live stream refused (HTTP ${e.data.status}), retrying in ${seconds} s`
+          : 'Connection lost, reconnecting…';
   },
 };
 

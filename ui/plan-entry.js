@@ -26,7 +26,7 @@ export function entry(e, now) {
       : null,
     e.waitsFor.length > 0 ? h('p', { class: 'meta' }, `Waits for ${capped(e.waitsFor)}`) : null,
     e.cohort ? h('p', { class: 'meta' }, 'Cohort ', h('code', {}, e.cohort)) : null,
-    changes(e.changes),
+    changes(e.changes, `changes ${e.serviceName ?? e.file}`),
   ];
 }
 
@@ -54,11 +54,11 @@ function diskGroup(e) {
   return `${m[1]} × ${m[2]}${m[3] ? ` (${m[3]})` : ''}`;
 }
 
-function changes(list) {
+function changes(list, key) {
   if (list.length === 0) return null;
   return h(
     'details',
-    {},
+    { 'data-key': key },
     h('summary', {}, `${list.length} changed field${list.length === 1 ? '' : 's'}`),
     h(
       'ul',

@@ -6,8 +6,10 @@ import { formatDuration, h, replace, serverHref, time } from './dom.js';
 import { badge } from './fleet.js';
 import { cyclesSection } from './cycles.js';
 import { PlanView } from './plan.js';
-import { taskItem } from './task-card.js';
+import { refreshTaskTimes, taskItem } from './task-card.js';
 
+/** How often running tasks' elapsed time and time left are brought up to date. */
+const TASK_TICK_MS = 15_000;
 const WAITING = new Set(['pending']);
 const TROUBLE = new Set(['failed', 'unhealthy', 'drifted', 'invalid', 'unknown']);
 
@@ -18,6 +20,8 @@ export class RolloutView {
     this.key = '';
     this.plan = new PlanView(store);
     this.shownPlan = undefined;
+    // Elapsed and time left move with the clock, not only with the follower's reports.
+    setInterval(() => refreshTaskTimes(this.section), TASK_TICK_MS);
   }
 
   render() {

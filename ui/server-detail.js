@@ -180,7 +180,7 @@ function historySection(detail) {
         ),
     h(
       'details',
-      {},
+      { 'data-key': 'history-text' },
       h('summary', {}, 'As ', h('code', {}, 'ovh-fleet history'), ' prints it'),
       h('pre', { tabindex: '0', 'aria-label': 'The history as text' }, detail.history.text),
     ),

@@ -96,7 +96,7 @@ export class ServerView {
       this.detail.element,
       h(
         'details',
-        {},
+        { 'data-key': `record-json ${r.serviceName}` },
         h('summary', {}, 'The record as JSON'),
         h('pre', { tabindex: '0', 'aria-label': 'The record as JSON' }, JSON.stringify(r, null, 2)),
       ),

@@ -59,9 +59,13 @@ export class Store {
     this.changed();
   }
 
-  /** What the spec of a server declares ({operatingSystem, labels}), or null. */
+  /**
+   * What the spec of a server declares ({operatingSystem, labels}), or null. Own keys only: a
+   * server may be called `constructor` or `toString` (valid service names).
+   */
   declared(name) {
-    return this.summary?.declared?.[name] ?? null;
+    const declared = this.summary?.declared;
+    return declared && Object.hasOwn(declared, name) ? declared[name] : null;
   }
 
   /** The last cycles, oldest first: the daemon's timeline, else the cycles this page saw. */

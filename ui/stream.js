@@ -8,11 +8,17 @@
 // before the page can draw, on top of its own slower parsing; fetch does not. The wire format is
 // the same Server-Sent Events (`event:`, `data:`, `id:`, `retry:`, comments, lines ended by LF
 // or CRLF); like EventSource, a lost stream is reported (`error`) and opened again after the
-// server's `retry` delay, and a refused one (503 at the cap) after its Retry-After.
+// server's `retry` delay. Unlike EventSource, a refused one (an HTTP error) is tried again too,
+// after a wait that doubles with each refusal in a row (at least its Retry-After, at most 30 s);
+// a 401 is reported and not retried. The `error` event's data says which
+// (`{reason: 'lost' | 'refused' | 'credentials', status?, retryInMs}`).
 
 let early = [];
 let listener = null;
 let retryMs = 3000;
+/** Attempts refused in a row: the wait doubles with each (up to 30 s), with jitter. */
+let refusals = 0;
+const MAX_WAIT_MS = 30_000;
 
 function emit(type, data) {
   const e = { type, data };
@@ -30,20 +36,30 @@ export function listen(onEvent) {
 
 async function connect() {
   let wait = retryMs;
+  let error = { reason: 'lost', retryInMs: wait };
   try {
     const res = await fetch('/api/events', { headers: { accept: 'text/event-stream' }, cache: 'no-store' });
     if (!res.ok || !res.body) {
-      wait = Math.max(retryMs, Number(res.headers.get('retry-after') ?? 0) * 1000 || 0);
+      // Refused (503 at the cap, a proxy's 502 while the daemon restarts, 401): the wait grows with
+      // each refusal in a row, never below the server's Retry-After, with jitter so that many pages
+      // do not come back at once. A 401 is not retried: only a reload can ask for credentials.
+      refusals++;
+      const asked = Number(res.headers.get('retry-after') ?? 0) * 1000 || 0;
+      const grown = Math.min(retryMs * 2 ** (refusals - 1), MAX_WAIT_MS);
+      wait = Math.round(Math.max(asked, grown) * (0.8 + Math.random() * 0.4));
+      error = { reason: res.status === 401 ? 'credentials' : 'refused', status: res.status, retryInMs: wait };
       throw new Error(`HTTP ${res.status}`);
     }
+    refusals = 0;
     emit('open');
     await read(res.body);
     wait = retryMs;
+    error = { reason: 'lost', retryInMs: wait };
   } catch {
     // Reported just below, as EventSource reports it: one `error`, then a new attempt.
   }
-  emit('error');
-  setTimeout(connect, wait);
+  emit('error', error);
+  if (error.reason !== 'credentials') setTimeout(connect, wait);
 }
 
 /** Reads events until the stream ends; a line split across chunks is joined once, when it ends. */

@@ -150,6 +150,8 @@ async function rollout(
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
     );
   });
+  // The time left is counted from the browser's clock: 5 minutes before the running task's end.
+  await page.clock.setFixedTime(new Date('2026-12-03T10:07:00.000Z'));
   await page.goto(`${base}/#/rollout`);
   await page.locator('#connection[data-state="live"]').waitFor();
   await page.locator('#view-rollout .card').first().waitFor();

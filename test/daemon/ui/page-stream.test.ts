@@ -15,7 +15,7 @@ import { syntheticStatus } from '../../../src/bench/dashboard-status.js';
 
 interface StreamEvent {
   type: string;
-  data?: string;
+  data?: unknown;
 }
 
 const realFetch = globalThis.fetch;
@@ -89,10 +89,44 @@ describe('the page stream reader (ui/stream.js)', () => {
       { type: 'snapshot', data: '{"a":1,\n"b":2}' },
       { type: 'update', data: 'no-space' },
       { type: 'message', data: 'unnamed' },
-      { type: 'error', data: undefined },
+      { type: 'error', data: { reason: 'lost', retryInMs: 20 } },
     ];
     // The first stream ends (error), the second is refused (error), the third is read like the first.
-    expect(events.slice(0, 10)).toEqual([...first, { type: 'error', data: undefined }, ...first.slice(0, 4)]);
+    expect(events.slice(0, 10)).toEqual([
+      ...first,
+      { type: 'error', data: { reason: 'refused', status: 503, retryInMs: expect.any(Number) as number } },
+      ...first.slice(0, 4),
+    ]);
+  });
+
+  it('does not retry a stream refused for want of credentials (401): it says so once', async () => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      if (requests === 1) {
+        // A first stream that sets a short retry and ends: any retry would come within ~20 ms.
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end('retry: 10\n\n');
+        return;
+      }
+      res.writeHead(401, { 'www-authenticate': 'Bearer' });
+      res.end();
+    });
+    const events = await openStream(await listen(server));
+    await until(
+      () => events.some((e) => (e.data as { reason?: string } | undefined)?.reason === 'credentials'),
+      'the refusal',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(events).toEqual([
+      { type: 'open', data: undefined },
+      { type: 'error', data: { reason: 'lost', retryInMs: 10 } },
+      {
+        type: 'error',
+        data: { reason: 'credentials', status: 401, retryInMs: expect.any(Number) as number },
+      },
+    ]);
+    expect(requests).toBe(2);
   });
 
   it('hands over the snapshot of the real listener exactly as /api/status gives it', async () => {
@@ -111,6 +145,6 @@ describe('the page stream reader (ui/stream.js)', () => {
     await until(() => events.some((e) => e.type === 'snapshot'), 'a snapshot');
     const expected = (await (await realFetch(`${base}api/status`)).json()) as unknown;
     expect(events[0]).toEqual({ type: 'open', data: undefined });
-    expect(JSON.parse(events.find((e) => e.type === 'snapshot')!.data!)).toEqual(expected);
+    expect(JSON.parse(events.find((e) => e.type === 'snapshot')!.data as string)).toEqual(expected);
   });
 });
