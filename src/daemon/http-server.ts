@@ -63,7 +63,7 @@ export async function startHttpServer(host: string, port: number, h: HttpHandler
   const server = createServer((req, res) => {
     handle(req, res, h, deliveries, assets, events).catch((error: unknown) => {
       h.log.error({ err: error, url: req.url }, 'http handler failed');
-      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      failed(req, res);
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -91,6 +91,26 @@ export async function startHttpServer(host: string, port: number, h: HttpHandler
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The answer of a handler that threw: a 500 that says nothing internal, with the dashboard's
+ * security headers on its paths; a response already started is cut (a client sees it incomplete
+ * and an event stream reconnects) rather than left open.
+ */
+function failed(req: IncomingMessage, res: ServerResponse): void {
+  if (res.headersSent) {
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
+  let pathname = '';
+  try {
+    pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    // Not a dashboard path.
+  }
+  if (isUiPath(pathname)) sendUiError(res, 500, 'internal error');
+  else send(res, 500, { error: 'internal error' });
 }
 
 async function handle(
