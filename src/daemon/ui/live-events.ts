@@ -85,6 +85,9 @@ export class LiveEvents {
       sendUiError(res, 503, `at most ${this.maxClients} event streams`, { 'retry-after': '10' });
       return;
     }
+    // Built before the headers: when it throws, the listener answers 500 (and logs it) instead of
+    // leaving an empty 200 stream open that the page would take for a live one.
+    const status = req.method === 'HEAD' ? null : this.options.status();
     res.writeHead(200, {
       ...UI_SECURITY_HEADERS,
       'content-type': 'text/event-stream; charset=utf-8',
@@ -92,11 +95,10 @@ export class LiveEvents {
       'x-accel-buffering': 'no',
     });
     res.socket?.setNoDelay(true);
-    if (req.method === 'HEAD') {
+    if (status === null) {
       res.end();
       return;
     }
-    const status = this.options.status();
     // The others catch up to this very status, so that every client stands at one baseline.
     if (this.clients.size > 0) this.flush(status);
     else {
@@ -126,7 +128,15 @@ export class LiveEvents {
     const kinds = [...this.pending];
     this.pending.clear();
     if (this.clients.size === 0) return;
-    const status = current ?? this.options.status();
+    let status: DaemonStatus;
+    try {
+      status = current ?? this.options.status();
+    } catch {
+      // From a timer, nobody would catch it. The streams end: each client reconnects, and its new
+      // request answers 500 (logged by the listener) while the status cannot be built.
+      for (const res of this.clients) res.end();
+      return;
+    }
     const { servers, declared, cycles, plan, ...summary } = status;
     const next = byName(servers);
     const changed = servers.filter((r) => !sameRecord(this.baseline.get(r.serviceName), r));
