@@ -15,6 +15,7 @@ import type { DaemonMetrics } from './metrics.js';
 import type { WhatNext } from './retry-schedule.js';
 import type { DaemonStatus } from './types.js';
 import { DeliveryMemory, verifyWebhook } from './webhook.js';
+import { parseRequestTarget } from './request-target.js';
 import type { UiAuthSecret } from '../config/ui-config.js';
 import { challengeOf, isAuthorized } from './ui/ui-auth.js';
 import { UiAssets } from './ui/ui-assets.js';
@@ -103,13 +104,7 @@ function failed(req: IncomingMessage, res: ServerResponse): void {
     if (!res.writableEnded) res.destroy();
     return;
   }
-  let pathname = '';
-  try {
-    pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-  } catch {
-    // Not a dashboard path.
-  }
-  if (isUiPath(pathname)) sendUiError(res, 500, 'internal error');
+  if (isUiPath(parseRequestTarget(req.url)?.pathname ?? '')) sendUiError(res, 500, 'internal error');
   else send(res, 500, { error: 'internal error' });
 }
 
@@ -121,10 +116,15 @@ async function handle(
   assets: UiAssets,
   events: LiveEvents,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const target = parseRequestTarget(req.url);
+  if (target === null) {
+    // Client garbage (`GET //:`, `OPTIONS *`): not an internal error, and not worth a warning.
+    h.log.debug({ url: req.url }, 'malformed request target');
+    return sendUiError(res, 400, 'bad request target');
+  }
   const method = req.method ?? 'GET';
-  if (isUiPath(url.pathname)) return handleUi(req, res, url.pathname, h, assets, events);
-  switch (url.pathname) {
+  if (isUiPath(target.pathname)) return handleUi(req, res, target.pathname, h, assets, events);
+  switch (target.pathname) {
     case '/healthz':
       return send(res, 200, { status: 'ok' });
     case '/readyz':
