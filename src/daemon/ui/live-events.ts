@@ -27,9 +27,15 @@ export interface LiveEventsOptions {
   heartbeatMs?: number;
   /** Concurrent streams allowed; one more gets 503 (default 16). */
   maxClients?: number;
-  /** A client with more than this many bytes unsent is dropped (default 64 MiB). */
+  /**
+   * A client with more than this many bytes unsent is dropped (default: twice the last
+   * snapshot, at least MIN_BUFFER_LIMIT: room for the snapshot and the updates that follow it).
+   */
   maxBufferedBytes?: number;
 }
+
+/** The least a client may leave unsent before it is dropped, by default. */
+export const MIN_BUFFER_LIMIT = 8 * 1024 * 1024;
 
 /** What changed, named in an update's `kinds`. */
 export type LiveChange = 'cycle' | 'progress';
@@ -58,13 +64,22 @@ export class LiveEvents {
   private readonly coalesceMs: number;
   private readonly heartbeatMs: number;
   private readonly maxClients: number;
-  private readonly maxBuffered: number;
+  private readonly fixedBufferLimit: number | null;
+  private snapshotLength = 0;
 
   constructor(private readonly options: LiveEventsOptions) {
     this.coalesceMs = options.coalesceMs ?? 250;
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.maxClients = options.maxClients ?? 16;
-    this.maxBuffered = options.maxBufferedBytes ?? 64 * 1024 * 1024;
+    this.fixedBufferLimit = options.maxBufferedBytes ?? null;
+  }
+
+  /**
+   * Bytes a client may leave unsent before it is dropped. With 16 streams, a fixed 64 MiB let
+   * stalled clients hold 1 GiB; twice the snapshot keeps that near 32 snapshots at worst.
+   */
+  get bufferLimit(): number {
+    return this.fixedBufferLimit ?? Math.max(MIN_BUFFER_LIMIT, 2 * this.snapshotLength);
   }
 
   /** Streams connected now. */
@@ -110,7 +125,9 @@ export class LiveEvents {
     this.clients.add(res);
     res.on('close', () => this.detach(res));
     res.write(`retry: 3000\n\n`);
-    this.send(res, 'snapshot', JSON.stringify(status));
+    const snapshot = JSON.stringify(status);
+    this.snapshotLength = snapshot.length;
+    this.send(res, 'snapshot', snapshot);
     this.heartbeat ??= setInterval(() => this.beat(), this.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -161,7 +178,7 @@ export class LiveEvents {
   }
 
   private send(res: ServerResponse, event: string, data: string): void {
-    if (res.writableLength > this.maxBuffered) {
+    if (res.writableLength > this.bufferLimit) {
       // It stopped reading: drop it rather than hold the fleet in memory for it.
       res.destroy();
       return;
