@@ -1,12 +1,13 @@
 /**
  * The `ui` section of the daemon configuration (docs/dashboard.md): optional authentication of
- * the dashboard (`/`, `/ui/*`, `/api/status`, `/api/events`). Parsed from the YAML node with its
+ * the dashboard (`/`, `/ui/*`, `/api/status`, `/api/events`) and the Host names it answers
+ * (`ui.allowedHosts`, the defence against DNS rebinding: src/daemon/ui/ui-host.ts). Parsed from the YAML node with its
  * lines, so that a bad value names the file, the line and the field (`daemon-config-invalid`).
  * File only, like `notifications`. Secrets are named by file path here and read by
  * readDaemonConfig (src/daemon/ui/ui-auth.ts checks them), never kept in the configuration.
  */
 import path from 'node:path';
-import { isMap, isScalar, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { configError, type FleetError } from '../core/errors.js';
 import { trimEndOf } from '../core/trim-end.js';
 
@@ -18,6 +19,11 @@ export type UiAuthConfig =
 /** The `ui` section once parsed. */
 export interface UiConfig {
   auth: UiAuthConfig | null;
+  /**
+   * The Host names (no port, lower case) the dashboard answers besides `localhost` and IP
+   * addresses; absent: any Host when `auth` is set, else only those and the listener's host.
+   */
+  allowedHosts?: readonly string[];
 }
 
 /** No `ui` section: the dashboard is open (bound to 127.0.0.1 by default). */
@@ -41,13 +47,38 @@ export function parseUiConfig(node: unknown, source: UiSource): UiConfig {
   if (isNull(node)) return OPEN_UI;
   if (!isMap(node)) return bad(node, 'ui', 'must be a mapping');
   let auth: UiAuthConfig | null = null;
+  let allowedHosts: string[] | undefined;
   for (const pair of node.items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : '?';
-    if (name !== 'auth') bad(pair.key, `ui.${name}`, 'unknown key (known: ui.auth)');
+    if (name !== 'auth' && name !== 'allowedHosts')
+      bad(pair.key, `ui.${name}`, 'unknown key (known: ui.auth, ui.allowedHosts)');
     if (isNull(pair.value)) continue;
-    auth = parseAuth(pair.value, pair.key, bad, source.baseDir);
+    if (name === 'allowedHosts') allowedHosts = parseAllowedHosts(pair.value, pair.key, bad);
+    else auth = parseAuth(pair.value, pair.key, bad, source.baseDir);
   }
-  return { auth };
+  return allowedHosts === undefined ? { auth } : { auth, allowedHosts };
+}
+
+/** A DNS name (letters, digits, hyphens, dots; a final dot allowed): what a Host header names. */
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/;
+
+function parseAllowedHosts(
+  node: unknown,
+  keyNode: unknown,
+  bad: (n: unknown, field: string, why: string) => never,
+): string[] {
+  if (!isSeq(node)) return bad(keyNode, 'ui.allowedHosts', 'must be a list of host names');
+  return node.items.map((item, i) => {
+    const value = isScalar(item) && typeof item.value === 'string' ? item.value.trim().toLowerCase() : '';
+    if (!HOST_NAME.test(value))
+      bad(
+        item,
+        `ui.allowedHosts[${i}]`,
+        'must be a host name without port or scheme (e.g. fleet.example.com)',
+      );
+    return value.replace(/\.$/, '');
+  });
 }
 
 function parseAuth(

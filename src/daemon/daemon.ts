@@ -356,6 +356,7 @@ async function startLocked(config: DaemonConfig, deps: DaemonDeps, lock: StateLo
       onWebhook: () => void runner.trigger('webhook'),
       webhookSecret: deps.secrets?.webhookSecret ?? null,
       uiAuth: deps.secrets?.uiAuth ?? null,
+      uiAllowedHosts: config.ui?.allowedHosts ?? null,
       events,
       serverDetail: (segment) => details.answer(segment),
       metrics,

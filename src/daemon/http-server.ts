@@ -4,7 +4,7 @@
  * for), /metrics (Prometheus), /api/status (JSON) and POST /hooks/git
  * (answers 202 at once and triggers a cycle afterwards), and the read-only dashboard (`/`,
  * `/ui/*`, `/api/events`, `/api/servers/<name>`: src/daemon/ui/, docs/dashboard.md), which shares /api/status, its
- * optional authentication and its security headers. Bodies are capped; nothing here calls git or
+ * Host check (ui-host.ts), its optional authentication and its security headers. Bodies are capped; nothing here calls git or
  * the API (a server's history is read by the handler the daemon gives).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,11 +15,13 @@ import type { DaemonMetrics } from './metrics.js';
 import type { WhatNext } from './retry-schedule.js';
 import type { DaemonStatus } from './types.js';
 import { DeliveryMemory, verifyWebhook } from './webhook.js';
+import { parseRequestTarget } from './request-target.js';
 import type { UiAuthSecret } from '../config/ui-config.js';
 import { challengeOf, isAuthorized } from './ui/ui-auth.js';
 import { UiAssets } from './ui/ui-assets.js';
 import { LiveEvents } from './ui/live-events.js';
 import { UI_SECURITY_HEADERS } from './ui/ui-headers.js';
+import { isAllowedHost, uiHostPolicy, type UiHostPolicy } from './ui/ui-host.js';
 import { isUiPath, sendUiError, serveUi } from './ui/ui-routes.js';
 import { SERVER_DETAIL_PREFIX, sendServerDetail, type ServerDetailAnswer } from './ui/server-detail.js';
 
@@ -39,6 +41,8 @@ export interface HttpHandlers {
   log: Logger;
   /** The dashboard's authentication (configuration `ui.auth`); null or absent: open. */
   uiAuth?: UiAuthSecret | null;
+  /** The Host names the dashboard answers (configuration `ui.allowedHosts`, ui-host.ts); null or absent: the default. */
+  uiAllowedHosts?: readonly string[] | null;
   /** Where the dashboard's static files are read (default the package's `ui/` folder). */
   uiAssets?: UiAssets;
   /** The event stream's hub (default one over `status`, which only a new client updates). */
@@ -60,10 +64,15 @@ export async function startHttpServer(host: string, port: number, h: HttpHandler
   const deliveries = new DeliveryMemory(1000);
   const assets = h.uiAssets ?? new UiAssets();
   const events = h.events ?? new LiveEvents({ status: h.status });
+  const hosts = uiHostPolicy({
+    bound: host,
+    allowedHosts: h.uiAllowedHosts ?? null,
+    auth: (h.uiAuth ?? null) !== null,
+  });
   const server = createServer((req, res) => {
-    handle(req, res, h, deliveries, assets, events).catch((error: unknown) => {
+    handle(req, res, h, { deliveries, assets, events, hosts }).catch((error: unknown) => {
       h.log.error({ err: error, url: req.url }, 'http handler failed');
-      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      failed(req, res);
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -93,18 +102,50 @@ export async function startHttpServer(host: string, port: number, h: HttpHandler
   };
 }
 
+/**
+ * The answer of a handler that threw: a 500 that says nothing internal, with the dashboard's
+ * security headers on its paths; a response already started is cut (a client sees it incomplete
+ * and an event stream reconnects) rather than left open.
+ */
+function failed(req: IncomingMessage, res: ServerResponse): void {
+  if (res.headersSent) {
+    if (!res.writableEnded) res.destroy();
+    return;
+  }
+  if (isUiPath(parseRequestTarget(req.url)?.pathname ?? '')) sendUiError(res, 500, 'internal error');
+  else send(res, 500, { error: 'internal error' });
+}
+
+/** What the listener holds besides the daemon's handlers. */
+interface ListenerParts {
+  deliveries: DeliveryMemory;
+  assets: UiAssets;
+  events: LiveEvents;
+  hosts: UiHostPolicy;
+}
+
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   h: HttpHandlers,
-  deliveries: DeliveryMemory,
-  assets: UiAssets,
-  events: LiveEvents,
+  parts: ListenerParts,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const target = parseRequestTarget(req.url);
+  if (target === null) {
+    // Client garbage (`GET //:`, `OPTIONS *`): not an internal error, and not worth a warning.
+    h.log.debug({ url: req.url }, 'malformed request target');
+    return sendUiError(res, 400, 'bad request target');
+  }
   const method = req.method ?? 'GET';
-  if (isUiPath(url.pathname)) return handleUi(req, res, url.pathname, h, assets, events);
-  switch (url.pathname) {
+  if (isUiPath(target.pathname)) {
+    // Before anything else, authentication included: a rebound page learns nothing but the refusal.
+    if (!isAllowedHost(target.authority ?? req.headers.host, parts.hosts)) {
+      h.log.debug({ host: target.authority ?? req.headers.host }, 'dashboard request for a Host not allowed');
+      return sendUiError(res, 421, 'this Host is not one the dashboard answers (ui.allowedHosts)');
+    }
+    return handleUi(req, res, target.pathname, h, parts.assets, parts.events);
+  }
+  switch (target.pathname) {
     case '/healthz':
       return send(res, 200, { status: 'ok' });
     case '/readyz':
@@ -117,7 +158,7 @@ async function handle(
     }
     case '/hooks/git':
       if (method !== 'POST') return send(res, 405, { error: 'POST only' }, { allow: 'POST' });
-      return hook(req, res, h, deliveries);
+      return hook(req, res, h, parts.deliveries);
     default:
       return send(res, 404, { error: 'not found' });
   }

@@ -27,9 +27,15 @@ export interface LiveEventsOptions {
   heartbeatMs?: number;
   /** Concurrent streams allowed; one more gets 503 (default 16). */
   maxClients?: number;
-  /** A client with more than this many bytes unsent is dropped (default 64 MiB). */
+  /**
+   * A client with more than this many bytes unsent is dropped (default: twice the last
+   * snapshot, at least MIN_BUFFER_LIMIT: room for the snapshot and the updates that follow it).
+   */
   maxBufferedBytes?: number;
 }
+
+/** The least a client may leave unsent before it is dropped, by default. */
+export const MIN_BUFFER_LIMIT = 8 * 1024 * 1024;
 
 /** What changed, named in an update's `kinds`. */
 export type LiveChange = 'cycle' | 'progress';
@@ -58,13 +64,22 @@ export class LiveEvents {
   private readonly coalesceMs: number;
   private readonly heartbeatMs: number;
   private readonly maxClients: number;
-  private readonly maxBuffered: number;
+  private readonly fixedBufferLimit: number | null;
+  private snapshotLength = 0;
 
   constructor(private readonly options: LiveEventsOptions) {
     this.coalesceMs = options.coalesceMs ?? 250;
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.maxClients = options.maxClients ?? 16;
-    this.maxBuffered = options.maxBufferedBytes ?? 64 * 1024 * 1024;
+    this.fixedBufferLimit = options.maxBufferedBytes ?? null;
+  }
+
+  /**
+   * Bytes a client may leave unsent before it is dropped. With 16 streams, a fixed 64 MiB let
+   * stalled clients hold 1 GiB; twice the snapshot keeps that near 32 snapshots at worst.
+   */
+  get bufferLimit(): number {
+    return this.fixedBufferLimit ?? Math.max(MIN_BUFFER_LIMIT, 2 * this.snapshotLength);
   }
 
   /** Streams connected now. */
@@ -85,6 +100,9 @@ export class LiveEvents {
       sendUiError(res, 503, `at most ${this.maxClients} event streams`, { 'retry-after': '10' });
       return;
     }
+    // Built before the headers: when it throws, the listener answers 500 (and logs it) instead of
+    // leaving an empty 200 stream open that the page would take for a live one.
+    const status = req.method === 'HEAD' ? null : this.options.status();
     res.writeHead(200, {
       ...UI_SECURITY_HEADERS,
       'content-type': 'text/event-stream; charset=utf-8',
@@ -92,11 +110,10 @@ export class LiveEvents {
       'x-accel-buffering': 'no',
     });
     res.socket?.setNoDelay(true);
-    if (req.method === 'HEAD') {
+    if (status === null) {
       res.end();
       return;
     }
-    const status = this.options.status();
     // The others catch up to this very status, so that every client stands at one baseline.
     if (this.clients.size > 0) this.flush(status);
     else {
@@ -108,7 +125,9 @@ export class LiveEvents {
     this.clients.add(res);
     res.on('close', () => this.detach(res));
     res.write(`retry: 3000\n\n`);
-    this.send(res, 'snapshot', JSON.stringify(status));
+    const snapshot = JSON.stringify(status);
+    this.snapshotLength = snapshot.length;
+    this.send(res, 'snapshot', snapshot);
     this.heartbeat ??= setInterval(() => this.beat(), this.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -126,7 +145,15 @@ export class LiveEvents {
     const kinds = [...this.pending];
     this.pending.clear();
     if (this.clients.size === 0) return;
-    const status = current ?? this.options.status();
+    let status: DaemonStatus;
+    try {
+      status = current ?? this.options.status();
+    } catch {
+      // From a timer, nobody would catch it. The streams end: each client reconnects, and its new
+      // request answers 500 (logged by the listener) while the status cannot be built.
+      for (const res of this.clients) res.end();
+      return;
+    }
     const { servers, declared, cycles, plan, ...summary } = status;
     const next = byName(servers);
     const changed = servers.filter((r) => !sameRecord(this.baseline.get(r.serviceName), r));
@@ -151,7 +178,7 @@ export class LiveEvents {
   }
 
   private send(res: ServerResponse, event: string, data: string): void {
-    if (res.writableLength > this.maxBuffered) {
+    if (res.writableLength > this.bufferLimit) {
       // It stopped reading: drop it rather than hold the fleet in memory for it.
       res.destroy();
       return;

@@ -52,7 +52,7 @@ describe('configuration ui.auth', () => {
       `${FILE}:5: ui.auth.usersFile: must be the path of a file`,
     );
     expect(failure(`${BASE}ui:\n  theme: dark\n`).message).toBe(
-      `${FILE}:4: ui.theme: unknown key (known: ui.auth)`,
+      `${FILE}:4: ui.theme: unknown key (known: ui.auth, ui.allowedHosts)`,
     );
     expect(failure(`${BASE}ui: yes\n`).message).toMatch(/daemon\.yaml:3: ui: must be a mapping/);
     expect(failure(`${BASE}ui:\n  auth:\n    type: basic\n`).code).toBe('daemon-config-invalid');
