@@ -251,6 +251,8 @@ try {
   for (const scheme of ['light', 'dark']) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
     const page = await context.newPage();
+    // The page counts times (elapsed, time left) from its clock: the synthetic status's "now".
+    await page.clock.setFixedTime(new Date(at(0)));
     for (const [view, hash] of Object.entries(views)) {
       await page.goto(`http://127.0.0.1:${listener.port}/${hash}`);
       await page.locator('#connection[data-state="live"]').waitFor();
@@ -258,7 +260,7 @@ try {
       if (view === 'server') await page.locator('#view-server table.history').waitFor();
       const file = `${OUT}${view}-${scheme}.png`;
       // The Server view is photographed whole (its history is below the fold).
-      await page.screenshot({ path: file, fullPage: view === 'server' });
+      await page.screenshot({ path: file, fullPage: view !== 'fleet' });
       console.log(`wrote ${file}`);
     }
     await context.close();
@@ -271,6 +273,7 @@ try {
     colorScheme: 'light',
   });
   const page = await phone.newPage();
+  await page.clock.setFixedTime(new Date(at(0)));
   for (const view of ['fleet', 'rollout']) {
     await page.goto(`http://127.0.0.1:${listener.port}/${views[view]}`);
     await page.locator('#connection[data-state="live"]').waitFor();
