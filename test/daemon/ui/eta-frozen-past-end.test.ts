@@ -11,19 +11,11 @@
  * Expected: the time left the card shows is counted to the expected end from now (never more
  * than expectedEndAt − now), and a task past its expected end does not claim time left.
  */
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { createLogger } from '../../../src/core/logger.js';
-import { startHttpServer, type HttpListener } from '../../../src/daemon/http-server.js';
+import { describe, expect, it } from 'vitest';
 import type { LiveRecord } from '../../../src/daemon/live-records.js';
-import { createDaemonMetrics } from '../../../src/daemon/metrics.js';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
-import { LiveEvents } from '../../../src/daemon/ui/live-events.js';
 import { record, spec } from '../../plan/helpers.js';
-
-const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
+import { HAVE_CHROMIUM, useBrowserWorld } from './browser-harness.js';
 
 // The follower's last report was an hour ago: it said 5 minutes left then.
 const reportedAt = new Date().getTime() - 3_600_000;
@@ -52,35 +44,14 @@ const status: DaemonStatus = {
   servers: [running],
 };
 
-let browser: Browser | null = null;
-let listener: HttpListener | null = null;
-let base = '';
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-  listener = await startHttpServer('127.0.0.1', 0, {
-    ready: () => true,
-    status: () => status,
-    onWebhook: () => undefined,
-    webhookSecret: null,
-    events: new LiveEvents({ status: () => status, coalesceMs: 20 }),
-    metrics: createDaemonMetrics(),
-    log: createLogger({ level: 'silent' }),
-  });
-  base = `http://127.0.0.1:${listener.port}`;
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await listener?.close();
-});
+const world = useBrowserWorld('eta-frozen-past-end.test.ts', () => status);
 
 describe.skipIf(!HAVE_CHROMIUM)('a running task past its expected end', () => {
   it('does not claim minutes left on its card', { timeout: 60_000 }, async () => {
-    const context = await browser!.newContext();
+    const context = await world.browser.newContext();
     const page = await context.newPage();
     try {
-      await page.goto(`${base}/#/rollout`);
+      await page.goto(`${world.base}/#/rollout`);
       await page.locator('#view-rollout .card').first().waitFor();
       const text = (await page.locator('#view-rollout .card').first().textContent()) ?? '';
       expect(text).toContain('ns-late.eu');
@@ -97,13 +68,13 @@ describe.skipIf(!HAVE_CHROMIUM)('a running task past its expected end', () => {
     'counts the time left down on the page clock, then says the task runs late',
     { timeout: 60_000 },
     async () => {
-      const context = await browser!.newContext();
+      const context = await world.browser.newContext();
       const page = await context.newPage();
       try {
         const end = Date.parse(running.task!.expectedEndAt!);
         await page.clock.install({ time: new Date(end - 20_000) });
         await page.clock.resume();
-        await page.goto(`${base}/#/rollout`);
+        await page.goto(`${world.base}/#/rollout`);
         const card = page.locator('#view-rollout .card', { hasText: 'ns-late.eu' });
         await card.filter({ hasText: 'left (ends about' }).waitFor();
         await page.clock.fastForward(31_000);

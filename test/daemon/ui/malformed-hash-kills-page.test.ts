@@ -10,60 +10,23 @@
  * Expected: the page still connects (`#connection` says Live) and shows a view (e.g. "No such
  * server" or the fleet), with no page error.
  */
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { createLogger } from '../../../src/core/logger.js';
-import { startHttpServer, type HttpListener } from '../../../src/daemon/http-server.js';
-import { createDaemonMetrics } from '../../../src/daemon/metrics.js';
+import { describe, expect, it } from 'vitest';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
-import { LiveEvents } from '../../../src/daemon/ui/live-events.js';
 import { record, spec } from '../../plan/helpers.js';
+import { HAVE_CHROMIUM, statusOf, useBrowserWorld } from './browser-harness.js';
 
-const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const status: DaemonStatus = statusOf([record('ns1.eu', spec('ns1.eu'))]);
 
-const status: DaemonStatus = {
-  ready: true,
-  head: 'a'.repeat(40),
-  block: null,
-  lastCycle: null,
-  lastGoodCycleAt: null,
-  tasksInFlight: 0,
-  servers: [record('ns1.eu', spec('ns1.eu'))],
-};
-
-let browser: Browser | null = null;
-let listener: HttpListener | null = null;
-let base = '';
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-  listener = await startHttpServer('127.0.0.1', 0, {
-    ready: () => true,
-    status: () => status,
-    onWebhook: () => undefined,
-    webhookSecret: null,
-    events: new LiveEvents({ status: () => status, coalesceMs: 20 }),
-    metrics: createDaemonMetrics(),
-    log: createLogger({ level: 'silent' }),
-  });
-  base = `http://127.0.0.1:${listener.port}`;
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await listener?.close();
-});
+const world = useBrowserWorld('malformed-hash-kills-page.test.ts', () => status);
 
 describe.skipIf(!HAVE_CHROMIUM)('a malformed hash in the dashboard URL', () => {
   it('still connects the live stream and renders a view', { timeout: 60_000 }, async () => {
-    const context = await browser!.newContext();
+    const context = await world.browser.newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     try {
-      await page.goto(`${base}/#/server/ns1%`);
+      await page.goto(`${world.base}/#/server/ns1%`);
       // Wait for the page to settle the way the page itself does: its stream request answered.
       await page.waitForLoadState('load');
       await page.evaluate(

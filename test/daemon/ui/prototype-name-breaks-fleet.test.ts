@@ -11,18 +11,10 @@
  * Expected: declared(name) is null for a name the status does not declare, whatever the name;
  * the Fleet view lists every server and the page logs no error.
  */
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { createLogger } from '../../../src/core/logger.js';
-import { startHttpServer, type HttpListener } from '../../../src/daemon/http-server.js';
-import { createDaemonMetrics } from '../../../src/daemon/metrics.js';
+import { describe, expect, it } from 'vitest';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
-import { LiveEvents } from '../../../src/daemon/ui/live-events.js';
 import { record, spec } from '../../plan/helpers.js';
-
-const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
+import { HAVE_CHROMIUM, useBrowserWorld } from './browser-harness.js';
 
 const status: DaemonStatus = {
   ready: true,
@@ -38,37 +30,16 @@ const status: DaemonStatus = {
   ],
 };
 
-let browser: Browser | null = null;
-let listener: HttpListener | null = null;
-let base = '';
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-  listener = await startHttpServer('127.0.0.1', 0, {
-    ready: () => true,
-    status: () => status,
-    onWebhook: () => undefined,
-    webhookSecret: null,
-    events: new LiveEvents({ status: () => status, coalesceMs: 20 }),
-    metrics: createDaemonMetrics(),
-    log: createLogger({ level: 'silent' }),
-  });
-  base = `http://127.0.0.1:${listener.port}`;
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await listener?.close();
-});
+const world = useBrowserWorld('prototype-name-breaks-fleet.test.ts', () => status);
 
 describe.skipIf(!HAVE_CHROMIUM)('a server named like an Object.prototype key', () => {
   it('does not break the Fleet view', { timeout: 60_000 }, async () => {
-    const context = await browser!.newContext();
+    const context = await world.browser.newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     try {
-      await page.goto(`${base}/#/fleet`);
+      await page.goto(`${world.base}/#/fleet`);
       await page.locator('#connection[data-state="live"]').waitFor();
       // The store tells its views at the next frame: wait two.
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

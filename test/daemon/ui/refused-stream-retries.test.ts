@@ -11,70 +11,31 @@
  * Expected: after a refused stream the page tries again (honouring Retry-After or its own
  * back-off) and goes Live once the daemon accepts it.
  */
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { createLogger } from '../../../src/core/logger.js';
-import { startHttpServer, type HttpListener } from '../../../src/daemon/http-server.js';
-import { createDaemonMetrics } from '../../../src/daemon/metrics.js';
+import { describe, expect, it } from 'vitest';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
-import { LiveEvents } from '../../../src/daemon/ui/live-events.js';
 import { record, spec } from '../../plan/helpers.js';
 import { SseClient } from './sse-client.js';
+import { HAVE_CHROMIUM, statusOf, useBrowserWorld } from './browser-harness.js';
 
-const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const status: DaemonStatus = statusOf([record('ns1.eu', spec('ns1.eu'))]);
 
-const status: DaemonStatus = {
-  ready: true,
-  head: 'a'.repeat(40),
-  block: null,
-  lastCycle: null,
-  lastGoodCycleAt: null,
-  tasksInFlight: 0,
-  servers: [record('ns1.eu', spec('ns1.eu'))],
-};
-
-let browser: Browser | null = null;
-let listener: HttpListener | null = null;
-let events: LiveEvents;
-let base = '';
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-  // One stream at a time, so that a second one is refused as the 17th is by default.
-  events = new LiveEvents({ status: () => status, coalesceMs: 20, maxClients: 1 });
-  listener = await startHttpServer('127.0.0.1', 0, {
-    ready: () => true,
-    status: () => status,
-    onWebhook: () => undefined,
-    webhookSecret: null,
-    events,
-    metrics: createDaemonMetrics(),
-    log: createLogger({ level: 'silent' }),
-  });
-  base = `http://127.0.0.1:${listener.port}`;
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await listener?.close();
-});
+// One stream at a time, so that a second one is refused as the 17th is by default.
+const world = useBrowserWorld('refused-stream-retries.test.ts', () => status, { events: { maxClients: 1 } });
 
 describe.skipIf(!HAVE_CHROMIUM)('a page whose stream was refused (503)', () => {
   it('connects once a stream slot is free again', { timeout: 90_000 }, async () => {
-    const other = (await SseClient.connect(`${base}/api/events`)).client;
+    const other = (await SseClient.connect(`${world.base}/api/events`)).client;
     await other.next(1);
-    const context = await browser!.newContext();
+    const context = await world.browser.newContext();
     const page = await context.newPage();
     try {
       const refused = page.waitForResponse((r) => r.url().endsWith('/api/events') && r.status() === 503);
-      await page.goto(`${base}/#/fleet`);
+      await page.goto(`${world.base}/#/fleet`);
       await refused;
       await page.locator('#connection[data-state="offline"]').waitFor();
       // The slot is free again.
       await other.close();
-      while (events.size > 0) await new Promise((r) => setTimeout(r, 10));
+      while (world.events.size > 0) await new Promise((r) => setTimeout(r, 10));
       // Bounded wait (Retry-After is 10 s, EventSource's retry 3 s): the current page never
       // asks again, so this fails by timeout. Not a timed assertion: any retry passes.
       const live = await page

@@ -10,83 +10,27 @@
  * Expected: the open/closed state of "The record as JSON" survives a live update of that server
  * (and the shown JSON is the new record).
  */
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { createLogger } from '../../../src/core/logger.js';
-import { startHttpServer, type HttpListener } from '../../../src/daemon/http-server.js';
-import type { LiveRecord } from '../../../src/daemon/live-records.js';
-import { createDaemonMetrics } from '../../../src/daemon/metrics.js';
+import { describe, expect, it } from 'vitest';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
-import { LiveEvents } from '../../../src/daemon/ui/live-events.js';
-import { record, spec } from '../../plan/helpers.js';
+import { HAVE_CHROMIUM, reinstalling, statusOf, useBrowserWorld } from './browser-harness.js';
 
-const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-
-function reinstalling(name: string, step: number): LiveRecord {
-  return {
-    ...record(name, spec(name), { phase: 'reinstalling', reason: 'os-changed' }),
-    task: {
-      id: name.length,
-      status: 'doing',
-      step,
-      steps: 21,
-      currentStep: `step ${step}`,
-      elapsedSeconds: 60 * step,
-      startedAt: '2026-12-03T10:00:00.000Z',
-      etaSeconds: null,
-      expectedEndAt: null,
-    },
-  };
-}
-
-let status: DaemonStatus = {
-  ready: true,
-  head: 'a'.repeat(40),
-  block: null,
-  lastCycle: null,
-  lastGoodCycleAt: null,
+let status: DaemonStatus = statusOf([reinstalling('ns-a.eu', 3), reinstalling('ns-b.eu', 3)], {
   tasksInFlight: 2,
-  servers: [reinstalling('ns-a.eu', 3), reinstalling('ns-b.eu', 3)],
-};
-
-let browser: Browser | null = null;
-let listener: HttpListener | null = null;
-let events: LiveEvents;
-let base = '';
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-  events = new LiveEvents({ status: () => status, coalesceMs: 20 });
-  listener = await startHttpServer('127.0.0.1', 0, {
-    ready: () => true,
-    status: () => status,
-    onWebhook: () => undefined,
-    webhookSecret: null,
-    events,
-    metrics: createDaemonMetrics(),
-    log: createLogger({ level: 'silent' }),
-  });
-  base = `http://127.0.0.1:${listener.port}`;
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await listener?.close();
 });
+
+const world = useBrowserWorld('server-view-json-collapses.test.ts', () => status);
 
 describe.skipIf(!HAVE_CHROMIUM)('the Server view of a server under reinstall', () => {
   it('keeps "The record as JSON" open across a live update', { timeout: 60_000 }, async () => {
-    const context = await browser!.newContext();
+    const context = await world.browser.newContext();
     const page = await context.newPage();
     try {
-      await page.goto(`${base}/#/server/ns-a.eu`);
+      await page.goto(`${world.base}/#/server/ns-a.eu`);
       await page.locator('#connection[data-state="live"]').waitFor();
       await page.locator('#view-server details summary').click();
       await page.locator('#view-server details[open]').waitFor();
       status = { ...status, servers: [reinstalling('ns-a.eu', 4), reinstalling('ns-b.eu', 3)] };
-      events.changed('progress');
+      world.events.changed('progress');
       await page.locator('#view-server', { hasText: 'step 4' }).waitFor();
       const open = await page.evaluate(
         () => document.querySelector<HTMLDetailsElement>('#view-server details')?.open ?? null,

@@ -1,0 +1,102 @@
+/**
+ * What the dashboard's browser tests share: the distribution's Chromium (OVH_FLEET_CHROMIUM, else
+ * /usr/bin/chromium, with --no-sandbox as root; a file's tests skip with a message when it is
+ * missing) and the real listener serving a made-up status with its live event hub, started
+ * before a file's tests and closed after them (`useBrowserWorld`).
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../../src/bench/dashboard-chromium.js';
+import { startStatusListener } from '../../../src/bench/status-listener.js';
+import type { HttpHandlers, HttpListener } from '../../../src/daemon/http-server.js';
+import type { LiveRecord } from '../../../src/daemon/live-records.js';
+import type { DaemonStatus } from '../../../src/daemon/types.js';
+import { LiveEvents, type LiveEventsOptions } from '../../../src/daemon/ui/live-events.js';
+import { record, spec } from '../../plan/helpers.js';
+
+export const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+
+/** Says once why `what` is skipped when there is no Chromium. */
+export function noticeSkip(what: string): void {
+  if (!HAVE_CHROMIUM)
+    console.warn(
+      `${what} skipped: no Chromium at ${CHROMIUM} (install the distribution's chromium package, ` +
+        'or set OVH_FLEET_CHROMIUM to its executable)',
+    );
+}
+
+/** Chromium, headless (throws when it cannot be launched). */
+export async function chromiumBrowser(): Promise<Browser> {
+  const launched = await launchChromium();
+  if ('skip' in launched) throw new Error(launched.skip);
+  return launched.browser;
+}
+
+/** The browser and the listener of a file's tests (set once its beforeAll ran). */
+export interface BrowserWorld {
+  browser: Browser;
+  events: LiveEvents;
+  listener: HttpListener;
+  /** http://127.0.0.1:<port> */
+  base: string;
+}
+
+/**
+ * Launches Chromium and starts the listener over `status` (with a LiveEvents hub coalescing at
+ * 20 ms unless `events` says otherwise) before the file's tests, closes both after them. Nothing
+ * is started without Chromium; the tests skip with a message naming `what`.
+ */
+export function useBrowserWorld(
+  what: string,
+  status: () => DaemonStatus,
+  options: { events?: Partial<LiveEventsOptions>; handlers?: Partial<HttpHandlers> } = {},
+): BrowserWorld {
+  noticeSkip(what);
+  const world: Partial<BrowserWorld> = {};
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) return;
+    world.browser = await chromiumBrowser();
+    world.events = new LiveEvents({ status, coalesceMs: 20, ...options.events });
+    world.listener = await startStatusListener(status, { events: world.events, ...options.handlers });
+    world.base = `http://127.0.0.1:${world.listener.port}`;
+  }, 60_000);
+  afterAll(async () => {
+    await world.browser?.close();
+    await world.listener?.close();
+  });
+  return world as BrowserWorld;
+}
+
+/** A status as the daemon reports it after a cycle at head aaaa…, with these servers. */
+export function statusOf(servers: LiveRecord[], more: Partial<DaemonStatus> = {}): DaemonStatus {
+  return {
+    ready: true,
+    head: 'a'.repeat(40),
+    block: null,
+    lastCycle: null,
+    lastGoodCycleAt: null,
+    tasksInFlight: 0,
+    servers,
+    ...more,
+  };
+}
+
+/** A server being reinstalled, its task at `step` of 21 (no estimate yet). */
+export function reinstalling(name: string, step: number): LiveRecord {
+  return {
+    ...record(name, spec(name), { phase: 'reinstalling', reason: 'os-changed' }),
+    task: {
+      id: name.length,
+      status: 'doing',
+      step,
+      steps: 21,
+      currentStep: `step ${step}`,
+      elapsedSeconds: 60 * step,
+      startedAt: '2026-12-03T10:00:00.000Z',
+      etaSeconds: null,
+      expectedEndAt: null,
+    },
+  };
+}
