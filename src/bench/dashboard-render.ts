@@ -9,10 +9,8 @@
  *   median of FILTER_ROUNDS rounds.
  */
 import type { Browser, Page } from 'playwright-core';
-import { createLogger } from '../core/logger.js';
-import { startHttpServer } from '../daemon/http-server.js';
-import { createDaemonMetrics } from '../daemon/metrics.js';
 import { syntheticStatus } from './dashboard-status.js';
+import { startStatusListener } from './status-listener.js';
 
 const COUNT = 10_000;
 const RENDER_RUNS = 5;
@@ -122,14 +120,7 @@ async function filtering(browser: Browser, url: string): Promise<Map<string, num
 /** Prints the first-render and filter figures of the page with 10,000 servers. */
 export async function measurePage(browser: Browser, print: (line: string) => void): Promise<void> {
   const status = syntheticStatus(COUNT);
-  const listener = await startHttpServer('127.0.0.1', 0, {
-    ready: () => true,
-    status: () => status,
-    onWebhook: () => undefined,
-    webhookSecret: null,
-    metrics: createDaemonMetrics(),
-    log: createLogger({ level: 'silent' }),
-  });
+  const listener = await startStatusListener(() => status);
   const url = `http://127.0.0.1:${listener.port}/`;
   try {
     const runs: Awaited<ReturnType<typeof firstRender>>[] = [];

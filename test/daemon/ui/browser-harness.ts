@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../../src/bench/dashboard-chromium.js';
 import { startStatusListener } from '../../../src/bench/status-listener.js';
 import type { HttpHandlers, HttpListener } from '../../../src/daemon/http-server.js';
@@ -32,6 +32,22 @@ export async function chromiumBrowser(): Promise<Browser> {
   const launched = await launchChromium();
   if ('skip' in launched) throw new Error(launched.skip);
   return launched.browser;
+}
+
+/**
+ * Launches Chromium before the file's tests and closes it after them; without Chromium nothing
+ * is launched and the tests skip with a message naming `what`.
+ */
+export function useChromium(what: string): { browser: Browser } {
+  noticeSkip(what);
+  const held: Partial<{ browser: Browser }> = {};
+  beforeAll(async () => {
+    if (HAVE_CHROMIUM) held.browser = await chromiumBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await held.browser?.close();
+  });
+  return held as { browser: Browser };
 }
 
 /** The browser and the listener of a file's tests (set once its beforeAll ran). */
@@ -63,6 +79,7 @@ export function useBrowserWorld(
     world.base = `http://127.0.0.1:${world.listener.port}`;
   }, 60_000);
   afterAll(async () => {
+    world.events?.close();
     await world.browser?.close();
     await world.listener?.close();
   });
@@ -99,4 +116,41 @@ export function reinstalling(name: string, step: number): LiveRecord {
       expectedEndAt: null,
     },
   };
+}
+
+/**
+ * Records what a page should never do: console errors and page errors in `console`, failed
+ * requests (but the event stream, which is cut when the page closes) and HTTP errors in `failed`
+ * (the same list unless given).
+ */
+export function collectTrouble(page: Page, console: string[], failed: string[] = console): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.push(m.text());
+  });
+  page.on('pageerror', (e) => console.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    if (!r.url().endsWith('/api/events')) failed.push(`${r.url()}: ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.url()}: HTTP ${r.status()}`);
+  });
+}
+
+/**
+ * Counts the CSP violations the page itself sees (read them with `cspViolations`). Init scripts
+ * run outside the page's CSP.
+ */
+export async function recordCspViolations(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+}
+
+/** The CSP violations recorded since the page loaded (recordCspViolations). */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 }

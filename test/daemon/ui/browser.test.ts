@@ -9,43 +9,34 @@
  * 10,000 servers (served by the real listener over a synthetic status) leaves the right rows. The
  * filter's time is measured in the page and printed, never asserted.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createLogger } from '../../../src/core/logger.js';
-import { startHttpServer, type HttpListener } from '../../../src/daemon/http-server.js';
-import { createDaemonMetrics } from '../../../src/daemon/metrics.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startStatusListener } from '../../../src/bench/status-listener.js';
+import type { HttpListener } from '../../../src/daemon/http-server.js';
 import type { RunningDaemon } from '../../../src/daemon/daemon.js';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
 import type { StatusRecord } from '../../../src/records/types.js';
 import { record, spec as planSpec } from '../../plan/helpers.js';
 import { closeSimulator, spec, useSimulatorOptions, WEBHOOK_SECRET, World } from '../helpers.js';
+import {
+  collectTrouble,
+  cspViolations,
+  HAVE_CHROMIUM,
+  recordCspViolations,
+  statusOf,
+  useChromium,
+} from './browser-harness.js';
+import { axeViolations } from './page-checks.js';
 
 // Slow enough (a reinstall takes some 15 s) for the follower to read install/status's steps.
 useSimulatorOptions({ speed: 60 });
 
-const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM)
-  console.warn(
-    `browser tests skipped: no Chromium at ${CHROMIUM} (install the distribution's chromium package, ` +
-      'or set OVH_FLEET_CHROMIUM to its executable)',
-  );
-
 const TOKEN = 'a-browser-test-dashboard-token';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let browser: Browser | null = null;
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-}, 60_000);
+const chromium = useChromium('browser tests');
 afterAll(async () => {
-  await browser?.close();
   await closeSimulator();
 });
 
@@ -55,34 +46,13 @@ interface Trouble {
   failed: string[];
 }
 
-/** Records console errors, page errors and failed requests; CSP violations go to the console. */
+/** A new page of `context` whose trouble is recorded. */
 async function watched(context: BrowserContext): Promise<{ page: Page; trouble: Trouble }> {
   const page = await context.newPage();
   const trouble: Trouble = { console: [], failed: [] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') trouble.console.push(m.text());
-  });
-  page.on('pageerror', (e) => trouble.console.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    // The event stream is cut when the page closes: that is no failure of the page.
-    if (!r.url().endsWith('/api/events')) trouble.failed.push(`${r.url()}: ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) trouble.failed.push(`${r.url()}: HTTP ${r.status()}`);
-  });
-  // Init scripts run outside the page's CSP: count violations the page itself sees too.
-  await page.addInitScript(() => {
-    const w = window as unknown as { cspViolations: string[] };
-    w.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
+  collectTrouble(page, trouble.console, trouble.failed);
+  await recordCspViolations(page);
   return { page, trouble };
-}
-
-async function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 }
 
 /** The phase badge of `name`'s row in the fleet list, or null when the row is not shown. */
@@ -92,21 +62,6 @@ async function phaseOf(page: Page, name: string): Promise<string | null> {
       if (row.querySelector('a')?.textContent === n) return row.querySelector('.badge')?.textContent ?? null;
     return null;
   }, name);
-}
-
-/** Serious or critical axe-core violations of the page as it is now (one line each). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe;
-    const results = await axe.run();
-    return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-}
-interface AxeResults {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
 }
 
 describe.skipIf(!HAVE_CHROMIUM)(
@@ -130,7 +85,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
     });
 
     it('refuses the page without the token and serves it with', async () => {
-      const anonymous = await browser!.newContext();
+      const anonymous = await chromium.browser.newContext();
       try {
         const page = await anonymous.newPage();
         const refused = await page.goto(`${base}/`);
@@ -139,7 +94,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       } finally {
         await anonymous.close();
       }
-      const authed = await browser!.newContext({ extraHTTPHeaders: AUTH });
+      const authed = await chromium.browser.newContext({ extraHTTPHeaders: AUTH });
       try {
         const page = await authed.newPage();
         expect((await page.goto(`${base}/`))?.status()).toBe(200);
@@ -150,7 +105,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
     }, 60_000);
 
     it('loads clean and follows a merged change to reinstalling, then ready, with no reload', async () => {
-      context = await browser!.newContext({ extraHTTPHeaders: AUTH });
+      context = await chromium.browser.newContext({ extraHTTPHeaders: AUTH });
       const { page, trouble } = await watched(context);
       let navigations = 0;
       page.on('framenavigated', (f) => {
@@ -235,7 +190,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
 
     it('has no serious or critical axe-core violation in any view', async () => {
       // axe-core is injected as an inline script: only this context bypasses the page's CSP.
-      const axeContext = await browser!.newContext({ extraHTTPHeaders: AUTH, bypassCSP: true });
+      const axeContext = await chromium.browser.newContext({ extraHTTPHeaders: AUTH, bypassCSP: true });
       try {
         const page = await axeContext.newPage();
         const [m] = world.managed as [World['managed'][number]];
@@ -260,30 +215,15 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in Chromium with 10,000 servers',
   const servers = Array.from({ length: COUNT }, (_, i) =>
     record(name(i), planSpec(name(i)), i % 100 === 7 ? { phase: 'failed', reason: 'install-failed' } : {}),
   );
-  const status: DaemonStatus = {
-    ready: true,
-    head: 'b'.repeat(40),
-    block: null,
-    lastCycle: null,
-    lastGoodCycleAt: null,
-    tasksInFlight: 0,
-    servers,
-  };
+  const status: DaemonStatus = statusOf(servers, { head: 'b'.repeat(40) });
   let listener: HttpListener | null = null;
   afterAll(async () => {
     await listener?.close();
   });
 
   it('filters them to the right rows (the time is printed, not asserted)', async () => {
-    listener = await startHttpServer('127.0.0.1', 0, {
-      ready: () => true,
-      status: () => status,
-      onWebhook: () => undefined,
-      webhookSecret: null,
-      metrics: createDaemonMetrics(),
-      log: createLogger({ level: 'silent' }),
-    });
-    const context = await browser!.newContext();
+    listener = await startStatusListener(() => status);
+    const context = await chromium.browser.newContext();
     try {
       const { page, trouble } = await watched(context);
       await page.goto(`http://127.0.0.1:${listener.port}/`);

@@ -10,22 +10,14 @@
  * violation, no serious or critical axe-core violation. Skipped without Chromium (see
  * browser.test.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createLogger } from '../../../src/core/logger.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { CycleTimelineEntry } from '../../../src/daemon/cycle-timeline.js';
-import { startHttpServer, type HttpListener } from '../../../src/daemon/http-server.js';
 import type { LiveRecord } from '../../../src/daemon/live-records.js';
-import { createDaemonMetrics } from '../../../src/daemon/metrics.js';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
-import { LiveEvents } from '../../../src/daemon/ui/live-events.js';
 import { record, spec } from '../../plan/helpers.js';
-
-const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { HAVE_CHROMIUM, useBrowserWorld } from './browser-harness.js';
+import { axeViolations } from './page-checks.js';
 
 function cycle(id: string, over: Partial<CycleTimelineEntry> = {}): CycleTimelineEntry {
   return {
@@ -106,36 +98,13 @@ let status: DaemonStatus = {
   ],
 };
 
-let browser: Browser | null = null;
-let listener: HttpListener | null = null;
-let events: LiveEvents;
-let base = '';
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-  events = new LiveEvents({ status: () => status, coalesceMs: 20 });
-  listener = await startHttpServer('127.0.0.1', 0, {
-    ready: () => true,
-    status: () => status,
-    onWebhook: () => undefined,
-    webhookSecret: null,
-    events,
-    metrics: createDaemonMetrics(),
-    log: createLogger({ level: 'silent' }),
-  });
-  base = `http://127.0.0.1:${listener.port}`;
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await listener?.close();
-});
+const world = useBrowserWorld('cycles-view.test.ts', () => status);
 
 /** Opens the Rollout view; collects console errors, page errors and failed requests. */
 async function rollout(
   bypassCSP = false,
 ): Promise<{ page: Page; trouble: string[]; close(): Promise<void> }> {
-  const context = await browser!.newContext({ bypassCSP });
+  const context = await world.browser.newContext({ bypassCSP });
   const page = await context.newPage();
   const trouble: string[] = [];
   page.on('console', (m) => {
@@ -152,7 +121,7 @@ async function rollout(
   });
   // The time left is counted from the browser's clock: 5 minutes before the running task's end.
   await page.clock.setFixedTime(new Date('2026-12-03T10:07:00.000Z'));
-  await page.goto(`${base}/#/rollout`);
+  await page.goto(`${world.base}/#/rollout`);
   await page.locator('#connection[data-state="live"]').waitFor();
   await page.locator('#view-rollout .card').first().waitFor();
   return { page, trouble, close: () => context.close() };
@@ -203,7 +172,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the Rollout view: cycle timeline and task cards
           }),
         ],
       };
-      events.changed('cycle');
+      world.events.changed('cycle');
       await page.waitForFunction(
         () => document.querySelectorAll('#view-rollout table.cycles tbody tr').length === 4,
       );
@@ -243,18 +212,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the Rollout view: cycle timeline and task cards
     // axe-core is injected as an inline script: only this context bypasses the page's CSP.
     const { page, close } = await rollout(true);
     try {
-      await page.addScriptTag({ content: AXE_SOURCE });
-      const found = await page.evaluate(async () => {
-        const axe = (
-          window as unknown as {
-            axe: { run(): Promise<{ violations: { id: string; impact: string | null; help: string }[] }> };
-          }
-        ).axe;
-        const results = await axe.run();
-        return results.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.impact} ${v.id}: ${v.help}`);
-      });
+      const found = await axeViolations(page);
       expect(found).toEqual([]);
     } finally {
       await close();

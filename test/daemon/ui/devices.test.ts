@@ -13,23 +13,17 @@
  * list. The theme follows prefers-color-scheme with no reload. The fixture is devices-fixture.ts,
  * the measures are page-checks.ts; the checks themselves are shown to fail on a broken page.
  */
-import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { createLogger } from '../../../src/core/logger.js';
-import { startHttpServer, type HttpListener } from '../../../src/daemon/http-server.js';
-import { createDaemonMetrics } from '../../../src/daemon/metrics.js';
-import { LiveEvents } from '../../../src/daemon/ui/live-events.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import {
+  collectTrouble,
+  cspViolations,
+  HAVE_CHROMIUM,
+  recordCspViolations,
+  useBrowserWorld,
+} from './browser-harness.js';
 import { detail, RUNNING, servers, SICK, status } from './devices-fixture.js';
 import { axeViolations, focused, focusRingProblem, overflow, tab, visibleView } from './page-checks.js';
-
-const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM)
-  console.warn(
-    `devices browser tests skipped: no Chromium at ${CHROMIUM} (install the distribution's chromium ` +
-      'package, or set OVH_FLEET_CHROMIUM to its executable)',
-  );
 
 const VIEWS = {
   Fleet: { hash: '#/fleet', ready: '#view-fleet .row a' },
@@ -41,63 +35,27 @@ const DEVICES: Record<string, BrowserContextOptions> = {
   phone: { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true },
 };
 
-let browser: Browser | null = null;
-let listener: HttpListener | null = null;
-let events: LiveEvents | null = null;
-let base = '';
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-  events = new LiveEvents({ status: () => status, coalesceMs: 20 });
-  listener = await startHttpServer('127.0.0.1', 0, {
-    ready: () => true,
-    status: () => status,
-    onWebhook: () => undefined,
-    webhookSecret: null,
-    events,
+const world = useBrowserWorld('devices browser tests', () => status, {
+  handlers: {
     serverDetail: async (segment) =>
       servers.some((r) => r.serviceName === decodeURIComponent(segment))
         ? { code: 200, body: detail(decodeURIComponent(segment)) }
         : { code: 404, error: 'no such server here' },
-    metrics: createDaemonMetrics(),
-    log: createLogger({ level: 'silent' }),
-  });
-  base = `http://127.0.0.1:${listener.port}/`;
-}, 60_000);
-afterAll(async () => {
-  events?.close();
-  await listener?.close();
-  await browser?.close();
+  },
 });
 
 /** A page that records console errors, page errors, failed requests and CSP violations. */
 async function watchedPage(
   options: BrowserContextOptions,
 ): Promise<{ page: Page; trouble: () => Promise<string[]> }> {
-  const context = await browser!.newContext(options);
+  const context = await world.browser.newContext(options);
   const page = await context.newPage();
   const seen: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') seen.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    if (!r.url().endsWith('/api/events')) seen.push(`${r.url()}: ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) seen.push(`${r.url()}: HTTP ${r.status()}`);
-  });
-  await page.addInitScript(() => {
-    const w = window as unknown as { cspViolations: string[] };
-    w.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      w.cspViolations.push(`CSP: ${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
+  collectTrouble(page, seen);
+  await recordCspViolations(page);
   const trouble = async (): Promise<string[]> => [
     ...seen,
-    ...(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)),
+    ...(await cspViolations(page)).map((v) => `CSP: ${v}`),
   ];
   return { page, trouble };
 }
@@ -108,7 +66,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard on desktops and phones, light and
       it(`${view} view on a ${device}: axe-clean, fits the screen, no error, in light and dark`, async () => {
         const { page, trouble } = await watchedPage(options);
         try {
-          await page.goto(base + hash);
+          await page.goto(`${world.base}/${hash}`);
           await page.locator('#connection[data-state="live"]').waitFor();
           await page.locator(ready).first().waitFor({ timeout: 60_000 });
           // What folds away is checked unfolded (the changed fields, the history's text, the JSON).
@@ -131,7 +89,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the checks themselves, in Chromium', () => {
   it('see a box wider than a phone, an unnamed sideways scroll, and a missing focus ring', async () => {
     const { page } = await watchedPage(DEVICES.phone!);
     try {
-      await page.goto(base + VIEWS.Fleet.hash);
+      await page.goto(`${world.base}/${VIEWS.Fleet.hash}`);
       await page.locator(VIEWS.Fleet.ready).first().waitFor({ timeout: 60_000 });
       expect(await overflow(page)).toEqual([]);
       await page.evaluate(() => {
@@ -171,7 +129,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard by keyboard alone, in Chromium', 
   it('Tab reaches the skip link first; Enter moves the focus to main and keeps the view', async () => {
     const { page, trouble } = await watchedPage(DEVICES.desktop!);
     try {
-      await page.goto(`${base}#/rollout`);
+      await page.goto(`${world.base}/#/rollout`);
       await page.locator(VIEWS.Rollout.ready).first().waitFor({ timeout: 60_000 });
       const rings: string[] = [];
       const first = await tab(page, rings);
@@ -182,7 +140,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard by keyboard alone, in Chromium', 
       await page.keyboard.press('Enter');
       expect((await focused(page)).id).toBe('main');
       expect(await visibleView(page)).toEqual(['view-rollout']);
-      expect(page.url()).toBe(`${base}#/rollout`);
+      expect(page.url()).toBe(`${world.base}/#/rollout`);
       expect(rings).toEqual([]);
       expect(await trouble()).toEqual([]);
     } finally {
@@ -193,7 +151,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard by keyboard alone, in Chromium', 
   it('Tab reaches the views, the filter and a server, each with a visible focus ring', async () => {
     const { page, trouble } = await watchedPage(DEVICES.desktop!);
     try {
-      await page.goto(base);
+      await page.goto(`${world.base}/`);
       await page.locator(VIEWS.Fleet.ready).first().waitFor({ timeout: 60_000 });
       const rings: string[] = [];
       expect((await tab(page, rings)).text).toBe('Skip to content');
@@ -247,7 +205,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the server list by keyboard, in Chromium', () =
   it('Tab walks through every server of the list in order, though it renders only the rows in sight', async () => {
     const { page, trouble } = await watchedPage(DEVICES.desktop!);
     try {
-      await page.goto(base);
+      await page.goto(`${world.base}/`);
       await page.locator(VIEWS.Fleet.ready).first().waitFor({ timeout: 60_000 });
       await page.focus('#sort');
       const reached: string[] = [];
@@ -270,7 +228,7 @@ describe.skipIf(!HAVE_CHROMIUM)('focus rings on every stop of each view, in Chro
     it(`${view} view: each element Tab reaches shows a ring no box clips, light and dark`, async () => {
       const { page, trouble } = await watchedPage(DEVICES.desktop!);
       try {
-        await page.goto(base + hash);
+        await page.goto(`${world.base}/${hash}`);
         await page.locator(ready).first().waitFor({ timeout: 60_000 });
         const rings: string[] = [];
         let stops = 0;
@@ -303,7 +261,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the light and dark themes, in Chromium', () => 
       page.on('framenavigated', (f) => {
         if (f === page.mainFrame()) navigations += 1;
       });
-      await page.goto(base);
+      await page.goto(`${world.base}/`);
       await page.locator(VIEWS.Fleet.ready).first().waitFor({ timeout: 60_000 });
       const colours = (): Promise<{ background: string; text: string }> =>
         page.evaluate(() => {

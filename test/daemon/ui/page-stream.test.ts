@@ -8,10 +8,8 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/core/logger.js';
-import { startHttpServer } from '../../../src/daemon/http-server.js';
-import { createDaemonMetrics } from '../../../src/daemon/metrics.js';
 import { syntheticStatus } from '../../../src/bench/dashboard-status.js';
+import { startStatusListener } from '../../../src/bench/status-listener.js';
 
 interface StreamEvent {
   type: string;
@@ -131,14 +129,7 @@ describe('the page stream reader (ui/stream.js)', () => {
 
   it('hands over the snapshot of the real listener exactly as /api/status gives it', async () => {
     const status = syntheticStatus(2000);
-    const listener = await startHttpServer('127.0.0.1', 0, {
-      ready: () => true,
-      status: () => status,
-      onWebhook: () => undefined,
-      webhookSecret: null,
-      metrics: createDaemonMetrics(),
-      log: createLogger({ level: 'silent' }),
-    });
+    const listener = await startStatusListener(() => status);
     cleanup.push(() => listener.close());
     const base = `http://127.0.0.1:${listener.port}/`;
     const events = await openStream(base);

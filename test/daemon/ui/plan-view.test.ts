@@ -9,26 +9,13 @@
  * sent by the stream with no reload, logs no console error, and axe-core finds no serious or
  * critical violation. The time to show the view is printed, never asserted.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createLogger } from '../../../src/core/logger.js';
-import { startHttpServer, type HttpListener } from '../../../src/daemon/http-server.js';
-import { createDaemonMetrics } from '../../../src/daemon/metrics.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
 import type { DashboardPlan, DashboardPlanEntry } from '../../../src/daemon/ui/dashboard-plan.js';
-import { LiveEvents } from '../../../src/daemon/ui/live-events.js';
 import { record, spec } from '../../plan/helpers.js';
-
-const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM)
-  console.warn(
-    `plan view browser tests skipped: no Chromium at ${CHROMIUM} (install the distribution's chromium ` +
-      'package, or set OVH_FLEET_CHROMIUM to its executable)',
-  );
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { HAVE_CHROMIUM, useBrowserWorld } from './browser-harness.js';
+import { axeViolations } from './page-checks.js';
 
 const DEFERRED = 10_000;
 const COHORT = 'rocky9_64/advance';
@@ -134,29 +121,7 @@ let status: DaemonStatus = {
   servers: names.map((n) => record(n, spec(n))),
 };
 
-let browser: Browser | null = null;
-let listener: HttpListener | null = null;
-let events: LiveEvents | null = null;
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-  events = new LiveEvents({ status: () => status, coalesceMs: 20 });
-  listener = await startHttpServer('127.0.0.1', 0, {
-    ready: () => true,
-    status: () => status,
-    onWebhook: () => undefined,
-    webhookSecret: null,
-    events,
-    metrics: createDaemonMetrics(),
-    log: createLogger({ level: 'silent' }),
-  });
-}, 60_000);
-afterAll(async () => {
-  events?.close();
-  await listener?.close();
-  await browser?.close();
-});
+const world = useBrowserWorld('plan view browser tests', () => status);
 
 /** The text of the plan section. */
 async function planText(page: Page): Promise<string> {
@@ -165,7 +130,7 @@ async function planText(page: Page): Promise<string> {
 
 describe.skipIf(!HAVE_CHROMIUM)('the current plan on the Rollout view, in Chromium', () => {
   it('shows the halt, the cohorts, the batches, the erasures and the deferrals, capped', async () => {
-    const context = await browser!.newContext();
+    const context = await world.browser.newContext();
     try {
       const page = await context.newPage();
       const errors: string[] = [];
@@ -174,7 +139,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the current plan on the Rollout view, in Chromi
       });
       page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
       const start = Date.now();
-      await page.goto(`http://127.0.0.1:${listener!.port}/#/rollout`);
+      await page.goto(`${world.base}/#/rollout`);
       await page.locator('#view-rollout .plan .batch').first().waitFor({ timeout: 60_000 });
       const shownIn = Date.now() - start;
       const text = await planText(page);
@@ -230,26 +195,17 @@ describe.skipIf(!HAVE_CHROMIUM)('the current plan on the Rollout view, in Chromi
 
   it('has no serious or critical axe-core violation on the Rollout view, light or dark', async () => {
     // axe-core is injected as an inline script: only this context bypasses the page's CSP.
-    const context = await browser!.newContext({ bypassCSP: true });
+    const context = await world.browser.newContext({ bypassCSP: true });
     try {
       const page = await context.newPage();
-      await page.goto(`http://127.0.0.1:${listener!.port}/#/rollout`);
+      await page.goto(`${world.base}/#/rollout`);
       await page.locator('#view-rollout .plan .erase').first().waitFor({ timeout: 60_000 });
       // The changed fields opened, so that their text is checked too.
       await page.locator('#view-rollout .plan details summary').first().click();
-      await page.addScriptTag({ content: AXE_SOURCE });
       const found: string[] = [];
       for (const colorScheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme });
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe;
-          const results = await axe.run();
-          return results.violations
-            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-            .map(
-              (v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-            );
-        });
+        const violations = await axeViolations(page);
         found.push(...violations.map((v) => `${colorScheme}: ${v}`));
       }
       expect(found).toEqual([]);
@@ -259,14 +215,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the current plan on the Rollout view, in Chromi
   }, 120_000);
 
   it('follows a new plan from the event stream with no reload', async () => {
-    const context = await browser!.newContext();
+    const context = await world.browser.newContext();
     try {
       const page = await context.newPage();
       let navigations = 0;
       page.on('framenavigated', (f) => {
         if (f === page.mainFrame()) navigations += 1;
       });
-      await page.goto(`http://127.0.0.1:${listener!.port}/#/rollout`);
+      await page.goto(`${world.base}/#/rollout`);
       await page.locator('#connection[data-state="live"]').waitFor();
       await page.locator('#view-rollout .plan .batch').first().waitFor({ timeout: 60_000 });
 
@@ -274,7 +230,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the current plan on the Rollout view, in Chromi
         ...status,
         plan: planWith([reinstall('seen.fleet.example', ERASES)], '0123456789ab'.repeat(3)),
       };
-      events!.changed('cycle');
+      world.events.changed('cycle');
       await page.waitForFunction(
         () => document.querySelector('#view-rollout .plan')?.textContent?.includes('Revision 0123456789ab'),
         undefined,
@@ -290,7 +246,3 @@ describe.skipIf(!HAVE_CHROMIUM)('the current plan on the Rollout view, in Chromi
     }
   }, 120_000);
 });
-
-interface AxeResults {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-}

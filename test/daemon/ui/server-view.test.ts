@@ -8,52 +8,28 @@
  * shows up in the history with no reload, because its record moved (never by polling); no console
  * error, failed request or CSP violation; no serious or critical axe-core violation.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { historyText } from '../../../src/cli/history-command.js';
 import type { RunningDaemon } from '../../../src/daemon/daemon.js';
 import type { StatusRecord } from '../../../src/records/types.js';
 import { closeSimulator, spec, WEBHOOK_SECRET, World } from '../helpers.js';
-
-const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM)
-  console.warn(
-    `server view browser tests skipped: no Chromium at ${CHROMIUM} (install the distribution's ` +
-      'chromium package, or set OVH_FLEET_CHROMIUM to its executable)',
-  );
+import { collectTrouble, HAVE_CHROMIUM, useChromium } from './browser-harness.js';
+import { axeViolations } from './page-checks.js';
 
 const TOKEN = 'a-server-view-test-token';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let browser: Browser | null = null;
-beforeAll(async () => {
-  if (!HAVE_CHROMIUM) return;
-  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
-}, 60_000);
+const chromium = useChromium('server view browser tests');
 afterAll(async () => {
-  await browser?.close();
   await closeSimulator();
 });
 
-/** Console errors, page errors, failed requests and CSP violations, as the page meets them. */
+/** Console errors, page errors and failed requests, as the page meets them. */
 function watch(page: Page): string[] {
   const trouble: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') trouble.push(m.text());
-  });
-  page.on('pageerror', (e) => trouble.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    if (!r.url().endsWith('/api/events')) trouble.push(`${r.url()}: ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) trouble.push(`${r.url()}: HTTP ${r.status()}`);
-  });
+  collectTrouble(page, trouble);
   return trouble;
 }
 
@@ -83,7 +59,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the Server view in Chromium, against a running 
   });
 
   it('shows the plan entry and the history, and follows a change of the server with no reload', async () => {
-    const context = await browser!.newContext({ extraHTTPHeaders: AUTH });
+    const context = await chromium.browser.newContext({ extraHTTPHeaders: AUTH });
     try {
       const page = await context.newPage();
       const trouble = watch(page);
@@ -151,7 +127,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the Server view in Chromium, against a running 
 
   it('has no serious or critical axe-core violation', async () => {
     // axe-core is injected as an inline script: only this context bypasses the page's CSP.
-    const context = await browser!.newContext({ extraHTTPHeaders: AUTH, bypassCSP: true });
+    const context = await chromium.browser.newContext({ extraHTTPHeaders: AUTH, bypassCSP: true });
     try {
       const page = await context.newPage();
       const [m] = world.managed as [World['managed'][number]];
@@ -162,23 +138,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the Server view in Chromium, against a running 
         for (const d of document.querySelectorAll('#view-server details'))
           (d as HTMLDetailsElement).open = true;
       });
-      await page.addScriptTag({ content: AXE_SOURCE });
-      const found = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe;
-        const results = await axe.run();
-        return results.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map(
-            (v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-          );
-      });
+      const found = await axeViolations(page);
       expect(found).toEqual([]);
     } finally {
       await context.close();
     }
   }, 120_000);
 });
-
-interface AxeResults {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-}
