@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
+import { parse } from 'yaml';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../../src/bench/dashboard-chromium.js';
 import { startStatusListener } from '../../../src/bench/status-listener.js';
@@ -13,7 +14,10 @@ import type { HttpHandlers, HttpListener } from '../../../src/daemon/http-server
 import type { LiveRecord } from '../../../src/daemon/live-records.js';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
 import { LiveEvents, type LiveEventsOptions } from '../../../src/daemon/ui/live-events.js';
+import type { RunningDaemon } from '../../../src/daemon/daemon.js';
+import type { StatusRecord } from '../../../src/records/types.js';
 import { record, spec } from '../../plan/helpers.js';
+import { spec as specText, type Managed, type World } from '../helpers.js';
 
 export const CHROMIUM = process.env.OVH_FLEET_CHROMIUM ?? '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -153,4 +157,23 @@ export async function recordCspViolations(page: Page): Promise<void> {
 /** The CSP violations recorded since the page loaded (recordCspViolations). */
 export async function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+}
+
+/**
+ * Merges a change of `m` to its other operating system, runs cycles until its status file says
+ * the reinstall is done, then runs one more cycle (the records then say ready).
+ */
+export async function reinstallToOther(world: World, daemon: RunningDaemon, m: Managed): Promise<void> {
+  world.write(m.file, specText(m.name, m.other));
+  world.commit(`move ${m.name} to ${m.other}`);
+  await daemon.trigger('manual');
+  await world.until(
+    () => {
+      const text = world.originFile(`status/${m.name}.yaml`);
+      return text !== null && (parse(text) as StatusRecord).lastApplied?.result === 'done';
+    },
+    'the reinstall recorded done',
+    120_000,
+  );
+  await daemon.trigger('manual');
 }

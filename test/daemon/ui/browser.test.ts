@@ -10,17 +10,16 @@
  * filter's time is measured in the page and printed, never asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startStatusListener } from '../../../src/bench/status-listener.js';
 import type { HttpListener } from '../../../src/daemon/http-server.js';
 import type { RunningDaemon } from '../../../src/daemon/daemon.js';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
-import type { StatusRecord } from '../../../src/records/types.js';
 import { record, spec as planSpec } from '../../plan/helpers.js';
-import { closeSimulator, spec, useSimulatorOptions, WEBHOOK_SECRET, World } from '../helpers.js';
+import { closeSimulator, useSimulatorOptions, WEBHOOK_SECRET, World } from '../helpers.js';
 import {
   collectTrouble,
+  reinstallToOther,
   cspViolations,
   HAVE_CHROMIUM,
   recordCspViolations,
@@ -152,18 +151,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       });
 
       world.pull();
-      world.write(m.file, spec(m.name, m.other));
-      world.commit(`move ${m.name} to ${m.other}`);
-      await daemon.trigger('manual');
-      await world.until(
-        () => {
-          const text = world.originFile(`status/${m.name}.yaml`);
-          return text !== null && (parse(text) as StatusRecord).lastApplied?.result === 'done';
-        },
-        'the reinstall recorded done',
-        120_000,
-      );
-      await daemon.trigger('manual');
+      await reinstallToOther(world, daemon, m);
       await page.waitForFunction(
         (name) => {
           for (const row of document.querySelectorAll('#view-fleet .row'))

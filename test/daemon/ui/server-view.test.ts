@@ -9,13 +9,11 @@
  * error, failed request or CSP violation; no serious or critical axe-core violation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import type { Page } from 'playwright-core';
 import { historyText } from '../../../src/cli/history-command.js';
 import type { RunningDaemon } from '../../../src/daemon/daemon.js';
-import type { StatusRecord } from '../../../src/records/types.js';
-import { closeSimulator, spec, WEBHOOK_SECRET, World } from '../helpers.js';
-import { collectTrouble, HAVE_CHROMIUM, useChromium } from './browser-harness.js';
+import { closeSimulator, WEBHOOK_SECRET, World } from '../helpers.js';
+import { collectTrouble, HAVE_CHROMIUM, reinstallToOther, useChromium } from './browser-harness.js';
 import { axeViolations } from './page-checks.js';
 
 const TOKEN = 'a-server-view-test-token';
@@ -91,18 +89,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the Server view in Chromium, against a running 
       );
       expect(details).toHaveLength(1);
 
-      world.write(m.file, spec(m.name, m.other));
-      world.commit(`move ${m.name} to ${m.other}`);
-      await daemon.trigger('manual');
-      await world.until(
-        () => {
-          const text = world.originFile(`status/${m.name}.yaml`);
-          return text !== null && (parse(text) as StatusRecord).lastApplied?.result === 'done';
-        },
-        'the reinstall recorded done',
-        120_000,
-      );
-      await daemon.trigger('manual');
+      await reinstallToOther(world, daemon, m);
       await page.waitForFunction(
         (subject) =>
           [...document.querySelectorAll('#view-server table.history tbody tr')].some((tr) =>
