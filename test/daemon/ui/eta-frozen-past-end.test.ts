@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import type { LiveRecord } from '../../../src/daemon/live-records.js';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
 import { record, spec } from '../../plan/helpers.js';
-import { HAVE_CHROMIUM, useBrowserWorld } from './browser-harness.js';
+import { HAVE_CHROMIUM, statusOf, useBrowserWorld } from './browser-harness.js';
 
 // The follower's last report was an hour ago: it said 5 minutes left then.
 const reportedAt = new Date().getTime() - 3_600_000;
@@ -34,15 +34,7 @@ const running: LiveRecord = {
   },
 };
 
-const status: DaemonStatus = {
-  ready: true,
-  head: 'a'.repeat(40),
-  block: null,
-  lastCycle: null,
-  lastGoodCycleAt: null,
-  tasksInFlight: 1,
-  servers: [running],
-};
+const status: DaemonStatus = statusOf([running], { tasksInFlight: 1 });
 
 const world = useBrowserWorld('eta-frozen-past-end.test.ts', () => status);
 

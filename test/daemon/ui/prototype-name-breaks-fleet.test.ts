@@ -14,21 +14,15 @@
 import { describe, expect, it } from 'vitest';
 import type { DaemonStatus } from '../../../src/daemon/types.js';
 import { record, spec } from '../../plan/helpers.js';
-import { HAVE_CHROMIUM, useBrowserWorld } from './browser-harness.js';
+import { HAVE_CHROMIUM, statusOf, useBrowserWorld } from './browser-harness.js';
 
-const status: DaemonStatus = {
-  ready: true,
-  head: 'a'.repeat(40),
-  block: null,
-  lastCycle: null,
-  lastGoodCycleAt: null,
-  tasksInFlight: 0,
-  declared: { 'ns1.eu': { operatingSystem: 'debian12_64', labels: { role: 'web' } } },
-  servers: [
+const status: DaemonStatus = statusOf(
+  [
     record('constructor', null, { phase: 'unmanaged', reason: 'no-spec', spec: null }),
     record('ns1.eu', spec('ns1.eu')),
   ],
-};
+  { declared: { 'ns1.eu': { operatingSystem: 'debian12_64', labels: { role: 'web' } } } },
+);
 
 const world = useBrowserWorld('prototype-name-breaks-fleet.test.ts', () => status);
 
